@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+// The folders mirror the layers in DESIGN.md: C bindings → clients → core → stores → terminal UI → app → executable.
+import PackageDescription
+
+let package = Package(
+    name: "Scry",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "scry", targets: ["scry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C bindings
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Sources/CBindings/CLibPQ",
+            // No pkgConfig: libpq.pc carries -D flags that SwiftPM drops with a warning, and
+            // Debian puts the headers under /usr/include; the modulemap's `link` suffices.
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHiredis",
+            path: "Sources/CBindings/CHiredis",
+            // No pkgConfig: hiredis.pc's -D_FILE_OFFSET_BITS is dropped by SwiftPM with a
+            // warning (and is the default on 64-bit Linux); the shim includes <hiredis/hiredis.h>.
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "CNCursesW",
+            path: "Sources/CBindings/CNCursesW",
+            // No pkgConfig: ncursesw.pc's -D flags are dropped by SwiftPM with a warning, so the
+            // shim defines what it needs itself; the modulemap's `link` suffices.
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+
+        // MARK: Clients: safe Swift over the C handles
+        .target(
+            name: "PostgresClient",
+            dependencies: ["CLibPQ"],
+            path: "Sources/Clients/PostgresClient"
+        ),
+        .target(
+            name: "RedisClient",
+            dependencies: ["CHiredis"],
+            path: "Sources/Clients/RedisClient"
+        ),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "scry",
+            dependencies: [
+                "PostgresClient",
+                "RedisClient",
+                "CNCursesW",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Executable/scry"
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "TestSupport",
+            path: "Tests/Support"
+        ),
+        .testTarget(
+            name: "PostgresClientTests",
+            dependencies: ["PostgresClient", "TestSupport"],
+            path: "Tests/PostgresClientTests"
+        ),
+        .testTarget(
+            name: "RedisClientTests",
+            dependencies: ["RedisClient", "TestSupport"],
+            path: "Tests/RedisClientTests"
+        ),
+    ]
+)

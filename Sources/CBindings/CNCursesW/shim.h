@@ -1,0 +1,60 @@
+#ifndef SCRY_CNCURSESW_SHIM_H
+#define SCRY_CNCURSESW_SHIM_H
+
+/* SwiftPM drops pkg-config's -D flags, so the wide-character API must be switched on here,
+   before curses.h is read; without it cchar_t, get_wch and the *wstr calls are hidden. */
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+/* Globals that Swift 6 rejects as not concurrency-safe. Only the UI thread calls these. */
+static inline WINDOW *scry_stdscr(void) { return stdscr; }
+static inline int scry_lines(void) { return LINES; }
+static inline int scry_cols(void) { return COLS; }
+static inline int scry_colors(void) { return COLORS; }
+static inline int scry_color_pairs(void) { return COLOR_PAIRS; }
+
+/* Function-like macros. */
+static inline void scry_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
+static inline void scry_getyx(WINDOW *w, int *y, int *x) { int yy, xx; getyx(w, yy, xx); *y = yy; *x = xx; }
+static inline int scry_key_f(int n) { return KEY_F(n); }
+static inline attr_t scry_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
+
+/* Attribute macros (A_* and WA_*) expand to expressions Swift does not import. */
+static inline attr_t scry_a_normal(void) { return A_NORMAL; }
+static inline attr_t scry_a_bold(void) { return A_BOLD; }
+static inline attr_t scry_a_dim(void) { return A_DIM; }
+static inline attr_t scry_a_reverse(void) { return A_REVERSE; }
+static inline attr_t scry_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t scry_a_italic(void) { return A_ITALIC; }
+static inline attr_t scry_a_standout(void) { return A_STANDOUT; }
+
+/* Line drawing: ACS_* go through acs_map, which Swift cannot see; WACS_* through _nc_wacs. */
+static inline chtype scry_acs_hline(void) { return ACS_HLINE; }
+static inline chtype scry_acs_vline(void) { return ACS_VLINE; }
+static inline chtype scry_acs_ulcorner(void) { return ACS_ULCORNER; }
+static inline chtype scry_acs_urcorner(void) { return ACS_URCORNER; }
+static inline chtype scry_acs_llcorner(void) { return ACS_LLCORNER; }
+static inline chtype scry_acs_lrcorner(void) { return ACS_LRCORNER; }
+static inline const cchar_t *scry_wacs_hline(void) { return WACS_HLINE; }
+static inline const cchar_t *scry_wacs_vline(void) { return WACS_VLINE; }
+static inline const cchar_t *scry_wacs_ulcorner(void) { return WACS_ULCORNER; }
+static inline const cchar_t *scry_wacs_urcorner(void) { return WACS_URCORNER; }
+static inline const cchar_t *scry_wacs_llcorner(void) { return WACS_LLCORNER; }
+static inline const cchar_t *scry_wacs_lrcorner(void) { return WACS_LRCORNER; }
+
+/* Draw one grapheme cluster (as wide characters) with attributes and a colour pair. */
+static inline int scry_mvadd_cluster(WINDOW *w, int y, int x, const wchar_t *wch, attr_t attrs, short pair) {
+    cchar_t c;
+    if (setcchar(&c, wch, attrs, pair, NULL) == ERR) return ERR;
+    return mvwadd_wch(w, y, x, &c);
+}
+
+#endif

@@ -1,0 +1,128 @@
+/// How to reach one PostgreSQL server, as libpq keywords.
+///
+/// Whatever is not given here libpq takes from its own environment (`PGHOST`, `PGPORT`,
+/// `PGUSER`, `PGPASSFILE`, …) and from `.pgpass`, exactly as `psql` does. Values are passed to
+/// `PQconnectdbParams` as separate keywords and values, never interpolated into a string.
+public struct PostgresConfiguration: Sendable {
+    public struct Parameter: Sendable, Equatable {
+        public var keyword: String
+        public var value: String
+        public init(_ keyword: String, _ value: String) {
+            self.keyword = keyword
+            self.value = value
+        }
+    }
+
+    /// libpq keywords in order; a later keyword overrides an earlier one. A `dbname` that holds
+    /// a `postgresql://` URI or a `key=value` string is expanded by libpq.
+    public var parameters: [Parameter]
+    /// Every statement is cut off after this long (`statement_timeout`). Zero is refused: a
+    /// production replica must never be held by a forgotten query.
+    public var statementTimeoutMilliseconds: Int
+    public var connectTimeoutSeconds: Int
+    public var applicationName: String
+
+    public init(
+        parameters: [Parameter] = [],
+        statementTimeoutMilliseconds: Int = 30_000,
+        connectTimeoutSeconds: Int = 5,
+        applicationName: String = "scry"
+    ) {
+        self.parameters = parameters
+        self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.applicationName = applicationName
+    }
+
+    /// A connection described by a URI such as `postgresql://user@host:5432/world?sslmode=prefer`.
+    public static func uri(_ uri: String, statementTimeoutMilliseconds: Int = 30_000) -> PostgresConfiguration {
+        PostgresConfiguration(parameters: [Parameter("dbname", uri)], statementTimeoutMilliseconds: statementTimeoutMilliseconds)
+    }
+
+    /// The keywords handed to libpq: the caller's, then the ones that make the session safe.
+    /// Those come last so that nothing in a URI can switch them off.
+    func libpqParameters() -> [Parameter] {
+        var result = parameters.filter { $0.keyword != "options" }
+        let callerOptions = parameters.last(where: { $0.keyword == "options" })?.value
+        let safety = "-c default_transaction_read_only=on -c statement_timeout=\(statementTimeoutMilliseconds)"
+        result.append(Parameter("client_encoding", "UTF8"))
+        result.append(Parameter("application_name", applicationName))
+        if !parameters.contains(where: { $0.keyword == "connect_timeout" }) {
+            result.append(Parameter("connect_timeout", String(connectTimeoutSeconds)))
+        }
+        result.append(Parameter("options", [callerOptions, safety].compactMap { $0 }.joined(separator: " ")))
+        return result
+    }
+
+    /// Values that must never appear in an error or a log: explicit passwords, and the password
+    /// inside a URI's user-info.
+    var secrets: [String] {
+        var found: [String] = []
+        for parameter in parameters {
+            if parameter.keyword == "password", !parameter.value.isEmpty { found.append(parameter.value) }
+            if parameter.keyword == "dbname" { found += Self.secrets(inConnectionString: parameter.value) }
+        }
+        return found
+    }
+
+    static func secrets(inConnectionString string: String) -> [String] {
+        var found: [String] = []
+        for scheme in ["postgresql://", "postgres://"] where string.hasPrefix(scheme) {
+            let rest = string.dropFirst(scheme.count)
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@") {
+                let userInfo = authority[..<at]
+                if let colon = userInfo.firstIndex(of: ":") {
+                    let password = String(userInfo[userInfo.index(after: colon)...])
+                    if !password.isEmpty {
+                        found.append(password)
+                        if let decoded = password.removingPercentEncodingIfPossible, decoded != password { found.append(decoded) }
+                    }
+                }
+            }
+            if let query = string.firstIndex(of: "?") {
+                for pair in string[string.index(after: query)...].split(separator: "&") {
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    if parts.count == 2, parts[0] == "password", !parts[1].isEmpty { found.append(String(parts[1])) }
+                }
+            }
+        }
+        // key=value form: password=secret or password='se cret'
+        if !string.contains("://") {
+            var scanner = Substring(string)
+            while let range = scanner.firstRange(of: "password") {
+                var rest = scanner[range.upperBound...].drop { $0 == " " }
+                guard rest.first == "=" else { scanner = rest; continue }
+                rest = rest.dropFirst().drop { $0 == " " }
+                let value: Substring
+                if rest.first == "'" {
+                    let body = rest.dropFirst()
+                    value = body.prefix { $0 != "'" }
+                } else {
+                    value = rest.prefix { $0 != " " }
+                }
+                if !value.isEmpty { found.append(String(value)) }
+                scanner = rest.dropFirst(value.count)
+            }
+        }
+        return found
+    }
+}
+
+extension String {
+    /// Percent-decoding without Foundation, for the few places that need it.
+    var removingPercentEncodingIfPossible: String? {
+        var bytes: [UInt8] = []
+        var iterator = self.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next(), let low = iterator.next(),
+                      let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

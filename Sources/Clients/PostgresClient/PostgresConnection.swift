@@ -1,0 +1,429 @@
+import CLibPQ
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One read-only session with a PostgreSQL server. It owns its `PGconn*` and frees it in
+/// `deinit`; `close()` may be called any number of times.
+///
+/// Every session starts with `default_transaction_read_only = on` and a `statement_timeout`,
+/// and both are checked on the server before the initializer returns. Statements go through
+/// `PQexecParams`, which runs exactly one statement, with values sent apart from the SQL.
+/// After each statement the client reads back `default_transaction_read_only`, which the
+/// server reports on every change (PostgreSQL 14 and later); if a statement managed to turn it
+/// off, the connection is closed before anything else can run on it.
+///
+/// A connection is used by one thread at a time. To stop a running statement from another
+/// thread, take a `PostgresCanceller` from `makeCanceller()`.
+public final class PostgresConnection {
+    private var handle: OpaquePointer?
+    private let secrets: [String]
+    private let notices = NoticeLog()
+    private var streamCanceller: PostgresCanceller?
+    public let configuration: PostgresConfiguration
+
+    public init(_ configuration: PostgresConfiguration) throws {
+        self.configuration = configuration
+        guard configuration.statementTimeoutMilliseconds > 0 else {
+            throw PostgresError(kind: .invalidArgument, message: "statement timeout must be positive")
+        }
+        let parameters = configuration.libpqParameters()
+        if parameters.contains(where: { $0.keyword.utf8.contains(0) || $0.value.utf8.contains(0) }) {
+            throw PostgresError(kind: .invalidArgument, message: "a connection parameter contains a NUL byte")
+        }
+        let keywords = parameters.map { strdup($0.keyword) } + [nil]
+        let values = parameters.map { strdup($0.value) } + [nil]
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let connection = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywordBuffer in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valueBuffer in
+                PQconnectdbParams(keywordBuffer.baseAddress, valueBuffer.baseAddress, 1)
+            }
+        }
+        guard let connection else {
+            secrets = []
+            throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
+        }
+        let allSecrets = configuration.secrets + Self.secretOptions(of: connection)
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.errorMessage(of: connection)
+            PQfinish(connection)
+            secrets = []
+            throw PostgresError(kind: .connection, message: message).redacting(allSecrets)
+        }
+        handle = connection
+        secrets = allSecrets
+        PQsetNoticeReceiver(connection, { context, result in
+            guard let context, let result else { return }
+            Unmanaged<NoticeLog>.fromOpaque(context).takeUnretainedValue().append(result)
+        }, Unmanaged.passUnretained(notices).toOpaque())
+        do {
+            try verifySessionIsSafe()
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// Ends the session. Safe to call twice.
+    public func close() {
+        if let handle {
+            PQfinish(handle)
+            self.handle = nil
+        }
+    }
+
+    public var isOpen: Bool {
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement and copies its whole result into Swift values. For results that may be
+    /// large, use `stream`.
+    public func query(_ sql: String, _ binds: [PostgresBind] = []) throws -> PostgresRows {
+        let connection = try openHandle()
+        let raw = try withCParameters(sql, binds) { sql, count, values, lengths, formats in
+            PQexecParams(connection, sql, count, nil, values, lengths, formats, 0)
+        }
+        guard let raw else { throw lostConnection() }
+        let result = ResultHandle(raw)
+        try ensureStillReadOnly()
+        switch PQresultStatus(raw) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            let columns = result.columns()
+            let rows = (0..<PQntuples(raw)).map { PostgresRow(columns: columns, values: result.values(row: $0)) }
+            return PostgresRows(columns: columns, rows: rows, commandTag: result.commandTag())
+        case PGRES_COPY_OUT, PGRES_COPY_IN, PGRES_COPY_BOTH:
+            // COPY would leave the session in a copy sub-protocol; Scry streams with single-row mode instead.
+            close()
+            throw PostgresError(kind: .invalidArgument, message: "COPY is not supported; the connection was closed")
+        default:
+            throw serverError(result)
+        }
+    }
+
+    /// Runs one statement and hands its rows to `onRow` one at a time, as they arrive
+    /// (libpq's single-row mode), so memory stays bounded whatever the result's size.
+    ///
+    /// When `onRow` returns `.stop` or throws, the statement is cancelled on the server and the
+    /// rows still in flight are discarded.
+    @discardableResult
+    public func stream(
+        _ sql: String, _ binds: [PostgresBind] = [],
+        onRow: (PostgresRow) throws -> StreamDecision
+    ) throws -> StreamSummary {
+        let connection = try openHandle()
+        let sent = try withCParameters(sql, binds) { sql, count, values, lengths, formats in
+            PQsendQueryParams(connection, sql, count, nil, values, lengths, formats, 0)
+        }
+        guard sent == 1 else { throw lostConnection() }
+        guard PQsetSingleRowMode(connection) == 1 else {
+            drainResults()
+            throw PostgresError(kind: .connectionLost, message: "could not switch to single-row mode").redacting(secrets)
+        }
+
+        var columns: [PostgresColumn]?
+        var rowCount = 0
+        var stopped = false
+        var handlerError: (any Error)?
+        var firstServerError: PostgresError?
+        while let raw = PQgetResult(connection) {
+            let result = ResultHandle(raw)
+            switch PQresultStatus(raw) {
+            case PGRES_SINGLE_TUPLE:
+                guard !stopped, handlerError == nil else { continue }
+                let rowColumns = columns ?? result.columns()
+                columns = rowColumns
+                rowCount += 1
+                do {
+                    if try onRow(PostgresRow(columns: rowColumns, values: result.values(row: 0))) == .stop {
+                        stopped = true
+                        try cancelRunningStatement()
+                    }
+                } catch {
+                    handlerError = error
+                    _ = try? cancelRunningStatement()
+                }
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                break
+            case PGRES_COPY_OUT, PGRES_COPY_IN, PGRES_COPY_BOTH:
+                close()
+                throw PostgresError(kind: .invalidArgument, message: "COPY is not supported; the connection was closed")
+            default:
+                let error = serverError(result)
+                // The 57014 that answers our own cancel is the expected end of a stopped stream.
+                if (stopped || handlerError != nil) && error.isQueryCanceled { break }
+                if firstServerError == nil { firstServerError = error }
+            }
+        }
+        try ensureStillReadOnly()
+        if let handlerError { throw handlerError }
+        if let firstServerError { throw firstServerError }
+        if PQstatus(connection) != CONNECTION_OK { throw lostConnection() }
+        return StreamSummary(rows: rowCount, stoppedEarly: stopped)
+    }
+
+    // MARK: Helpers for callers that build SQL
+
+    /// Quotes an identifier (a table or column name from an atlas) with `PQescapeIdentifier`.
+    public func escapeIdentifier(_ identifier: String) throws -> String {
+        let connection = try openHandle()
+        guard !identifier.utf8.contains(0) else {
+            throw PostgresError(kind: .invalidArgument, message: "an identifier contains a NUL byte")
+        }
+        let bytes = Array(identifier.utf8)
+        let escaped = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { PQescapeIdentifier(connection, $0.baseAddress, $0.count) }
+        }
+        guard let escaped else {
+            throw PostgresError(kind: .invalidArgument, message: Self.errorMessage(of: connection)).redacting(secrets)
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    /// A handle that can cancel this connection's running statement from any thread.
+    public func makeCanceller() throws -> PostgresCanceller {
+        let connection = try openHandle()
+        guard let cancel = PQgetCancel(connection) else {
+            throw PostgresError(kind: .connectionLost, message: "libpq gave no cancel handle")
+        }
+        return PostgresCanceller(cancel)
+    }
+
+    /// A run-time parameter that the server reports (`server_version`, `in_hot_standby`, …).
+    public func parameterStatus(_ name: String) -> String? {
+        guard let handle, let value = PQparameterStatus(handle, name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// The NOTICEs and WARNINGs received since the last call, oldest first.
+    public func drainNotices() -> [PostgresNotice] { notices.drain() }
+
+    // MARK: Server facts
+
+    /// Version, role and WAL position of the server at the other end.
+    public func serverFacts() throws -> PostgresServerFacts {
+        let rows = try query("""
+            SELECT current_setting('server_version_num')::int,
+                   version(),
+                   current_setting('cluster_name'),
+                   pg_is_in_recovery(),
+                   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn() END,
+                   pg_last_wal_receive_lsn(),
+                   pg_last_wal_replay_lsn(),
+                   extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8
+            """)
+        guard let row = rows.rows.first else {
+            throw PostgresError(kind: .server, message: "the server returned no facts")
+        }
+        return PostgresServerFacts(
+            versionNumber: Int(row.string(0) ?? "") ?? 0,
+            version: row.string(1) ?? "",
+            clusterName: row.string(2) ?? "",
+            inRecovery: row.string(3) == "t",
+            currentLSN: row.string(4).flatMap { LSN($0) },
+            receiveLSN: row.string(5).flatMap { LSN($0) },
+            replayLSN: row.string(6).flatMap { LSN($0) },
+            secondsSinceLastReplayedTransaction: row.string(7).flatMap { Double($0) }
+        )
+    }
+
+    // MARK: Internals
+
+    private func verifySessionIsSafe() throws {
+        let rows = try query("""
+            SELECT name, setting FROM pg_settings
+            WHERE name IN ('default_transaction_read_only', 'statement_timeout') ORDER BY name
+            """)
+        let settings = Dictionary(uniqueKeysWithValues: rows.rows.map { ($0.string(0) ?? "", $0.string(1) ?? "") })
+        guard settings["default_transaction_read_only"] == "on" else {
+            throw PostgresError(kind: .readOnlyNotEnforced, message: "default_transaction_read_only is \(settings["default_transaction_read_only"] ?? "unknown") after connecting")
+        }
+        guard let timeout = settings["statement_timeout"].flatMap({ Int($0) }), timeout > 0 else {
+            throw PostgresError(kind: .readOnlyNotEnforced, message: "statement_timeout is not set after connecting")
+        }
+    }
+
+    private func ensureStillReadOnly() throws {
+        guard let handle else { return }
+        // Reported by PostgreSQL 14 and later; older servers leave it nil and rely on the check at connect.
+        guard let value = PQparameterStatus(handle, "default_transaction_read_only") else { return }
+        let setting = String(cString: value)
+        if setting != "on" {
+            close()
+            throw PostgresError(kind: .readOnlyViolated, message: "a statement set default_transaction_read_only to \(setting); the connection was closed")
+        }
+    }
+
+    private func cancelRunningStatement() throws {
+        if streamCanceller == nil { streamCanceller = try makeCanceller() }
+        _ = streamCanceller?.cancel()
+    }
+
+    private func drainResults() {
+        guard let handle else { return }
+        while let raw = PQgetResult(handle) { PQclear(raw) }
+    }
+
+    private func openHandle() throws -> OpaquePointer {
+        guard let handle else {
+            throw PostgresError(kind: .connectionLost, message: "the connection is closed")
+        }
+        return handle
+    }
+
+    private func lostConnection() -> PostgresError {
+        let message = handle.map(Self.errorMessage(of:)) ?? "the connection is closed"
+        return PostgresError(kind: .connectionLost, message: message).redacting(secrets)
+    }
+
+    private func serverError(_ result: ResultHandle) -> PostgresError {
+        let raw = result.pointer
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(raw, code).map { String(cString: $0) }
+        }
+        let primary = field(scry_pg_diag_message_primary())
+            ?? String(cString: PQresultErrorMessage(raw)).trimmingTrailingNewlines()
+        let lost = handle.map { PQstatus($0) != CONNECTION_OK } ?? true
+        return PostgresError(
+            kind: lost ? .connectionLost : .server,
+            message: primary.isEmpty ? "unknown error" : primary,
+            sqlState: field(scry_pg_diag_sqlstate()),
+            severity: field(scry_pg_diag_severity()),
+            detail: field(scry_pg_diag_message_detail()),
+            hint: field(scry_pg_diag_message_hint()),
+            position: field(scry_pg_diag_statement_position()).flatMap { Int($0) }
+        ).redacting(secrets)
+    }
+
+    /// Converts Swift parameters into the arrays `PQexecParams` wants, for the duration of `body`.
+    private func withCParameters<R>(
+        _ sql: String, _ binds: [PostgresBind],
+        _ body: (UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> R
+    ) throws -> R {
+        guard !sql.utf8.contains(0) else {
+            throw PostgresError(kind: .invalidArgument, message: "the statement contains a NUL byte")
+        }
+        var values: [UnsafeMutablePointer<CChar>?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        defer { values.forEach { free($0) } }
+        for (index, bind) in binds.enumerated() {
+            switch bind {
+            case .null:
+                values.append(nil); lengths.append(0); formats.append(0)
+            case .text(let text):
+                guard !text.utf8.contains(0) else {
+                    throw PostgresError(kind: .invalidArgument, message: "text parameter $\(index + 1) contains a NUL byte; send it as bytes")
+                }
+                values.append(strdup(text)); lengths.append(0); formats.append(0)
+            case .bytes(let bytes):
+                let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
+                bytes.withUnsafeBytes { source in
+                    UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count)
+                }
+                values.append(buffer); lengths.append(Int32(bytes.count)); formats.append(1)
+            }
+        }
+        let constValues = values.map { UnsafePointer($0) }
+        return try sql.withCString { sqlPointer in
+            try constValues.withUnsafeBufferPointer { valuePointers in
+                try lengths.withUnsafeBufferPointer { lengthPointers in
+                    try formats.withUnsafeBufferPointer { formatPointers in
+                        try body(sqlPointer, Int32(binds.count), valuePointers.baseAddress, lengthPointers.baseAddress, formatPointers.baseAddress)
+                    }
+                }
+            }
+        }
+    }
+
+    static func errorMessage(of connection: OpaquePointer) -> String {
+        guard let message = PQerrorMessage(connection) else { return "unknown error" }
+        return String(cString: message).trimmingTrailingNewlines()
+    }
+
+    /// The values of every connection option libpq marks as secret (`dispchar` "*"), from
+    /// whatever source they came: keywords, URI, environment or `.pgpass`.
+    static func secretOptions(of connection: OpaquePointer) -> [String] {
+        guard let options = PQconninfo(connection) else { return [] }
+        defer { PQconninfoFree(options) }
+        var found: [String] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            _ = keyword
+            if let dispchar = option.pointee.dispchar, dispchar.pointee == CChar(UInt8(ascii: "*")),
+               let value = option.pointee.val, value.pointee != 0 {
+                found.append(String(cString: value))
+            }
+            option += 1
+        }
+        return found
+    }
+}
+
+/// Owns one `PGresult*` and clears it in `deinit`. Values are copied out at once.
+final class ResultHandle {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { PQclear(pointer) }
+
+    func columns() -> [PostgresColumn] {
+        (0..<PQnfields(pointer)).map { index in
+            PostgresColumn(name: PQfname(pointer, index).map { String(cString: $0) } ?? "?column?",
+                           typeOID: UInt32(PQftype(pointer, index)))
+        }
+    }
+
+    func values(row: Int32) -> [[UInt8]?] {
+        (0..<PQnfields(pointer)).map { column -> [UInt8]? in
+            if PQgetisnull(pointer, row, column) == 1 { return nil }
+            let length = Int(PQgetlength(pointer, row, column))
+            guard length > 0, let start = PQgetvalue(pointer, row, column) else { return [] }
+            return start.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        }
+    }
+
+    func commandTag() -> String { PQcmdStatus(pointer).map { String(cString: $0) } ?? "" }
+}
+
+/// The notices a connection received, kept in memory instead of printed. Bounded: a chatty
+/// server cannot grow it without limit.
+final class NoticeLog {
+    private var entries: [PostgresNotice] = []
+    private let limit = 1_000
+
+    func append(_ result: OpaquePointer) {
+        func field(_ code: Int32) -> String? { PQresultErrorField(result, code).map { String(cString: $0) } }
+        let notice = PostgresNotice(
+            severity: field(scry_pg_diag_severity()) ?? "NOTICE",
+            sqlState: field(scry_pg_diag_sqlstate()),
+            message: field(scry_pg_diag_message_primary()) ?? ""
+        )
+        if entries.count == limit { entries.removeFirst() }
+        entries.append(notice)
+    }
+
+    func drain() -> [PostgresNotice] {
+        defer { entries.removeAll() }
+        return entries
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var result = self
+        while result.last == "\n" || result.last == "\r" { result.removeLast() }
+        return result
+    }
+}

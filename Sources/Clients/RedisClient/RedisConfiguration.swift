@@ -1,0 +1,84 @@
+/// How to reach one Redis server.
+public struct RedisConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// An ACL user name; nil authenticates as `default` (or not at all without a password).
+    public var username: String?
+    public var password: String?
+    public var database: Int
+    public var connectTimeoutMilliseconds: Int
+    /// How long one command may wait for its reply before the connection is given up.
+    public var commandTimeoutMilliseconds: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
+                database: Int = 0, connectTimeoutMilliseconds: Int = 3_000, commandTimeoutMilliseconds: Int = 10_000) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.commandTimeoutMilliseconds = commandTimeoutMilliseconds
+    }
+
+    /// Parses `redis://[user[:password]@]host[:port][/db]`. Returns nil for anything else
+    /// (`rediss://` among them: hiredis 0.14 has no TLS).
+    public init?(url: String) {
+        guard url.hasPrefix("redis://") else { return nil }
+        var rest = Substring(url.dropFirst("redis://".count))
+        var username: String?
+        var password: String?
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                let user = userInfo[..<colon]
+                username = user.isEmpty ? nil : String(user).removingPercentEncoding
+                password = String(userInfo[userInfo.index(after: colon)...]).removingPercentEncoding
+            } else if !userInfo.isEmpty {
+                username = String(userInfo).removingPercentEncoding
+            }
+        }
+        var database = 0
+        if let slash = rest.firstIndex(of: "/") {
+            let path = rest[rest.index(after: slash)...]
+            rest = rest[..<slash]
+            if !path.isEmpty {
+                guard let number = Int(path), number >= 0 else { return nil }
+                database = number
+            }
+        }
+        var host = String(rest)
+        var port = 6379
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            host = String(rest[rest.index(after: rest.startIndex)..<close])
+            let after = rest[rest.index(after: close)...]
+            if after.hasPrefix(":") {
+                guard let value = Int(after.dropFirst()) else { return nil }
+                port = value
+            }
+        } else if let colon = rest.lastIndex(of: ":") {
+            host = String(rest[..<colon])
+            guard let value = Int(rest[rest.index(after: colon)...]) else { return nil }
+            port = value
+        }
+        guard !host.isEmpty, (1...65535).contains(port) else { return nil }
+        self.init(host: host, port: port, username: username, password: password, database: database)
+    }
+}
+
+extension String {
+    /// Percent-decoding for URL user-info; nil when an escape is malformed or not UTF-8.
+    var removingPercentEncoding: String? {
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard let high = iterator.next(), let low = iterator.next(),
+                  let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(value)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,84 @@
+import Testing
+@testable import PostgresClient
+
+@Suite("LSN")
+struct LSNTests {
+    @Test func parsesAndPrintsTheServersNotation() throws {
+        let lsn = try #require(LSN("16/B374D848"))
+        #expect(lsn.value == 0x16_B374_D848)
+        #expect(lsn.description == "16/B374D848")
+        #expect(LSN("0/0")?.value == 0)
+        #expect(LSN("FFFFFFFF/FFFFFFFF")?.value == UInt64.max)
+    }
+
+    @Test(arguments: ["", "16", "16/", "/1", "1/2/3", "G/1", "123456789/0", "-1/0", "1 /0"])
+    func rejectsMalformedText(_ text: String) {
+        #expect(LSN(text) == nil)
+    }
+
+    @Test func measuresBytesBetweenPositions() throws {
+        let primary = try #require(LSN("1/00000010"))
+        let replica = try #require(LSN("0/FFFFFFF0"))
+        #expect(primary.bytes(since: replica) == 0x20)
+        #expect(replica.bytes(since: primary) == 0, "a node ahead of its reference lags by nothing")
+        #expect(replica < primary)
+    }
+}
+
+@Suite("PostgresConfiguration")
+struct PostgresConfigurationTests {
+    @Test func safetyOptionsComeLastAndKeepTheCallersOptions() {
+        let configuration = PostgresConfiguration(
+            parameters: [.init("dbname", "postgresql://u@h/db?options=-c%20work_mem%3D1MB"), .init("options", "-c search_path=game")],
+            statementTimeoutMilliseconds: 1500)
+        let parameters = configuration.libpqParameters()
+        #expect(parameters.first == .init("dbname", "postgresql://u@h/db?options=-c%20work_mem%3D1MB"))
+        #expect(parameters.last == .init("options", "-c search_path=game -c default_transaction_read_only=on -c statement_timeout=1500"))
+        #expect(parameters.contains(.init("client_encoding", "UTF8")))
+        #expect(parameters.contains(.init("connect_timeout", "5")))
+        #expect(parameters.filter { $0.keyword == "options" }.count == 1)
+    }
+
+    @Test func aCallersConnectTimeoutIsKept() {
+        let configuration = PostgresConfiguration(parameters: [.init("connect_timeout", "2")])
+        #expect(configuration.libpqParameters().filter { $0.keyword == "connect_timeout" } == [.init("connect_timeout", "2")])
+    }
+
+    @Test func findsPasswordsInEveryForm() {
+        #expect(PostgresConfiguration(parameters: [.init("password", "pw1")]).secrets == ["pw1"])
+        #expect(PostgresConfiguration.uri("postgresql://alice:s3cr%40t@db:5432/world").secrets == ["s3cr%40t", "s3cr@t"])
+        #expect(PostgresConfiguration.uri("postgres://db/world?user=a&password=qwerty").secrets == ["qwerty"])
+        #expect(PostgresConfiguration.uri("host=db password='with space' user=x").secrets == ["with space"])
+        #expect(PostgresConfiguration.uri("host=db password = plain user=x").secrets == ["plain"])
+        #expect(PostgresConfiguration.uri("postgresql://alice@db/world").secrets.isEmpty)
+    }
+}
+
+@Suite("PostgresError")
+struct PostgresErrorTests {
+    @Test func descriptionIsGenericAndDebugDescriptionHasTheDetails() {
+        let error = PostgresError(kind: .server, message: "relation \"secret_table\" does not exist",
+                                  sqlState: "42P01", detail: "d", hint: "h", position: 15)
+        #expect(error.description == "PostgreSQL error 42P01")
+        #expect(error.debugDescription == """
+            PostgreSQL error 42P01: relation "secret_table" does not exist
+            DETAIL: d
+            HINT: h
+            POSITION: 15
+            """)
+    }
+
+    @Test func redactionScrubsEverySecretFromEveryField() {
+        let error = PostgresError(kind: .connection, message: "bad pw hunter2 and s3cr@t", detail: "hunter2", hint: "x")
+            .redacting(["hunter2", "s3cr@t"])
+        #expect(error.message == "bad pw ******** and ********")
+        #expect(error.detail == "********")
+        #expect(error.hint == "x")
+    }
+
+    @Test func classifiesCancellationAndReadOnlyErrors() {
+        #expect(PostgresError(kind: .server, message: "", sqlState: "57014").isQueryCanceled)
+        #expect(PostgresError(kind: .server, message: "", sqlState: "25006").isReadOnlyTransaction)
+        #expect(!PostgresError(kind: .server, message: "", sqlState: "42P01").isQueryCanceled)
+    }
+}

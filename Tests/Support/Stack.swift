@@ -1,0 +1,89 @@
+import Foundation
+
+/// Where the local stack (`scripts/stack`) listens. `scripts/test` exports these variables
+/// from `scripts/stack env`; the defaults are the stack's own, so a developer who ran
+/// `scripts/stack up` can also run `swift test` directly.
+public enum Stack {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    public static var pgHost: String { environment["SCRY_PG_HOST"] ?? "127.0.0.1" }
+    public static var pgPrimaryPort: Int { Int(environment["SCRY_PG_PRIMARY_PORT"] ?? "") ?? 55432 }
+    public static var pgReplicaPort: Int { Int(environment["SCRY_PG_REPLICA_PORT"] ?? "") ?? 55433 }
+    public static var redisHost: String { environment["SCRY_REDIS_HOST"] ?? "127.0.0.1" }
+    public static var redisPort: Int { Int(environment["SCRY_REDIS_PORT"] ?? "") ?? 56379 }
+    public static var clusterPorts: [Int] {
+        let list = environment["SCRY_REDIS_CLUSTER_PORTS"] ?? "47001,47002,47003,47004,47005,47006"
+        return list.split(separator: ",").compactMap { Int($0) }
+    }
+
+    /// The password role the stack creates for tests of password handling.
+    public static let secretRole = "scry_secret"
+    public static let secretRolePassword = "scry-secret-pw"
+    /// The Redis ACL user the stack creates.
+    public static let redisUser = "scry"
+    public static let redisUserPassword = "scry-redis-pw"
+}
+
+/// Writes test fixtures with the servers' own command-line clients. Scry's clients cannot
+/// write, by construction, so fixtures go in the way an operator's would.
+public enum Fixture {
+    public struct CommandFailed: Error, CustomStringConvertible {
+        public var command: String
+        public var status: Int32
+        public var output: String
+        public var description: String { "\(command) exited with \(status): \(output)" }
+    }
+
+    /// Runs SQL on the primary with psql (as the superuser) and returns its unaligned output.
+    @discardableResult
+    public static func psql(_ sql: String, database: String = "world", port: Int = Stack.pgPrimaryPort) throws -> String {
+        try run("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", Stack.pgHost, "-p", String(port),
+                         "-U", "postgres", "-d", database, "-c", sql])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs redis-cli against the standalone server (or `port`); `stdin` feeds the last
+    /// argument when `-x` is given, which is how binary values get in.
+    @discardableResult
+    public static func redisCLI(_ arguments: [String], port: Int = Stack.redisPort, stdin: Data? = nil) throws -> String {
+        try run("redis-cli", ["-h", Stack.redisHost, "-p", String(port)] + arguments, stdin: stdin)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public static func run(_ tool: String, _ arguments: [String], stdin: Data? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSWORD"] = nil
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw CommandFailed(command: ([tool] + arguments.prefix(3)).joined(separator: " "), status: process.terminationStatus, output: text)
+        }
+        return text
+    }
+
+    /// A name no other test (or earlier run) uses.
+    public static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+    }
+}
+
+/// Resident memory of this process, read from /proc/self/statm.
+public func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
