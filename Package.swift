@@ -47,13 +47,48 @@ let package = Package(
             path: "Sources/Clients/RedisClient"
         ),
 
+        // MARK: Core: the model. Pure Swift, no C module, no I/O.
+        .target(
+            name: "ScryCore",
+            path: "Sources/Core/ScryCore"
+        ),
+
+        // MARK: Stores: adapters from the core's needs to the clients
+        .target(
+            name: "ScryStores",
+            dependencies: ["ScryCore", "PostgresClient", "RedisClient"],
+            path: "Sources/Stores/ScryStores"
+        ),
+
+        // MARK: Terminal UI: a pure kit, and the only code that touches ncurses
+        .target(
+            name: "ScryUIKit",
+            path: "Sources/TerminalUI/ScryUIKit"
+        ),
+        .target(
+            name: "NCursesBackend",
+            dependencies: ["ScryUIKit", "CNCursesW"],
+            path: "Sources/TerminalUI/NCursesBackend"
+        ),
+
+        // MARK: App: state, messages, update, views, keymap. Imports core and UI kit only.
+        .target(
+            name: "ScryApp",
+            dependencies: ["ScryCore", "ScryUIKit"],
+            path: "Sources/App/ScryApp"
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "scry",
             dependencies: [
                 "PostgresClient",
                 "RedisClient",
-                "CNCursesW",
+                "ScryCore",
+                "ScryStores",
+                "ScryUIKit",
+                "NCursesBackend",
+                "ScryApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Executable/scry"
@@ -68,6 +103,21 @@ let package = Package(
             name: "PostgresClientTests",
             dependencies: ["PostgresClient", "TestSupport"],
             path: "Tests/PostgresClientTests"
+        ),
+        .testTarget(
+            name: "ScryUIKitTests",
+            dependencies: ["ScryUIKit"],
+            path: "Tests/ScryUIKitTests"
+        ),
+        .testTarget(
+            name: "ScryAppTests",
+            dependencies: ["ScryApp", "ScryCore", "ScryUIKit"],
+            path: "Tests/ScryAppTests"
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["scry", "TestSupport"],
+            path: "Tests/EndToEndTests"
         ),
         .testTarget(
             name: "RedisClientTests",

@@ -17,9 +17,11 @@ struct PostgresIntegrationTests {
         try PostgresConnection(configuration(port: port, database: database, timeout: timeout))
     }
 
-    /// Waits until the replica has replayed everything the primary has written so far.
+    /// Waits until the replica has replayed everything the primary has written so far. The
+    /// stack runs with synchronous_commit off, so the target is the insert position: a commit
+    /// may not have been written out yet when a fixture's psql returns.
     static func waitForReplica() throws {
-        let target = try #require(LSN(try Fixture.psql("SELECT pg_current_wal_lsn()")))
+        let target = try #require(LSN(try Fixture.psql("SELECT pg_current_wal_insert_lsn()")))
         let replica = try connect()
         for _ in 0..<200 {
             if let replayed = try replica.serverFacts().replayLSN, replayed >= target { return }

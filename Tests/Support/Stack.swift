@@ -50,26 +50,57 @@ public enum Fixture {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Runs a tool and returns what it printed (stdout and stderr together).
+    ///
+    /// Spawned and reaped with posix_spawn and waitpid rather than Foundation's Process: a tool
+    /// that leaves a daemon behind (tmux) hands the daemon Process's exit-watching descriptors,
+    /// and Process then never sees the tool exit.
     public static func run(_ tool: String, _ arguments: [String], stdin: Data? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PGPASSWORD"] = nil
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw CommandFailed(command: ([tool] + arguments.prefix(3)).joined(separator: " "), status: process.terminationStatus, output: text)
+        let directory = FileManager.default.temporaryDirectory
+        let outputPath = directory.appendingPathComponent(uniqueName("scry-fixture-out")).path
+        let inputPath = directory.appendingPathComponent(uniqueName("scry-fixture-in")).path
+        defer {
+            unlink(outputPath)
+            unlink(inputPath)
+        }
+        _ = FileManager.default.createFile(atPath: inputPath, contents: stdin ?? Data())
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let argv = ([tool] + arguments).map { strdup($0) } + [nil]
+        let environment = ProcessInfo.processInfo.environment
+            .filter { $0.key != "PGPASSWORD" }
+            .map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            environment.forEach { free($0) }
+        }
+        // Test threads run with signals blocked, and a child inherits that mask: tmux started so
+        // would never reap its panes. Start every tool with an empty mask, as a shell would.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var pid = pid_t()
+        let spawned = posix_spawnp(&pid, tool, &actions, &attributes, argv, environment)
+        guard spawned == 0 else {
+            throw CommandFailed(command: tool, status: -1, output: "could not start \(tool): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exited = status & 0x7F == 0
+        let code = exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        guard code == 0 else {
+            throw CommandFailed(command: ([tool] + arguments.prefix(3)).joined(separator: " "), status: code, output: text)
         }
         return text
     }

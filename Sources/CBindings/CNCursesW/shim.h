@@ -11,8 +11,56 @@
 #endif
 
 #include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+
+/* Glibc's stdin and stdout are globals that Swift 6 rejects as not concurrency-safe. */
+static inline FILE *scry_stdin(void) { return stdin; }
+static inline FILE *scry_stdout(void) { return stdout; }
+
+/* Signals. SIGTERM, SIGHUP and SIGINT only set a flag that the UI loop polls, so the loop
+   restores the terminal itself. A crash (a Swift trap is SIGILL or SIGTRAP) restores the
+   terminal as best it can and then dies with the same signal, so the shell is never left in
+   raw mode. */
+static volatile sig_atomic_t scry_signal_received = 0;
+
+static void scry_on_termination(int sig) { scry_signal_received = sig; }
+
+static void scry_on_crash(int sig) {
+    endwin();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static inline void scry_install_signal_handlers(void) {
+    /* A parent may have started us with these blocked (a thread pool's mask survives fork and
+       exec): unblock them, or SIGTERM would be ignored and ncurses would never see SIGWINCH. */
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGTERM);
+    sigaddset(&wanted, SIGHUP);
+    sigaddset(&wanted, SIGINT);
+    sigaddset(&wanted, SIGQUIT);
+    sigaddset(&wanted, SIGWINCH);
+    sigprocmask(SIG_UNBLOCK, &wanted, NULL);
+    signal(SIGTERM, scry_on_termination);
+    signal(SIGHUP, scry_on_termination);
+    signal(SIGINT, scry_on_termination);
+    signal(SIGQUIT, scry_on_termination);
+    signal(SIGSEGV, scry_on_crash);
+    signal(SIGBUS, scry_on_crash);
+    signal(SIGILL, scry_on_crash);
+    signal(SIGTRAP, scry_on_crash);
+    signal(SIGABRT, scry_on_crash);
+    signal(SIGFPE, scry_on_crash);
+}
+
+/* The signal that asked the program to end, or 0. */
+static inline int scry_pending_signal(void) { return scry_signal_received; }
 
 /* Globals that Swift 6 rejects as not concurrency-safe. Only the UI thread calls these. */
 static inline WINDOW *scry_stdscr(void) { return stdscr; }

@@ -39,6 +39,12 @@ public struct PostgresConfiguration: Sendable {
         PostgresConfiguration(parameters: [Parameter("dbname", uri)], statementTimeoutMilliseconds: statementTimeoutMilliseconds)
     }
 
+    /// The parameters for display, with every password replaced by `********`.
+    public var redactedDescription: String {
+        let text = parameters.map { $0.keyword == "dbname" ? $0.value : "\($0.keyword)=\($0.value)" }.joined(separator: " ")
+        return Redaction.scrub(text, secrets: secrets)
+    }
+
     /// The keywords handed to libpq: the caller's, then the ones that make the session safe.
     /// Those come last so that nothing in a URI can switch them off.
     func libpqParameters() -> [Parameter] {

@@ -1,0 +1,80 @@
+import ScryCore
+import ScryUIKit
+
+/// Where a node's probe stands. Progress is data: the screen draws whichever state it is in.
+public enum ProbeStatus: Sendable, Equatable {
+    case probing
+    case up(NodeFacts)
+    case failed(String)
+}
+
+public struct NodeRow: Sendable, Equatable {
+    public var address: NodeAddress
+    public var status: ProbeStatus
+
+    public init(address: NodeAddress, status: ProbeStatus = .probing) {
+        self.address = address
+        self.status = status
+    }
+}
+
+public struct AppState: Sendable, Equatable {
+    public var nodes: [NodeRow]
+    public var selected: Int = 0
+    public var showHelp = false
+    public var wantsQuit = false
+
+    public init(nodes: [NodeAddress]) {
+        self.nodes = nodes.map { NodeRow(address: $0) }
+    }
+}
+
+/// What happens to the state: a key, or the answer of a job that an effect started.
+public enum Message: Sendable, Equatable {
+    case key(Key)
+    case probed(node: Int, ProbeStatus)
+    case start
+}
+
+/// Work that `update` asks for; the runtime runs it off the UI thread and posts a message back.
+public enum Effect: Sendable, Equatable {
+    case probe(node: Int)
+}
+
+/// The one place state changes.
+public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+    switch message {
+    case .start:
+        return probeAll(&state)
+    case .probed(let node, let status):
+        guard state.nodes.indices.contains(node) else { return [] }
+        state.nodes[node].status = status
+        return []
+    case .key(let key):
+        if state.showHelp, key == .escape {
+            state.showHelp = false
+            return []
+        }
+        guard let action = KeyMap.action(for: key) else { return [] }
+        return perform(action, on: &state)
+    }
+}
+
+func perform(_ action: Action, on state: inout AppState) -> [Effect] {
+    let last = max(0, state.nodes.count - 1)
+    switch action {
+    case .quit: state.wantsQuit = true
+    case .refresh: return probeAll(&state)
+    case .moveDown: state.selected = min(state.selected + 1, last)
+    case .moveUp: state.selected = max(state.selected - 1, 0)
+    case .first: state.selected = 0
+    case .last: state.selected = last
+    case .toggleHelp: state.showHelp.toggle()
+    }
+    return []
+}
+
+private func probeAll(_ state: inout AppState) -> [Effect] {
+    for index in state.nodes.indices { state.nodes[index].status = .probing }
+    return state.nodes.indices.map { .probe(node: $0) }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import PostgresClient
+import RedisClient
+import ScryCore
+import ScryStores
+
+@main
+struct Scry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scry",
+        abstract: "A read-only terminal inspector for a game platform's PostgreSQL and Redis stores.",
+        discussion: """
+            Scry never writes: every PostgreSQL session is read-only with a statement timeout, and \
+            only read commands are sent to Redis.
+            """,
+        version: "0.1.0"
+    )
+
+    @OptionGroup var nodes: NodeOptions
+
+    func run() throws {
+        let connections = try nodes.connections()
+        do {
+            try InspectorLoop(connections: connections).run()
+        } catch let failure as TerminalStartFailure {
+            throw ValidationError(failure.description)
+        }
+    }
+}
+
+/// The nodes to inspect, given on the command line. Passwords come from the URI, libpq's
+/// environment and `.pgpass`; they are never shown.
+struct NodeOptions: ParsableArguments {
+    @Option(name: .customLong("postgres"), help: ArgumentHelp(
+        "A PostgreSQL node, as NAME=URI (postgresql://user@host:port/db). Repeatable.", valueName: "name=uri"))
+    var postgres: [String] = []
+
+    @Option(name: .customLong("redis"), help: ArgumentHelp(
+        "A Redis node, as NAME=URL (redis://[user[:password]@]host:port[/db]). Repeatable.", valueName: "name=url"))
+    var redis: [String] = []
+
+    @Option(help: "Cut off any PostgreSQL statement after this many milliseconds.")
+    var statementTimeout: Int = 30_000
+
+    func validate() throws {
+        _ = try connections()
+        guard statementTimeout > 0 else { throw ValidationError("--statement-timeout must be a positive number of milliseconds") }
+    }
+
+    func connections() throws -> [NodeConnection] {
+        var result: [NodeConnection] = []
+        for entry in postgres {
+            let (name, uri) = try Self.split(entry, option: "--postgres")
+            guard uri.hasPrefix("postgresql://") || uri.hasPrefix("postgres://") || uri.contains("=") else {
+                throw ValidationError("--postgres \(name)=…: expected a postgresql:// URI or a key=value connection string")
+            }
+            let configuration = PostgresConfiguration.uri(uri, statementTimeoutMilliseconds: statementTimeout)
+            result.append(.postgres(NodeAddress(name: name, engine: .postgres, endpoint: configuration.redactedDescription), configuration))
+        }
+        for entry in redis {
+            let (name, url) = try Self.split(entry, option: "--redis")
+            guard let configuration = RedisConfiguration(url: url) else {
+                throw ValidationError("--redis \(name)=…: expected redis://[user[:password]@]host[:port][/db]")
+            }
+            let endpoint = "\(configuration.host):\(configuration.port)" + (configuration.database == 0 ? "" : "/\(configuration.database)")
+            result.append(.redis(NodeAddress(name: name, engine: .redis, endpoint: endpoint), configuration))
+        }
+        let names = result.map(\.address.name)
+        if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw ValidationError("the node name \"\(duplicate)\" is used twice")
+        }
+        return result
+    }
+
+    static func split(_ entry: String, option: String) throws -> (String, String) {
+        guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+            throw ValidationError("\(option) expects NAME=URI, e.g. \(option) world-replica=…")
+        }
+        return (String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
+    }
+}

@@ -1,0 +1,135 @@
+import CNCursesW
+import ScryUIKit
+
+/// The only code that touches ncurses. It owns the screen between `init` and `restore()`,
+/// writes only the cells that changed since the last frame, and always gives the terminal back:
+/// on `restore()`, in `deinit`, on SIGTERM/SIGHUP/SIGINT (via the UI loop), and on a crash.
+///
+/// ncurses is not thread-safe: only the UI thread may use an instance.
+public final class NCursesTerminal {
+    public enum Failure: Error, CustomStringConvertible {
+        case notATerminal
+        case unknownTerminal(String)
+        public var description: String {
+            switch self {
+            case .notATerminal: return "scry needs a terminal on standard input and output"
+            case .unknownTerminal(let term): return "the terminal type \(term.isEmpty ? "(unset)" : "\"\(term)\"") is unknown to ncurses; set TERM, e.g. TERM=xterm-256color"
+            }
+        }
+    }
+
+    private var screen: OpaquePointer?
+    private var previous: ScreenBuffer?
+    private let palette: Palette
+
+    public init(colors: ColorSupport = .auto) throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
+        // Without a UTF-8 locale every non-ASCII character is blank and get_wch never returns one.
+        setlocale(LC_ALL, "")
+        // Escape must not wait a second for a sequence that never comes.
+        if getenv("ESCDELAY") == nil { setenv("ESCDELAY", "25", 1) }
+        // newterm, unlike initscr, returns an error for an unknown TERM instead of exiting.
+        guard let screen = newterm(nil, scry_stdout(), scry_stdin()) else {
+            throw Failure.unknownTerminal(getenv("TERM").map { String(cString: $0) } ?? "")
+        }
+        self.screen = screen
+        scry_install_signal_handlers()
+        raw()
+        noecho()
+        nonl()
+        keypad(scry_stdscr(), true)
+        curs_set(0)
+        palette = Palette(support: colors)
+    }
+
+    deinit { restore() }
+
+    /// Gives the terminal back: cursor, echo, line mode, main screen. Safe to call twice.
+    public func restore() {
+        guard let screen else { return }
+        curs_set(1)
+        endwin()
+        delscreen(screen)
+        self.screen = nil
+    }
+
+    public var size: (width: Int, height: Int) {
+        var height: Int32 = 0, width: Int32 = 0
+        scry_getmaxyx(scry_stdscr(), &height, &width)
+        return (Int(width), Int(height))
+    }
+
+    /// The signal that asked the program to stop, if one arrived.
+    public var pendingSignal: Int32? {
+        let signal = scry_pending_signal()
+        return signal == 0 ? nil : signal
+    }
+
+    /// Draws `buffer`, writing only what changed since the last frame.
+    public func draw(_ buffer: ScreenBuffer) {
+        guard screen != nil else { return }
+        let window = scry_stdscr()
+        if let previous, previous.width != buffer.width || previous.height != buffer.height {
+            self.previous = nil
+            clearok(window, true)
+        }
+        for change in buffer.changes(since: previous) {
+            // A cell may hold at most CCHARW_MAX (5) wide characters; longer clusters are cut.
+            var characters = change.cell.grapheme.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) }
+            if characters.isEmpty { characters = [wchar_t(32)] }
+            characters.append(0)
+            let (attributes, pair) = palette.attributes(for: change.cell.style)
+            _ = scry_mvadd_cluster(window, Int32(change.y), Int32(change.x), characters, attributes, pair)
+        }
+        previous = buffer
+        wrefresh(window)
+    }
+
+    /// Waits up to `milliseconds` for a key. Returns nil when none came.
+    public func readKey(timeoutMilliseconds milliseconds: Int) -> Key? {
+        guard screen != nil else { return nil }
+        let window = scry_stdscr()
+        wtimeout(window, Int32(milliseconds))
+        var character: wint_t = 0
+        let status = wget_wch(window, &character)
+        if status == KEY_CODE_YES { return Self.key(forCode: Int32(character)) }
+        guard status == OK else { return nil }
+        switch character {
+        case 27: return .escape
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 127, 8: return .backspace
+        case 1...26: return .control(Character(Unicode.Scalar(UInt8(character) + 0x60)))
+        default:
+            guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+
+    /// Forgets the last frame, so the next `draw` repaints everything.
+    public func invalidate() {
+        previous = nil
+        clearok(scry_stdscr(), true)
+    }
+
+    static func key(forCode code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BTAB: return .backTab
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_RESIZE: return .resize
+        default:
+            for n in 1...12 where code == scry_key_f(Int32(n)) { return .function(n) }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ScryCore
+import ScryUIKit
+import Testing
+@testable import ScryApp
+
+func screen(_ state: AppState, width: Int, height: Int) -> ScreenBuffer {
+    var buffer = ScreenBuffer(width: width, height: height)
+    render(state, into: &buffer)
+    return buffer
+}
+
+func expectScreen(_ buffer: ScreenBuffer, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(buffer.lines.count == expected.count, "height", sourceLocation: sourceLocation)
+    for (y, (actual, wanted)) in zip(buffer.lines, expected).enumerated() where actual != wanted {
+        Issue.record("row \(y): got \"\(actual)\", expected \"\(wanted)\"", sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("Nodes screen")
+struct NodesViewTests {
+    static func probedState() -> AppState {
+        var state = AppState(nodes: sampleNodes)
+        _ = update(&state, .probed(node: 0, .up(NodeFacts(role: .primary, version: "15.18", replicationPosition: 50705128, deployment: "scry-primary"))))
+        _ = update(&state, .probed(node: 1, .failed("connection refused")))
+        return state
+    }
+
+    @Test func showsEveryNodeWithItsStatus() {
+        expectScreen(screen(Self.probedState(), width: 100, height: 12), [
+            "┌ Scry · nodes 1/3 up ─────────────────────────────────────────────────────────────────────────────┐",
+            "│NODE          ENGINE   ROLE    VERSION  DEPLOYMENT     POSITION     ENDPOINT / STATUS             │",
+            "│world-primary postgres primary 15.18    scry-primary   50705128     postgresql://postgres@127.0.0.│",
+            "│world-replica postgres down                                         postgresql://postgres@127.0.0.│",
+            "│sessions      redis    …                                            127.0.0.1:56379 · probing     │",
+            "│                                                                                                  │",
+            "│                                                                                                  │",
+            "│──────────────────────────────────────────────────────────────────────────────────────────────────│",
+            "│world-primary  postgresql://postgres@127.0.0.1:55432/world                                        │",
+            "│primary, postgres 15.18, scry-primary                                                             │",
+            "└──────────────────────────────────────────────────────────────────────────────────────────────────┘",
+            " R probe every node again  ? help  q quit                                                           ",
+        ])
+    }
+
+    @Test func theDetailShowsTheSelectedNodesError() {
+        var state = Self.probedState()
+        _ = update(&state, .key(.character("j")))
+        let buffer = screen(state, width: 100, height: 12)
+        #expect(buffer.lines[8] == "│world-replica  postgresql://postgres@127.0.0.1:55433/world                                        │")
+        #expect(buffer.lines[9] == "│connection refused                                                                                │")
+        #expect(buffer[1, 9].style.role == .error)
+        #expect(buffer[1, 3].style.reverse, "the selected row is drawn reversed")
+    }
+
+    @Test func aTinyTerminalStillDrawsAFrame() {
+        expectScreen(screen(Self.probedState(), width: 20, height: 6), [
+            "┌ Scry · nodes 1/3 ┐",
+            "│NODE          ENGI│",
+            "│world-primary post│",
+            "│world-replica post│",
+            "└──────────────────┘",
+            " R probe every node ",
+        ])
+    }
+
+    @Test func hostileNamesAreDrawnEscaped() {
+        var state = AppState(nodes: [NodeAddress(name: "e\u{1B}[2Jvil", engine: .redis, endpoint: "h:1")])
+        _ = update(&state, .probed(node: 0, .failed("bad \u{1B}]0;title\u{7} reply")))
+        let buffer = screen(state, width: 60, height: 11)
+        #expect(buffer.lines[2].hasPrefix("│e\\x1b[2Jvil redis    down"))
+        #expect(buffer.lines[8] == "│bad \\x1b]0;title\\x07 reply" + String(repeating: " ", count: 32) + "│")
+    }
+
+    @Test func helpIsBuiltFromTheKeyMap() {
+        var state = AppState(nodes: sampleNodes)
+        _ = update(&state, .key(.character("?")))
+        expectScreen(screen(state, width: 40, height: 12), [
+            "┌ Scry · nodes 0/3 up ─────────────────┐",
+            "│Keys (Esc or ? closes)                │",
+            "│                                      │",
+            "│  j ↓  next node                      │",
+            "│  k ↑  previous node                  │",
+            "│  g    first node                     │",
+            "│  G    last node                      │",
+            "│  R    probe every node again         │",
+            "│  ?    help                           │",
+            "│  q    quit                           │",
+            "└──────────────────────────────────────┘",
+            " R probe every node again  ? help  q qui",
+        ])
+    }
+
+    @Test func noNodesSaysHowToAddThem() {
+        let buffer = screen(AppState(nodes: []), width: 80, height: 5)
+        #expect(buffer.lines[1] == "│No nodes configured: pass --postgres NAME=URI or --redis NAME=URL.            │")
+    }
+}

@@ -1,0 +1,66 @@
+import ScryCore
+import ScryUIKit
+import Testing
+@testable import ScryApp
+
+let sampleNodes = [
+    NodeAddress(name: "world-primary", engine: .postgres, endpoint: "postgresql://postgres@127.0.0.1:55432/world"),
+    NodeAddress(name: "world-replica", engine: .postgres, endpoint: "postgresql://postgres@127.0.0.1:55433/world"),
+    NodeAddress(name: "sessions", engine: .redis, endpoint: "127.0.0.1:56379"),
+]
+
+@Suite("Update")
+struct UpdateTests {
+    @Test func startingProbesEveryNode() {
+        var state = AppState(nodes: sampleNodes)
+        #expect(update(&state, .start) == [.probe(node: 0), .probe(node: 1), .probe(node: 2)])
+        #expect(state.nodes.allSatisfy { $0.status == .probing })
+    }
+
+    @Test func aProbeResultLandsOnItsNode() {
+        var state = AppState(nodes: sampleNodes)
+        let facts = NodeFacts(role: .replica, version: "15.18", replicationPosition: 42, deployment: "scry-replica1")
+        #expect(update(&state, .probed(node: 1, .up(facts))).isEmpty)
+        #expect(state.nodes[1].status == .up(facts))
+        #expect(update(&state, .probed(node: 9, .failed("stale"))).isEmpty, "a result for an unknown node is dropped")
+    }
+
+    @Test func navigationStaysInBounds() {
+        var state = AppState(nodes: sampleNodes)
+        for key in [Key.character("j"), .down, .down, .down] { _ = update(&state, .key(key)) }
+        #expect(state.selected == 2)
+        _ = update(&state, .key(.character("k")))
+        #expect(state.selected == 1)
+        _ = update(&state, .key(.character("g")))
+        #expect(state.selected == 0)
+        _ = update(&state, .key(.up))
+        #expect(state.selected == 0)
+        _ = update(&state, .key(.character("G")))
+        #expect(state.selected == 2)
+    }
+
+    @Test func refreshProbesAgainAndQuitQuits() {
+        var state = AppState(nodes: sampleNodes)
+        _ = update(&state, .probed(node: 0, .failed("x")))
+        #expect(update(&state, .key(.character("R"))).count == 3)
+        #expect(state.nodes[0].status == .probing)
+        _ = update(&state, .key(.control("c")))
+        #expect(state.wantsQuit)
+    }
+
+    @Test func helpOpensWithQuestionMarkAndClosesWithEscape() {
+        var state = AppState(nodes: sampleNodes)
+        _ = update(&state, .key(.character("?")))
+        #expect(state.showHelp)
+        _ = update(&state, .key(.escape))
+        #expect(!state.showHelp)
+    }
+
+    @Test func everyBindingIsReachableAndUnique() {
+        let keys = KeyMap.bindings.flatMap(\.keys)
+        #expect(Set(keys).count == keys.count, "no key is bound twice")
+        for binding in KeyMap.bindings {
+            for key in binding.keys { #expect(KeyMap.action(for: key) == binding.action) }
+        }
+    }
+}
