@@ -47,10 +47,10 @@ public struct PostgresConfiguration: Sendable {
 
     /// The keywords handed to libpq: the caller's, then the ones that make the session safe.
     /// Those come last so that nothing in a URI can switch them off.
-    func libpqParameters() -> [Parameter] {
+    func libpqParameters(readOnly: Bool = true) -> [Parameter] {
         var result = parameters.filter { $0.keyword != "options" }
         let callerOptions = parameters.last(where: { $0.keyword == "options" })?.value
-        let safety = "-c default_transaction_read_only=on -c statement_timeout=\(statementTimeoutMilliseconds)"
+        let safety = (readOnly ? "-c default_transaction_read_only=on " : "") + "-c statement_timeout=\(statementTimeoutMilliseconds)"
         result.append(Parameter("client_encoding", "UTF8"))
         result.append(Parameter("application_name", applicationName))
         if !parameters.contains(where: { $0.keyword == "connect_timeout" }) {

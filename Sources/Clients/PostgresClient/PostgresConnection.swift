@@ -24,13 +24,28 @@ public final class PostgresConnection {
     private let notices = NoticeLog()
     private var streamCanceller: PostgresCanceller?
     public let configuration: PostgresConfiguration
+    private let readOnly: Bool
 
-    public init(_ configuration: PostgresConfiguration) throws {
+    /// Opens a read-only session: the only kind Scry itself ever opens.
+    public convenience init(_ configuration: PostgresConfiguration) throws {
+        try self.init(configuration, readOnly: true)
+    }
+
+    /// Opens a session that may write. Only the demo loader, which builds the reference
+    /// platform, imports this (`@_spi(DemoLoader) import PostgresClient`); a test checks that no
+    /// other source does.
+    @_spi(DemoLoader)
+    public convenience init(writable configuration: PostgresConfiguration) throws {
+        try self.init(configuration, readOnly: false)
+    }
+
+    private init(_ configuration: PostgresConfiguration, readOnly: Bool) throws {
         self.configuration = configuration
+        self.readOnly = readOnly
         guard configuration.statementTimeoutMilliseconds > 0 else {
             throw PostgresError(kind: .invalidArgument, message: "statement timeout must be positive")
         }
-        let parameters = configuration.libpqParameters()
+        let parameters = configuration.libpqParameters(readOnly: readOnly)
         if parameters.contains(where: { $0.keyword.utf8.contains(0) || $0.value.utf8.contains(0) }) {
             throw PostgresError(kind: .invalidArgument, message: "a connection parameter contains a NUL byte")
         }
@@ -63,7 +78,7 @@ public final class PostgresConnection {
             Unmanaged<NoticeLog>.fromOpaque(context).takeUnretainedValue().append(result)
         }, Unmanaged.passUnretained(notices).toOpaque())
         do {
-            try verifySessionIsSafe()
+            if readOnly { try verifySessionIsSafe() }
         } catch {
             close()
             throw error
@@ -255,7 +270,7 @@ public final class PostgresConnection {
     }
 
     private func ensureStillReadOnly() throws {
-        guard let handle else { return }
+        guard readOnly, let handle else { return }
         // Reported by PostgreSQL 14 and later; older servers leave it nil and rely on the check at connect.
         guard let value = PQparameterStatus(handle, "default_transaction_read_only") else { return }
         let setting = String(cString: value)

@@ -15,13 +15,28 @@ import Darwin
 public final class RedisConnection {
     private var context: UnsafeMutablePointer<redisContext>?
     public let configuration: RedisConfiguration
+    private let readOnly: Bool
 
     /// Pipelines are written in batches of this many commands, so a pipeline of any length
     /// holds at most one batch of requests in memory.
     static let pipelineBatch = 1_024
 
-    public init(_ configuration: RedisConfiguration) throws(RedisError) {
+    /// Connects for reading: the only kind of connection Scry itself opens.
+    public convenience init(_ configuration: RedisConfiguration) throws(RedisError) {
+        try self.init(configuration, readOnly: true)
+    }
+
+    /// Connects without the allow-list. Only the demo loader, which builds the reference
+    /// platform, imports this (`@_spi(DemoLoader) import RedisClient`); a test checks that no
+    /// other source does.
+    @_spi(DemoLoader)
+    public convenience init(writable configuration: RedisConfiguration) throws(RedisError) {
+        try self.init(configuration, readOnly: false)
+    }
+
+    private init(_ configuration: RedisConfiguration, readOnly: Bool) throws(RedisError) {
         self.configuration = configuration
+        self.readOnly = readOnly
         let timeout = Self.timeval(milliseconds: configuration.connectTimeoutMilliseconds)
         guard let context = redisConnectWithTimeout(configuration.host, Int32(clamping: configuration.port), timeout) else {
             throw RedisError.connection("hiredis could not allocate a context")
@@ -68,7 +83,7 @@ public final class RedisConnection {
     /// Sends one command and waits for its reply. An error reply is thrown: as `.redirect`
     /// for `MOVED` and `ASK`, as `.server` for the rest.
     public func send(_ command: RedisCommand) throws(RedisError) -> RedisReply {
-        try ReadOnlyCommands.check(command)
+        if readOnly { try ReadOnlyCommands.check(command) }
         let context = try openContext()
         let raw = command.withArgv { argc, argv, lengths in
             redisCommandArgv(context, argc, argv, lengths)
@@ -87,7 +102,9 @@ public final class RedisConnection {
     /// per command. Error replies come back in place, as `.error`. Every command is checked
     /// against the allow-list before any is sent.
     public func pipeline(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
-        for command in commands { try ReadOnlyCommands.check(command) }
+        if readOnly {
+            for command in commands { try ReadOnlyCommands.check(command) }
+        }
         let context = try openContext()
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
