@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: C bindings
@@ -53,6 +54,13 @@ let package = Package(
             path: "Sources/Core/ScryCore"
         ),
 
+        // MARK: Config: reads TOML files (atlases, profiles, themes) into the core's values
+        .target(
+            name: "ScryConfig",
+            dependencies: ["ScryCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            path: "Sources/Config/ScryConfig"
+        ),
+
         // MARK: Stores: adapters from the core's needs to the clients
         .target(
             name: "ScryStores",
@@ -85,6 +93,7 @@ let package = Package(
                 "PostgresClient",
                 "RedisClient",
                 "ScryCore",
+                "ScryConfig",
                 "ScryStores",
                 "ScryUIKit",
                 "NCursesBackend",
@@ -108,6 +117,16 @@ let package = Package(
             name: "ScryUIKitTests",
             dependencies: ["ScryUIKit"],
             path: "Tests/ScryUIKitTests"
+        ),
+        .testTarget(
+            name: "AtlasTests",
+            dependencies: ["ScryCore", "ScryConfig", "TestSupport"],
+            path: "Tests/AtlasTests"
+        ),
+        .testTarget(
+            name: "StoresTests",
+            dependencies: ["ScryCore", "ScryConfig", "ScryStores", "PostgresClient", "TestSupport"],
+            path: "Tests/StoresTests"
         ),
         .testTarget(
             name: "ScryAppTests",

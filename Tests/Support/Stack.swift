@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where the local stack (`scripts/stack`) listens. `scripts/test` exports these variables
 /// from `scripts/stack env`; the defaults are the stack's own, so a developer who ran
@@ -117,4 +118,45 @@ public func residentBytes() -> Int {
     let fields = text.split(separator: " ")
     guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+/// Paths inside this repository, for fixtures and the reference atlas.
+public enum Repository {
+    public static let root: String = {
+        // Tests/Support/Stack.swift → the repository root.
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }()
+
+    public static func path(_ relative: String) -> String { root + "/" + relative }
+}
+
+/// The Starlanes fixture platform: its two databases, created once per test run.
+public enum Starlanes {
+    public static let catalogDatabase = "starlanes_catalog"
+    public static let voyagesDatabase = "starlanes_voyages"
+    public static let atlasPath = Repository.path("Tests/Fixtures/starlanes/atlas.toml")
+
+    private static let prepared = Mutex<Bool>(false)
+
+    /// Creates the databases and tables (idempotent) and waits for the replica to have them.
+    public static func prepare() throws {
+        try prepared.withLock { done in
+            if done { return }
+            for (database, file) in [(catalogDatabase, "catalog.sql"), (voyagesDatabase, "voyages.sql")] {
+                if try Fixture.psql("SELECT count(*) FROM pg_database WHERE datname = '\(database)'", database: "postgres") == "0" {
+                    try Fixture.psql("CREATE DATABASE \(database)", database: "postgres")
+                }
+                let sql = try String(contentsOfFile: Repository.path("Tests/Fixtures/starlanes/\(file)"), encoding: .utf8)
+                try Fixture.psql(sql, database: database)
+            }
+            // The replica must have replayed the new databases before tests read them there.
+            let target = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "postgres")
+            for _ in 0..<200 {
+                let caughtUp = try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(target)'::pg_lsn", database: "postgres", port: Stack.pgReplicaPort)
+                if caughtUp == "t" { done = true; return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            throw Fixture.CommandFailed(command: "wait for replica", status: 1, output: "the replica did not replay the Starlanes fixture within 10 s")
+        }
+    }
 }

@@ -12,14 +12,28 @@ struct Scry: ParsableCommand {
         discussion: """
             Scry never writes: every PostgreSQL session is read-only with a statement timeout, and \
             only read commands are sent to Redis.
+
+            The nodes come from the profile's atlas ($XDG_CONFIG_HOME/scry/config.toml), from \
+            --atlas, and from --postgres and --redis.
             """,
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: [AtlasCommand.self]
     )
 
+    @OptionGroup var profile: ProfileOptions
     @OptionGroup var nodes: NodeOptions
 
     func run() throws {
-        let connections = try nodes.connections()
+        let loaded = try profile.load()
+        var connections: [NodeConnection] = []
+        if let atlas = loaded.atlas {
+            connections += try AtlasNodes.connections(atlas, credentials: loaded.credentials)
+        }
+        connections += try nodes.connections()
+        let names = connections.map(\.address.name)
+        if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw ValidationError("the node name \"\(duplicate)\" is used twice")
+        }
         do {
             try InspectorLoop(connections: connections).run()
         } catch let failure as TerminalStartFailure {
