@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `scry atlas check`, run as a user would.
+@Suite("scry atlas check")
+struct AtlasCommandTests {
+    @Test func theReferenceAtlasIsValidOffline() throws {
+        let (status, output) = try ScryCommandLineTests.run(["atlas", "check", Repository.path("demo/atlas.toml")])
+        #expect(status == 0)
+        #expect(output == "\(Repository.path("demo/atlas.toml")): valid (3 stores, 7 entities, 6 key patterns, 10 checks)\n")
+    }
+
+    @Test func aBrokenAtlasFailsWithFileAndLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-atlas"))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let broken = directory.appendingPathComponent("broken.toml").path
+        let text = try String(contentsOfFile: Repository.path("demo/atlas.toml"), encoding: .utf8)
+            .replacing("mode = \"standalone\"", with: "mode = \"sentinel\"")
+        try text.write(toFile: broken, atomically: true, encoding: .utf8)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("sentinel") }.map { $0 + 1 }
+        let (status, output) = try ScryCommandLineTests.run(["atlas", "check", broken])
+        #expect(status == 1)
+        #expect(output == "\(broken):\(line ?? 0): stores.cache.mode: expected one of standalone, cluster, found \"sentinel\"\n")
+
+        let (syntaxStatus, syntaxOutput) = try ScryCommandLineTests.run(["atlas", "check", directory.appendingPathComponent("missing.toml").path])
+        #expect(syntaxStatus == 2)
+        #expect(syntaxOutput.hasSuffix("missing.toml: cannot read the file\n"))
+    }
+
+    @Test func theStarlanesAtlasChecksOutAgainstTheLiveStores() throws {
+        try Starlanes.prepare()
+        let (status, output) = try ScryCommandLineTests.run(["atlas", "check", Starlanes.atlasPath, "--connect"])
+        #expect(status == 0, "\(output)")
+        #expect(output.hasSuffix("valid, and every node, table and column it names is there (3 stores, 4 entities, 2 key patterns, 7 checks)\n"))
+    }
+
+    @Test func aProfileNamesTheAtlasAndTheCredentials() throws {
+        try Starlanes.prepare()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-config"))
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("scry"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            default_profile = "starlanes"
+            [profiles.starlanes]
+            atlas = "\(Starlanes.atlasPath)"
+            [profiles.starlanes.postgres]
+            user = "\(Stack.secretRole)"
+            password_command = "echo \(Stack.secretRolePassword)"
+            """.write(to: directory.appendingPathComponent("scry/config.toml"), atomically: true, encoding: .utf8)
+
+        let session = try TmuxSession(command: ["XDG_CONFIG_HOME=\(directory.path)", scryBinary], width: 120, height: 16)
+        let screen = try session.waitForScreen { $0.first?.contains("nodes 4/4 up") == true }
+        #expect(screen[0].hasPrefix("┌ Scry · nodes 4/4 up"), "\(screen.joined(separator: "\n"))")
+        #expect(screen.contains { $0.hasPrefix("│catalog/primary   postgres primary") })
+        #expect(screen.contains { $0.hasPrefix("│catalog/replica-1 postgres replica") })
+        #expect(screen.contains { $0.hasPrefix("│live/primary      postgres primary") })
+        #expect(screen.contains { $0.hasPrefix("│hot/\(Stack.redisPort)") })
+        try session.sendKeys("q")
+        #expect(try session.waitForExit() == 0)
+
+        let (status, output) = try ScryCommandLineTests.run(["--profile", "nope", "--config", directory.appendingPathComponent("scry/config.toml").path])
+        #expect(status == 1)
+        #expect(output.contains("no profile is named \"nope\"; profiles are starlanes"))
+    }
+}
