@@ -54,10 +54,10 @@ let package = Package(
             path: "Sources/Core/ScryCore"
         ),
 
-        // MARK: Config: reads TOML files (atlases, profiles, themes) into the core's values
+        // MARK: Config: reads TOML files (atlases, profiles, themes) into core and UI-kit values
         .target(
             name: "ScryConfig",
-            dependencies: ["ScryCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["ScryCore", "ScryUIKit", .product(name: "TOMLKit", package: "TOMLKit")],
             path: "Sources/Config/ScryConfig"
         ),
 

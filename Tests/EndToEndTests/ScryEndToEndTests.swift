@@ -107,3 +107,31 @@ struct ScryCommandLineTests {
         #expect(!output.contains("\u{1B}["), "no escape sequence is written to a pipe")
     }
 }
+
+@Suite("scry themes")
+struct ScryThemeTests {
+    func coloredScreen(_ environment: [String], _ arguments: [String]) throws -> String {
+        let session = try TmuxSession(command: environment + [scryBinary] + arguments, width: 80, height: 8)
+        try session.waitForScreen { $0.contains { $0.contains("No nodes configured") } }
+        let screen = try session.tmux(["capture-pane", "-p", "-e"])
+        try session.sendKeys("q")
+        _ = try session.waitForExit()
+        return screen
+    }
+
+    @Test func aThemeColoursByRoleAndNoColorTurnsColourOff() throws {
+        let solarized = try coloredScreen([], ["--theme", "solarized-dark"])
+        #expect(solarized.contains("38;5;"), "256-colour foregrounds from #rrggbb")
+        #expect(solarized.contains("48;5;"), "and backgrounds")
+        let plain = try coloredScreen(["NO_COLOR=1"], ["--theme", "solarized-dark"])
+        #expect(!plain.contains("38;5;") && !plain.contains("48;5;"))
+        #expect(!plain.contains(#/\x1B\[3[0-7]m/#), "no foreground colour at all")
+        #expect(plain.contains("\u{1B}[1m") || plain.contains(";1m"), "bold still marks the title")
+    }
+
+    @Test func anUnknownThemeIsRefusedBeforeTheScreenOpens() throws {
+        let (status, output) = try ScryCommandLineTests.run(["--theme", "neon"])
+        #expect(status == 64)
+        #expect(output.contains("no theme named \"neon\"; looked in"))
+    }
+}

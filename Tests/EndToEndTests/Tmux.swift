@@ -14,7 +14,9 @@ final class TmuxSession {
         self.height = height
         // A shell runs scry and then prints how it ended, on the screen scry gave back: so a test
         // sees both the exit status and that the terminal was restored.
-        let scry = (["env", "LANG=C.UTF-8", "TERM=tmux-256color"] + command).map(Self.shellQuote).joined(separator: " ")
+        // The test runner's own environment may carry NO_COLOR (SwiftPM sets it when output is
+        // not a terminal); a test that wants it passes it in `command`.
+        let scry = (["env", "-u", "NO_COLOR", "LANG=C.UTF-8", "TERM=tmux-256color"] + command).map(Self.shellQuote).joined(separator: " ")
         let shellCommand = "\(scry); echo \"[scry exited with $?]\"; exec sleep 600"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-x", String(width), "-y", String(height), shellCommand])
     }

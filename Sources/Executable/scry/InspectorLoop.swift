@@ -15,17 +15,19 @@ struct TerminalStartFailure: Error, CustomStringConvertible {
 /// never touch ncurses.
 final class InspectorLoop {
     private let connections: [NodeConnection]
+    private let theme: Theme
     private let inbox = Inbox()
     private var running: [Int: Bool] = [:]  // node → another probe was asked for meanwhile
 
-    init(connections: [NodeConnection]) {
+    init(connections: [NodeConnection], theme: Theme) {
         self.connections = connections
+        self.theme = theme
     }
 
     func run() throws {
         let terminal: NCursesTerminal
         do {
-            terminal = try NCursesTerminal()
+            terminal = try NCursesTerminal(theme: theme)
         } catch {
             throw TerminalStartFailure(description: String(describing: error))
         }

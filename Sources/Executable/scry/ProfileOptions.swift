@@ -3,6 +3,7 @@ import Foundation
 import ScryConfig
 import ScryCore
 import ScryStores
+import ScryUIKit
 
 /// Where the configuration comes from: `--config`, else `$SCRY_CONFIG`, else
 /// `$XDG_CONFIG_HOME/scry/config.toml` (`~/.config/scry/config.toml`); the profile from
@@ -17,8 +18,12 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("An atlas file, instead of the profile's.", valueName: "file"))
     var atlas: String?
 
+    @Option(help: ArgumentHelp("A theme from themes/ or $XDG_CONFIG_HOME/scry/themes/ (default: the profile's, else default).", valueName: "name"))
+    var theme: String?
+
     struct Loaded {
         var profile: Profile?
+        var theme: Theme = .builtIn
         var atlas: Atlas?
         var atlasDocument: ConfigDocument?
         var credentials: StoreCredentials
@@ -52,11 +57,37 @@ struct ProfileOptions: ParsableArguments {
         } else if let profileName {
             throw ValidationError("--profile \(profileName): there is no configuration file at \(path)")
         }
+        loaded.theme = try loadTheme(theme ?? loaded.profile?.theme ?? "default", configFolder: (path as NSString).deletingLastPathComponent)
         if let atlasPath = atlas ?? loaded.profile?.atlas {
             let document = try TOMLReader.read(contentsOf: atlasPath)
             loaded.atlasDocument = document
             loaded.atlas = try AtlasParser.parse(document, environment: environment)
         }
         return loaded
+    }
+
+    /// The user's theme folder first, then the `themes/` folder of the Scry checkout the binary
+    /// was built in (the nearest ancestor of the executable that has one).
+    func themeSearchPath(configFolder: String) -> [String] {
+        var folders = [configFolder + "/themes"]
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = directory.appendingPathComponent("themes").path
+            if FileManager.default.fileExists(atPath: candidate + "/default.toml") {
+                folders.append(candidate)
+                break
+            }
+            directory.deleteLastPathComponent()
+        }
+        return folders
+    }
+
+    func loadTheme(_ name: String, configFolder: String) throws -> Theme {
+        let searchPath = themeSearchPath(configFolder: configFolder)
+        guard let file = ThemeReader.locate(name, searchPath: searchPath) else {
+            if name == "default" { return .builtIn }
+            throw ValidationError("no theme named \"\(name)\"; looked in \(searchPath.joined(separator: ", "))")
+        }
+        return try ThemeReader.parse(try TOMLReader.read(contentsOf: file))
     }
 }

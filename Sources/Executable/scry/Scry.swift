@@ -35,7 +35,7 @@ struct Scry: ParsableCommand {
             throw ValidationError("the node name \"\(duplicate)\" is used twice")
         }
         do {
-            try InspectorLoop(connections: connections).run()
+            try InspectorLoop(connections: connections, theme: loaded.theme).run()
         } catch let failure as TerminalStartFailure {
             throw ValidationError(failure.description)
         }

@@ -22,7 +22,7 @@ public final class NCursesTerminal {
     private var previous: ScreenBuffer?
     private let palette: Palette
 
-    public init(colors: ColorSupport = .auto) throws {
+    public init(theme: Theme = .builtIn, colors: ColorSupport = .auto) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
         // Without a UTF-8 locale every non-ASCII character is blank and get_wch never returns one.
         setlocale(LC_ALL, "")
@@ -39,7 +39,7 @@ public final class NCursesTerminal {
         nonl()
         keypad(scry_stdscr(), true)
         curs_set(0)
-        palette = Palette(support: colors)
+        palette = Palette(theme: theme, support: colors)
     }
 
     deinit { restore() }

@@ -1,44 +1,47 @@
 import CNCursesW
 import ScryUIKit
 
-/// How many colours to use. `NO_COLOR` (https://no-color.org) turns colour off.
+/// Whether to use colour. `NO_COLOR` (https://no-color.org) turns it off, as does `.none`.
 public enum ColorSupport: Sendable {
     case auto
     case none
 }
 
-/// Turns roles into ncurses attributes and colour pairs. A fixed palette for now: themes loaded
-/// from `themes/*.toml` replace it when they arrive.
+/// Turns a theme's roles into ncurses attributes and colour pairs, fitted to the colours the
+/// terminal has: 256, 16, 8 or none (then only bold, dim, reverse and underline remain).
 struct Palette {
     private var pairs: [Role: Int16] = [:]
+    private let theme: Theme
 
-    init(support: ColorSupport) {
+    init(theme: Theme, support: ColorSupport) {
+        self.theme = theme
         let colorOff = support == .none || getenv("NO_COLOR").map { $0.pointee != 0 } == true
         guard !colorOff, has_colors() else { return }
         start_color()
         use_default_colors()
-        let foregrounds: [(Role, Int16)] = [
-            (.border, Int16(COLOR_BLUE)), (.focusedBorder, Int16(COLOR_CYAN)), (.title, Int16(COLOR_CYAN)),
-            (.keyHint, Int16(COLOR_YELLOW)), (.escaped, Int16(COLOR_MAGENTA)), (.ok, Int16(COLOR_GREEN)),
-            (.warning, Int16(COLOR_YELLOW)), (.error, Int16(COLOR_RED)),
-        ]
-        for (index, (role, color)) in foregrounds.enumerated() {
+        let colors = Int(scry_colors())
+        for (index, role) in Role.allCases.enumerated() where index + 1 < Int(scry_color_pairs()) {
+            let style = theme.style(for: role)
             let pair = Int16(index + 1)
-            init_pair(pair, color, -1)
+            init_pair(pair, Self.code(style.foreground.fitted(to: colors)), Self.code(style.background.fitted(to: colors)))
             pairs[role] = pair
         }
     }
 
-    func attributes(for style: Style) -> (attr_t, Int16) {
-        var attributes = scry_a_normal()
-        switch style.role {
-        case .dim: attributes |= scry_a_dim()
-        case .selection, .statusBar: attributes |= scry_a_reverse()
-        case .focusedBorder, .title, .error: attributes |= scry_a_bold()
-        default: break
+    static func code(_ color: ThemeColor) -> Int16 {
+        switch color {
+        case .terminalDefault, .rgb: return -1
+        case .ansi(let index), .indexed(let index): return Int16(index)
         }
-        if style.bold { attributes |= scry_a_bold() }
-        if style.reverse { attributes |= scry_a_reverse() }
+    }
+
+    func attributes(for style: Style) -> (attr_t, Int16) {
+        let themed = theme.style(for: style.role)
+        var attributes = scry_a_normal()
+        if themed.bold || style.bold { attributes |= scry_a_bold() }
+        if themed.dim { attributes |= scry_a_dim() }
+        if themed.reverse || style.reverse { attributes |= scry_a_reverse() }
+        if themed.underline { attributes |= scry_a_underline() }
         return (attributes, pairs[style.role] ?? 0)
     }
 }
