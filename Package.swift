@@ -119,6 +119,11 @@ let package = Package(
             path: "Tests/ScryUIKitTests"
         ),
         .testTarget(
+            name: "CoreTests",
+            dependencies: ["ScryCore"],
+            path: "Tests/CoreTests"
+        ),
+        .testTarget(
             name: "AtlasTests",
             dependencies: ["ScryCore", "ScryConfig", "TestSupport"],
             path: "Tests/AtlasTests"
