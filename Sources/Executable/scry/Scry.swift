@@ -17,7 +17,7 @@ struct Scry: ParsableCommand {
             --atlas, and from --postgres and --redis.
             """,
         version: "0.1.0",
-        subcommands: [AtlasCommand.self]
+        subcommands: [AtlasCommand.self, DoctorCommand.self]
     )
 
     @OptionGroup var profile: ProfileOptions
