@@ -30,6 +30,12 @@ public struct NodeGroup: Sendable, Equatable {
     public var name: String
     public var primary: Endpoint?
     public var replicas: [Endpoint]
+
+    public init(name: String, primary: Endpoint?, replicas: [Endpoint]) {
+        self.name = name
+        self.primary = primary
+        self.replicas = replicas
+    }
 }
 
 public enum ShardMapping: Sendable, Equatable {
@@ -53,6 +59,14 @@ public struct StoreSpec: Sendable, Equatable {
     public var groups: [NodeGroup]
     public var sharding: ShardMapping
     public var routing: RoutingPolicy
+
+    public init(name: String, kind: Kind, groups: [NodeGroup], sharding: ShardMapping, routing: RoutingPolicy) {
+        self.name = name
+        self.kind = kind
+        self.groups = groups
+        self.sharding = sharding
+        self.routing = routing
+    }
 
     public var engine: StoreEngine {
         switch kind {
