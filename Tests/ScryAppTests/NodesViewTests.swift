@@ -26,28 +26,41 @@ struct NodesViewTests {
     }
 
     @Test func showsEveryNodeWithItsStatus() {
-        expectScreen(screen(Self.probedState(), width: 100, height: 12), [
-            "┌ Scry · nodes 1/3 up ─────────────────────────────────────────────────────────────────────────────┐",
-            "│NODE          ENGINE   ROLE    VERSION  DEPLOYMENT     POSITION     ENDPOINT / STATUS             │",
-            "│world-primary postgres primary 15.18    scry-primary   50705128     postgresql://postgres@127.0.0.│",
-            "│world-replica postgres down                                         postgresql://postgres@127.0.0.│",
-            "│sessions      redis    …                                            127.0.0.1:56379 · probing     │",
-            "│                                                                                                  │",
-            "│                                                                                                  │",
-            "│──────────────────────────────────────────────────────────────────────────────────────────────────│",
-            "│world-primary  postgresql://postgres@127.0.0.1:55432/world                                        │",
-            "│primary, postgres 15.18, scry-primary                                                             │",
-            "└──────────────────────────────────────────────────────────────────────────────────────────────────┘",
-            " R probe every node again  ? help  q quit                                                           ",
+        expectScreen(screen(Self.probedState(), width: 110, height: 12), [
+            "┌ Scry · nodes 1/3 up ───────────────────────────────────────────────────────────────────────────────────────┐",
+            "│NODE          ENGINE   ROLE    VERSION  DEPLOYMENT     POSITION     LAG       ENDPOINT / STATUS             │",
+            "│world-primary postgres primary 15.18    scry-primary   50705128               postgresql://postgres@127.0.0.│",
+            "│world-replica postgres down                                                   postgresql://postgres@127.0.0.│",
+            "│sessions      redis    …                                                      127.0.0.1:56379 · probing     │",
+            "│                                                                                                            │",
+            "│                                                                                                            │",
+            "│────────────────────────────────────────────────────────────────────────────────────────────────────────────│",
+            "│world-primary  postgresql://postgres@127.0.0.1:55432/world                                                  │",
+            "│primary, postgres 15.18, scry-primary                                                                       │",
+            "└────────────────────────────────────────────────────────────────────────────────────────────────────────────┘",
+            " R probe every node again  ? help  q quit                                                                     ",
         ])
+    }
+
+    @Test func aReplicaShowsItsLagBehindThePrimaryOfItsGroup() {
+        var state = AppState(nodes: sampleNodes)
+        _ = update(&state, .probed(node: 0, .up(NodeFacts(role: .primary, version: "15.18", replicationPosition: 50705128, deployment: "p"))))
+        _ = update(&state, .probed(node: 1, .up(NodeFacts(role: .replica, version: "15.18", replicationPosition: 50705128 - 3072, deployment: "r"))))
+        _ = update(&state, .probed(node: 2, .up(NodeFacts(role: .replica, version: "7.0.15", replicationPosition: 10, deployment: "standalone"))))
+        #expect(state.lag(of: 1) == 3072)
+        #expect(state.lag(of: 0) == nil, "a primary has no lag")
+        #expect(state.lag(of: 2) == nil, "a node without a group has nothing to compare with")
+        let buffer = screen(state, width: 110, height: 12)
+        #expect(buffer.lines[3] == "│world-replica postgres replica 15.18    r              50702056     3.0 KiB   postgresql://postgres@127.0.0.│")
+        #expect(buffer.lines[4] == "│sessions      redis    replica 7.0.15   standalone     10           -         127.0.0.1:56379               │")
     }
 
     @Test func theDetailShowsTheSelectedNodesError() {
         var state = Self.probedState()
         _ = update(&state, .key(.character("j")))
         let buffer = screen(state, width: 100, height: 12)
-        #expect(buffer.lines[8] == "│world-replica  postgresql://postgres@127.0.0.1:55433/world                                        │")
-        #expect(buffer.lines[9] == "│connection refused                                                                                │")
+        #expect(buffer.lines[8] == "│world-replica  postgresql://postgres@127.0.0.1:55433/world" + String(repeating: " ", count: 40) + "│")
+        #expect(buffer.lines[9] == "│connection refused" + String(repeating: " ", count: 80) + "│")
         #expect(buffer[1, 9].style.role == .error)
         #expect(buffer[1, 3].style.reverse, "the selected row is drawn reversed")
     }

@@ -4,8 +4,8 @@ import Testing
 @testable import ScryApp
 
 let sampleNodes = [
-    NodeAddress(name: "world-primary", engine: .postgres, endpoint: "postgresql://postgres@127.0.0.1:55432/world"),
-    NodeAddress(name: "world-replica", engine: .postgres, endpoint: "postgresql://postgres@127.0.0.1:55433/world"),
+    NodeAddress(name: "world-primary", engine: .postgres, endpoint: "postgresql://postgres@127.0.0.1:55432/world", group: "world"),
+    NodeAddress(name: "world-replica", engine: .postgres, endpoint: "postgresql://postgres@127.0.0.1:55433/world", group: "world"),
     NodeAddress(name: "sessions", engine: .redis, endpoint: "127.0.0.1:56379"),
 ]
 

@@ -29,6 +29,20 @@ public struct AppState: Sendable, Equatable {
     }
 }
 
+extension AppState {
+    /// Bytes a replica has yet to replay, against the primary of its group as last probed.
+    public func lag(of index: Int) -> UInt64? {
+        let row = nodes[index]
+        guard let group = row.address.group, case .up(let facts) = row.status, facts.role == .replica,
+              let position = facts.replicationPosition else { return nil }
+        let primary = nodes.lazy.compactMap { other -> UInt64? in
+            guard other.address.group == group, case .up(let otherFacts) = other.status, otherFacts.role == .primary else { return nil }
+            return otherFacts.replicationPosition
+        }.first
+        return primary.map { $0 > position ? $0 - position : 0 }
+    }
+}
+
 /// What happens to the state: a key, or the answer of a job that an effect started.
 public enum Message: Sendable, Equatable {
     case key(Key)

@@ -24,7 +24,7 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
     let visible = table.height - 1
     let firstRow = max(0, min(state.selected - visible + 1, state.nodes.count - visible))
     for (offset, index) in (firstRow..<min(state.nodes.count, firstRow + max(0, visible))).enumerated() {
-        columns.render(state.nodes[index], selected: index == state.selected, into: &buffer, x: table.x, y: table.y + 1 + offset)
+        columns.render(state.nodes[index], lag: state.lag(of: index), selected: index == state.selected, into: &buffer, x: table.x, y: table.y + 1 + offset)
     }
 }
 
@@ -45,14 +45,14 @@ func renderDetail(of row: NodeRow, into buffer: inout ScreenBuffer, area: Rect) 
 /// Column layout for the node table: fixed columns for the short facts, the rest for the
 /// endpoint and the status text.
 struct NodeColumns {
-    static let titles = ["NODE", "ENGINE", "ROLE", "VERSION", "DEPLOYMENT", "POSITION", "ENDPOINT / STATUS"]
+    static let titles = ["NODE", "ENGINE", "ROLE", "VERSION", "DEPLOYMENT", "POSITION", "LAG", "ENDPOINT / STATUS"]
     var widths: [Int]
     var totalWidth: Int
 
     init(width: Int, nodes: [NodeRow]) {
         totalWidth = width
         let name = min(24, max(4, nodes.map { UntrustedText($0.address.name).width }.max() ?? 4))
-        var widths = [name, 8, 7, 8, 14, 12]
+        var widths = [name, 8, 7, 8, 14, 12, 9]
         let fixed = widths.reduce(0, +) + widths.count
         widths.append(max(0, width - fixed))
         self.widths = widths
@@ -62,20 +62,21 @@ struct NodeColumns {
         renderCells(Self.titles.map { UntrustedText($0) }, style: Style(.title, bold: true), into: &buffer, x: x, y: y)
     }
 
-    func render(_ row: NodeRow, selected: Bool, into buffer: inout ScreenBuffer, x: Int, y: Int) {
+    func render(_ row: NodeRow, lag: UInt64?, selected: Bool, into buffer: inout ScreenBuffer, x: Int, y: Int) {
         var cells = [UntrustedText(row.address.name), UntrustedText(row.address.engine.rawValue)]
         var style = Style(.normal, reverse: selected)
         switch row.status {
         case .probing:
-            cells += ["…", "", "", ""].map { UntrustedText($0) }
+            cells += ["…", "", "", "", ""].map { UntrustedText($0) }
             cells.append(UntrustedText(row.address.endpoint + " · probing"))
             style.role = .dim
         case .up(let facts):
             cells += [facts.role.rawValue, facts.version, facts.deployment,
-                      facts.replicationPosition.map(String.init) ?? "-"].map { UntrustedText($0) }
+                      facts.replicationPosition.map(String.init) ?? "-",
+                      lag.map(ByteCount.format) ?? (facts.role == .primary ? "" : "-")].map { UntrustedText($0) }
             cells.append(UntrustedText(row.address.endpoint))
         case .failed:
-            cells += ["down", "", "", ""].map { UntrustedText($0) }
+            cells += ["down", "", "", "", ""].map { UntrustedText($0) }
             cells.append(UntrustedText(row.address.endpoint))
             style.role = .error
         }

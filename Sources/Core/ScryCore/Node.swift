@@ -11,11 +11,15 @@ public struct NodeAddress: Sendable, Hashable {
     public var engine: StoreEngine
     /// Host and port (and database), for display.
     public var endpoint: String
+    /// The replication group the node belongs to (an atlas store, or one shard of it), so a
+    /// replica's lag can be measured against its own primary; nil when unknown.
+    public var group: String?
 
-    public init(name: String, engine: StoreEngine, endpoint: String) {
+    public init(name: String, engine: StoreEngine, endpoint: String, group: String? = nil) {
         self.name = name
         self.engine = engine
         self.endpoint = endpoint
+        self.group = group
     }
 }
 

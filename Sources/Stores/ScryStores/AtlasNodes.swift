@@ -14,7 +14,7 @@ public enum AtlasNodes {
                         + group.replicas.enumerated().map { ("replica-\($0.offset + 1)", $0.element) }
                     for (role, endpoint) in nodes {
                         let configuration = try credentials.postgresConfiguration(endpoint, database: database)
-                        result.append(.postgres(NodeAddress(name: "\(prefix)/\(role)", engine: .postgres, endpoint: "\(endpoint)/\(database)"), configuration))
+                        result.append(.postgres(NodeAddress(name: "\(prefix)/\(role)", engine: .postgres, endpoint: "\(endpoint)/\(database)", group: prefix), configuration))
                     }
                 case .redis(_, let database):
                     for endpoint in [group.primary].compactMap({ $0 }) + group.replicas {
