@@ -103,6 +103,21 @@ let package = Package(
             path: "Sources/Executable/scry"
         ),
 
+        // MARK: Demo: the reference platform's loader, the only code that writes
+        .target(
+            name: "ScryDemoKit",
+            dependencies: ["PostgresClient", "RedisClient"],
+            path: "Sources/Demo/ScryDemoKit"
+        ),
+        .executableTarget(
+            name: "scry-demo",
+            dependencies: [
+                "ScryDemoKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Demo/ScryDemo"
+        ),
+
         // MARK: Tests
         .target(
             name: "TestSupport",
