@@ -129,6 +129,11 @@ let package = Package(
             path: "Tests/PostgresClientTests"
         ),
         .testTarget(
+            name: "DemoTests",
+            dependencies: ["ScryDemoKit", "PostgresClient", "RedisClient", "TestSupport"],
+            path: "Tests/DemoTests"
+        ),
+        .testTarget(
             name: "ScryUIKitTests",
             dependencies: ["ScryUIKit"],
             path: "Tests/ScryUIKitTests"
