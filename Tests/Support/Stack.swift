@@ -160,3 +160,37 @@ public enum Starlanes {
         }
     }
 }
+
+/// A throwaway PostgreSQL primary and replica of its own (`scripts/pg-pair`), for tests that
+/// stop servers: the shared stack is never touched. `down()` removes it.
+public final class PostgresPair: Sendable {
+    public let directory: String
+    public let host: String
+    public let primaryPort: Int
+    public let replicaPort: Int
+
+    public init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-pg-pair")).path
+        let output = try Fixture.run(Repository.path("scripts/pg-pair"), ["up", directory])
+        var values: [String: String] = [:]
+        for line in output.split(separator: "\n") where line.hasPrefix("export ") {
+            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
+        }
+        guard let primary = values["PG_PAIR_PRIMARY_PORT"].flatMap({ Int($0) }),
+              let replica = values["PG_PAIR_REPLICA_PORT"].flatMap({ Int($0) }) else {
+            throw Fixture.CommandFailed(command: "scripts/pg-pair up", status: 1, output: output)
+        }
+        host = values["PG_PAIR_HOST"] ?? "127.0.0.1"
+        primaryPort = primary
+        replicaPort = replica
+    }
+
+    public func stopReplica() throws { _ = try Fixture.run(Repository.path("scripts/pg-pair"), ["stop-replica", directory]) }
+    public func stopPrimary() throws { _ = try Fixture.run(Repository.path("scripts/pg-pair"), ["stop-primary", directory]) }
+
+    public func down() {
+        _ = try? Fixture.run(Repository.path("scripts/pg-pair"), ["down", directory])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
