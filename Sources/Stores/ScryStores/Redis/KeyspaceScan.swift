@@ -1,0 +1,206 @@
+import Foundation
+import RedisClient
+import ScryCore
+
+/// SCAN over every shard of a store at once: one worker thread per shard walks one node of it
+/// (chosen by the routing policy) and hands its batches to the caller's thread through a small
+/// bounded queue, so memory holds a few batches whatever the keyspace's size. A worker blocks
+/// while the queue is full, and the callback runs on the caller's thread only.
+enum KeyspaceScan {
+    /// One shard to walk, with links to each of its nodes that only its worker uses.
+    struct Shard: Sendable {
+        var shard: ClusterShard
+        /// The shard's name in provenance: its slots, or nil for a standalone server.
+        var label: String?
+        var links: [Endpoint: NodeLink]
+    }
+
+    struct Outcome {
+        var nodes: [RedisScanReport.NodeScan] = []
+        var failures: [RedisScanReport.NodeFailure] = []
+        /// Nodes that could not be reached, for the store to route around.
+        var unreachable: Set<Endpoint> = []
+    }
+
+    static func run(store: String, shards: [Shard], policy: RoutingPolicy, request: RedisScanRequest,
+                    avoiding unavailable: Set<Endpoint>, onBatch: (RedisScanBatch) throws -> Void) throws -> Outcome {
+        let queue = BatchQueue(capacity: max(2, shards.count * 2))
+        for (index, shard) in shards.enumerated() {
+            let thread = Thread {
+                let outcome = walk(store: store, shard, policy: policy, request: request, avoiding: unavailable, queue: queue)
+                queue.finish(index, outcome)
+            }
+            thread.name = "scry-scan-\(index)"
+            thread.start()
+        }
+        var outcomes: [Int: Outcome] = [:]
+        var callbackError: (any Error)?
+        while outcomes.count < shards.count {
+            switch queue.take() {
+            case .batch(let batch):
+                guard callbackError == nil else { continue }
+                do {
+                    try onBatch(batch)
+                } catch {
+                    // Stop the workers, but wait for them: they use the store's links.
+                    callbackError = error
+                    queue.stop()
+                }
+            case .finished(let index, let outcome):
+                outcomes[index] = outcome
+            }
+        }
+        if let callbackError { throw callbackError }
+        var merged = Outcome()
+        for index in shards.indices {
+            guard let outcome = outcomes[index] else { continue }
+            merged.nodes += outcome.nodes
+            merged.failures += outcome.failures
+            merged.unreachable.formUnion(outcome.unreachable)
+        }
+        return merged
+    }
+
+    /// Walks one shard on the node the policy picks. A node that fails before it delivered a
+    /// key is replaced by the next the policy allows; one that fails later is reported with
+    /// what it delivered, because a SCAN cursor means nothing on another node and starting
+    /// over would deliver keys twice.
+    private static func walk(store: String, _ shard: Shard, policy: RoutingPolicy, request: RedisScanRequest,
+                             avoiding unavailable: Set<Endpoint>, queue: BatchQueue) -> Outcome {
+        var outcome = Outcome()
+        var avoided = unavailable
+        while !queue.isStopped {
+            var lags: [Endpoint: UInt64] = [:]
+            for replica in shard.shard.replicaCandidates(policy: policy, unavailable: avoided) {
+                guard let replicaLink = shard.links[replica.endpoint], let masterLink = shard.links[shard.shard.master.endpoint] else { continue }
+                if let lag = ReplicationLag.measure(replica: replicaLink, master: masterLink) { lags[replica.endpoint] = lag }
+            }
+            let target: ShardReadTarget
+            switch shard.shard.readTarget(policy: policy, replicaLag: lags, unavailable: avoided) {
+            case .success(let chosen):
+                target = chosen
+            case .failure(let none):
+                if outcome.failures.isEmpty {
+                    outcome.failures.append(.init(node: shard.shard.master.endpoint, role: .primary, shard: shard.label,
+                                                  reason: none.reason, keysDelivered: 0, replacedBy: nil))
+                }
+                return outcome
+            }
+            let provenance = Provenance(store: store, shard: shard.label, node: target.node.endpoint, role: target.node.role,
+                                        lagBytes: target.node.role == .replica ? target.lagBytes : nil, note: target.note)
+            guard let link = shard.links[target.node.endpoint] else { return outcome }
+            var delivered = 0
+            do throws(RedisError) {
+                try walk(link, replicaReads: target.node.role == .replica, request: request, provenance: provenance, queue: queue) { delivered += $0 }
+                for index in outcome.failures.indices where outcome.failures[index].keysDelivered == 0 {
+                    outcome.failures[index].replacedBy = target.node.endpoint
+                }
+                outcome.nodes.append(.init(provenance: provenance, keyCount: delivered))
+                return outcome
+            } catch {
+                let unreachable = error.isUnreachable
+                if unreachable { outcome.unreachable.insert(target.node.endpoint) }
+                outcome.failures.append(.init(node: target.node.endpoint, role: target.node.role, shard: shard.label,
+                                              reason: StoreErrorText.message(for: error), keysDelivered: delivered, replacedBy: nil))
+                guard unreachable, delivered == 0 else { return outcome }
+                avoided.insert(target.node.endpoint)
+            }
+        }
+        return outcome
+    }
+
+    private static func walk(_ link: NodeLink, replicaReads: Bool, request: RedisScanRequest, provenance: Provenance,
+                             queue: BatchQueue, delivered: (Int) -> Void) throws(RedisError) {
+        var tail: [[UInt8]] = []
+        if let match = request.match { tail += [Array("MATCH".utf8), match] }
+        tail += [Array("COUNT".utf8), Array(String(request.count).utf8)]
+        if let type = request.type { tail += [Array("TYPE".utf8), Array(type.utf8)] }
+        var cursor = Array("0".utf8)
+        repeat {
+            let reply = try link.send(RedisCommand(arguments: [Array("SCAN".utf8), cursor] + tail), replicaReads: replicaReads)
+            guard let parts = reply.elements, parts.count == 2, let next = parts[0].bytes, let found = parts[1].elements else {
+                throw RedisError.server(RedisServerError(message: "ERR SCAN answered with something that is not [cursor, keys]"))
+            }
+            cursor = next
+            var keys = found.compactMap(\.bytes).map { ScannedKey(key: $0) }
+            if request.includeTypeAndTTL, !keys.isEmpty {
+                var commands: [RedisCommand] = []
+                commands.reserveCapacity(keys.count * 2)
+                for key in keys {
+                    commands.append(RedisCommand(arguments: [Array("TYPE".utf8), key.key]))
+                    commands.append(RedisCommand(arguments: [Array("PTTL".utf8), key.key]))
+                }
+                let facts = try link.pipeline(commands, replicaReads: replicaReads)
+                for index in keys.indices {
+                    keys[index].type = facts[index * 2].text
+                    keys[index].pttlMilliseconds = facts[index * 2 + 1].integer
+                }
+            }
+            if !keys.isEmpty {
+                delivered(keys.count)
+                guard queue.put(RedisScanBatch(keys: keys, provenance: provenance)) else { return }
+            }
+        } while cursor != Array("0".utf8) && !queue.isStopped
+    }
+}
+
+/// The bounded hand-over between scan workers and the caller.
+private final class BatchQueue: @unchecked Sendable {
+    enum Event {
+        case batch(RedisScanBatch)
+        case finished(Int, KeyspaceScan.Outcome)
+    }
+
+    private let condition = NSCondition()
+    private var events: [Event] = []
+    private var batches = 0
+    private let capacity: Int
+    private var stopped = false
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var isStopped: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopped
+    }
+
+    /// Waits while the queue is full; false once the consumer stopped, and the batch is dropped.
+    func put(_ batch: RedisScanBatch) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches >= capacity && !stopped { condition.wait() }
+        guard !stopped else { return false }
+        events.append(.batch(batch))
+        batches += 1
+        condition.broadcast()
+        return true
+    }
+
+    /// Never waits: a finished worker must always be heard.
+    func finish(_ index: Int, _ outcome: KeyspaceScan.Outcome) {
+        condition.lock()
+        defer { condition.unlock() }
+        events.append(.finished(index, outcome))
+        condition.broadcast()
+    }
+
+    func take() -> Event {
+        condition.lock()
+        defer { condition.unlock() }
+        while events.isEmpty { condition.wait() }
+        let event = events.removeFirst()
+        if case .batch = event { batches -= 1 }
+        condition.broadcast()
+        return event
+    }
+
+    func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        stopped = true
+        events.removeAll { if case .batch = $0 { return true } else { return false } }
+        batches = 0
+        condition.broadcast()
+    }
+}
