@@ -168,5 +168,10 @@ let package = Package(
             dependencies: ["RedisClient", "TestSupport"],
             path: "Tests/RedisClientTests"
         ),
+        .testTarget(
+            name: "RedisClusterTests",
+            dependencies: ["RedisClient", "ScryCore", "ScryConfig", "ScryStores", "TestSupport"],
+            path: "Tests/RedisClusterTests"
+        ),
     ]
 )
