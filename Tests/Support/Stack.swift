@@ -10,6 +10,9 @@ public enum Stack {
     public static var pgHost: String { environment["SCRY_PG_HOST"] ?? "127.0.0.1" }
     public static var pgPrimaryPort: Int { Int(environment["SCRY_PG_PRIMARY_PORT"] ?? "") ?? 55432 }
     public static var pgReplicaPort: Int { Int(environment["SCRY_PG_REPLICA_PORT"] ?? "") ?? 55433 }
+    /// The second campaign shard's primary and replica.
+    public static var pgShard2PrimaryPort: Int { Int(environment["SCRY_PG_SHARD2_PRIMARY_PORT"] ?? "") ?? 55434 }
+    public static var pgShard2ReplicaPort: Int { Int(environment["SCRY_PG_SHARD2_REPLICA_PORT"] ?? "") ?? 55435 }
     public static var redisHost: String { environment["SCRY_REDIS_HOST"] ?? "127.0.0.1" }
     public static var redisPort: Int { Int(environment["SCRY_REDIS_PORT"] ?? "") ?? 56379 }
     public static var clusterPorts: [Int] {
