@@ -17,14 +17,13 @@ struct CampaignGenerator {
     /// The first id after every generated event, for the events the drift planter adds.
     var nextEventID: Int { layout.profile.campaigns * layout.profile.eventsPerCampaign + 1 }
 
-    func generate(into campaign: DemoDatabase, seed: Int64) throws {
-        try campaign.run("creating pg_temp.pick", BlueprintFormulas.pickFunction(seed: seed))
+    /// Campaigns, players, state copies, decisions and NPC actions: everything but the events.
+    func generateState(into campaign: DemoDatabase, seed: Int64) throws {
+        try prepare(campaign, seed: seed, campaigns: layout.campaigns)
         let checks = try ForeignKeyBypass.begin(campaign)
-        try createLayoutTable(campaign)
         try progress.measure("campaign: campaigns and players") { try insertCampaignsAndPlayers(campaign) }
         try progress.measure("campaign: state copies") { try insertState(campaign) }
         try progress.measure("campaign: decisions and npc actions") { try insertDecisionsAndActions(campaign) }
-        try progress.measure("campaign: events") { try insertEvents(campaign) }
         try plantHostileText(campaign)
         var references: [ForeignKeyBypass.Reference] = [
             .init(table: "campaign_players", column: "campaign_id", references: "campaigns"),
@@ -36,14 +35,32 @@ struct CampaignGenerator {
         try checks.end(verifying: references)
     }
 
-    /// The layout as a temporary table, so each statement below can join it.
-    private func createLayoutTable(_ campaign: DemoDatabase) throws {
+    /// The events of some campaigns. The event log is most of a large load and needs nothing
+    /// but the layout, so slices of it run on sessions of their own, beside the rest.
+    func generateEvents(into campaign: DemoDatabase, seed: Int64, campaigns: [CampaignPlan]) throws {
+        guard !campaigns.isEmpty else { return }
+        try prepare(campaign, seed: seed, campaigns: campaigns)
+        try insertEvents(campaign)
+    }
+
+    /// The campaigns split into `count` slices of about equal size, for `generateEvents`.
+    func eventSlices(_ count: Int) -> [[CampaignPlan]] {
+        let size = max(1, (layout.campaigns.count + count - 1) / max(1, count))
+        return stride(from: 0, to: layout.campaigns.count, by: size).map { Array(layout.campaigns[$0..<min($0 + size, layout.campaigns.count)]) }
+    }
+
+    private func prepare(_ campaign: DemoDatabase, seed: Int64, campaigns: [CampaignPlan]) throws {
+        try campaign.run("creating pg_temp.pick", BlueprintFormulas.pickFunction(seed: seed))
+        try createLayoutTable(campaign, campaigns: campaigns)
+    }
+
+    /// The layout of `campaigns` as a temporary table, so each statement below can join it.
+    private func createLayoutTable(_ campaign: DemoDatabase, campaigns plans: [CampaignPlan]) throws {
         try campaign.run("creating the layout table", """
             CREATE TEMPORARY TABLE layout (
                 campaign_id bigint, world_id bigint, status text, started_at timestamptz,
                 first_character bigint, first_item bigint, first_location bigint, first_faction bigint)
             """)
-        let plans = layout.campaigns
         try campaign.run("filling the layout table", """
             INSERT INTO pg_temp.layout
             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[],

@@ -113,8 +113,14 @@ public struct DemoLoader: Sendable {
         let campaignGenerator = CampaignGenerator(layout: layout, formulas: formulas, progress: progress)
         let hostileRedis = HostileBox()
 
-        // The two databases and the big hostile Redis keys are independent: build them at once.
-        try Concurrently.run([
+        // The big hostile Redis keys, the world, the campaign state and slices of the event log
+        // are independent: build them at once. The Redis keys go first, as Redis does that
+        // work while the databases do theirs.
+        var jobs: [@Sendable () throws -> Void] = [
+            {
+                let redis = try RedisConnection.demoConnect(target.redis)
+                try progress.measure("redis: hostile keys") { hostileRedis.items = try HostileRedis.load(redis, progress: progress) }
+            },
             {
                 let world = try DemoDatabase(role: "world", configuration: target.world)
                 defer { world.close() }
@@ -125,13 +131,20 @@ public struct DemoLoader: Sendable {
             {
                 let campaign = try DemoDatabase(role: "campaign", configuration: target.campaign)
                 defer { campaign.close() }
-                try progress.measure("campaign state") { try campaignGenerator.generate(into: campaign, seed: seed) }
+                try progress.measure("campaign state") { try campaignGenerator.generateState(into: campaign, seed: seed) }
             },
-            {
-                let redis = try RedisConnection.demoConnect(target.redis)
-                try progress.measure("redis: hostile keys") { hostileRedis.items = try HostileRedis.load(redis, progress: progress) }
-            },
-        ])
+        ]
+        let slices = campaignGenerator.eventSlices(2 * Concurrently.width)
+        for (index, slice) in slices.enumerated() {
+            jobs.append {
+                let campaign = try DemoDatabase(role: "campaign", configuration: target.campaign)
+                defer { campaign.close() }
+                try progress.measure("campaign: events \(index + 1)/\(slices.count)") {
+                    try campaignGenerator.generateEvents(into: campaign, seed: seed, campaigns: slice)
+                }
+            }
+        }
+        try progress.measure("generate in parallel") { try Concurrently.run(jobs, width: Concurrently.width) }
 
         var drift = try progress.measure("campaign: planting drift") {
             try CampaignDriftPlanter(layout: layout, plan: plan, seed: seed)
