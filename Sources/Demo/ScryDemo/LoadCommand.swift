@@ -23,7 +23,7 @@ struct LoadCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "tiny, small or large.")
+    @Option(help: "How much to generate.")
     var scale: Scale
 
     @Option(help: "Any integer: the same seed gives the same data.")
@@ -47,6 +47,12 @@ struct LoadCommand: ParsableCommand {
             throw ValidationError("--redis must look like redis://host:port (rediss:// is not supported): \(redis)")
         }
         if manifest.isEmpty { throw ValidationError("--manifest must name a file") }
+        // Checked before the load, which may take minutes, rather than after it.
+        let folder = URL(fileURLWithPath: manifest).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("--manifest \(manifest): the folder \(folder) does not exist")
+        }
     }
 
     func run() throws {
@@ -56,7 +62,7 @@ struct LoadCommand: ParsableCommand {
         do {
             try Data(outcome.manifestJSON.utf8).write(to: URL(fileURLWithPath: manifest), options: .atomic)
         } catch {
-            throw ValidationError("cannot write the manifest to \(manifest): \(error.localizedDescription)")
+            throw DemoError.manifest("cannot write \(manifest): \(error.localizedDescription)")
         }
         switch outcome {
         case .alreadyLoaded:

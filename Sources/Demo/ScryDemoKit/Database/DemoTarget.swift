@@ -35,6 +35,6 @@ public struct DemoTarget: Sendable {
     public static func defaultRedis(environment: [String: String]) -> RedisConfiguration {
         let host = environment["SCRY_REDIS_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         let port = environment["SCRY_REDIS_PORT"].flatMap { Int($0) } ?? 6379
-        return RedisConfiguration(host: host, port: port, commandTimeoutMilliseconds: 60_000)
+        return RedisConfiguration(host: host, port: port)
     }
 }
