@@ -22,12 +22,14 @@ enum KeyspaceScan {
         var unreachable: Set<Endpoint> = []
     }
 
-    static func run(store: String, shards: [Shard], policy: RoutingPolicy, request: RedisScanRequest,
+    /// `cluster`: the nodes are cluster nodes, whose replicas serve keyed reads (TYPE, PTTL)
+    /// only after `READONLY`; a standalone replica serves them as it is, and refuses READONLY.
+    static func run(store: String, shards: [Shard], cluster: Bool, policy: RoutingPolicy, request: RedisScanRequest,
                     avoiding unavailable: Set<Endpoint>, onBatch: (RedisScanBatch) throws -> Void) throws -> Outcome {
         let queue = BatchQueue(capacity: max(2, shards.count * 2))
         for (index, shard) in shards.enumerated() {
             let thread = Thread {
-                let outcome = walk(store: store, shard, policy: policy, request: request, avoiding: unavailable, queue: queue)
+                let outcome = walk(store: store, shard, cluster: cluster, policy: policy, request: request, avoiding: unavailable, queue: queue)
                 queue.finish(index, outcome)
             }
             thread.name = "scry-scan-\(index)"
@@ -65,7 +67,7 @@ enum KeyspaceScan {
     /// key is replaced by the next the policy allows; one that fails later is reported with
     /// what it delivered, because a SCAN cursor means nothing on another node and starting
     /// over would deliver keys twice.
-    private static func walk(store: String, _ shard: Shard, policy: RoutingPolicy, request: RedisScanRequest,
+    private static func walk(store: String, _ shard: Shard, cluster: Bool, policy: RoutingPolicy, request: RedisScanRequest,
                              avoiding unavailable: Set<Endpoint>, queue: BatchQueue) -> Outcome {
         var outcome = Outcome()
         var avoided = unavailable
@@ -91,7 +93,7 @@ enum KeyspaceScan {
             guard let link = shard.links[target.node.endpoint] else { return outcome }
             var delivered = 0
             do throws(RedisError) {
-                try walk(link, replicaReads: target.node.role == .replica, request: request, provenance: provenance, queue: queue) { delivered += $0 }
+                try walk(link, replicaReads: cluster ? target.node.role == .replica : nil, request: request, provenance: provenance, queue: queue) { delivered += $0 }
                 for index in outcome.failures.indices where outcome.failures[index].keysDelivered == 0 {
                     outcome.failures[index].replacedBy = target.node.endpoint
                 }
@@ -109,12 +111,42 @@ enum KeyspaceScan {
         return outcome
     }
 
-    private static func walk(_ link: NodeLink, replicaReads: Bool, request: RedisScanRequest, provenance: Provenance,
+    /// Keys are handed over in batches of at least `request.count` (and 256) keys, or what 50 ms
+    /// brought: a small COUNT, or a MATCH that few keys pass, would otherwise cost a hand-over
+    /// between threads, and a TYPE/PTTL pipeline, per round trip.
+    private static func walk(_ link: NodeLink, replicaReads: Bool?, request: RedisScanRequest, provenance: Provenance,
                              queue: BatchQueue, delivered: (Int) -> Void) throws(RedisError) {
         var tail: [[UInt8]] = []
         if let match = request.match { tail += [Array("MATCH".utf8), match] }
         tail += [Array("COUNT".utf8), Array(String(request.count).utf8)]
         if let type = request.type { tail += [Array("TYPE".utf8), Array(type.utf8)] }
+        let batchSize = max(request.count, 256)
+        let batchAge = Duration.milliseconds(50)
+        var pending: [ScannedKey] = []
+        var pendingSince = ContinuousClock.now
+
+        /// False once the caller stopped the scan.
+        func handOver() throws(RedisError) -> Bool {
+            guard !pending.isEmpty else { return true }
+            if request.includeTypeAndTTL {
+                var commands: [RedisCommand] = []
+                commands.reserveCapacity(pending.count * 2)
+                for key in pending {
+                    commands.append(RedisCommand(arguments: [Array("TYPE".utf8), key.key]))
+                    commands.append(RedisCommand(arguments: [Array("PTTL".utf8), key.key]))
+                }
+                let facts = try link.pipeline(commands, replicaReads: replicaReads)
+                for index in pending.indices {
+                    pending[index].type = facts[index * 2].text
+                    pending[index].pttlMilliseconds = facts[index * 2 + 1].integer
+                }
+            }
+            delivered(pending.count)
+            let accepted = queue.put(RedisScanBatch(keys: pending, provenance: provenance))
+            pending = []
+            return accepted
+        }
+
         var cursor = Array("0".utf8)
         repeat {
             let reply = try link.send(RedisCommand(arguments: [Array("SCAN".utf8), cursor] + tail), replicaReads: replicaReads)
@@ -122,25 +154,13 @@ enum KeyspaceScan {
                 throw RedisError.server(RedisServerError(message: "ERR SCAN answered with something that is not [cursor, keys]"))
             }
             cursor = next
-            var keys = found.compactMap(\.bytes).map { ScannedKey(key: $0) }
-            if request.includeTypeAndTTL, !keys.isEmpty {
-                var commands: [RedisCommand] = []
-                commands.reserveCapacity(keys.count * 2)
-                for key in keys {
-                    commands.append(RedisCommand(arguments: [Array("TYPE".utf8), key.key]))
-                    commands.append(RedisCommand(arguments: [Array("PTTL".utf8), key.key]))
-                }
-                let facts = try link.pipeline(commands, replicaReads: replicaReads)
-                for index in keys.indices {
-                    keys[index].type = facts[index * 2].text
-                    keys[index].pttlMilliseconds = facts[index * 2 + 1].integer
-                }
-            }
-            if !keys.isEmpty {
-                delivered(keys.count)
-                guard queue.put(RedisScanBatch(keys: keys, provenance: provenance)) else { return }
+            if pending.isEmpty { pendingSince = .now }
+            for key in found { if let bytes = key.bytes { pending.append(ScannedKey(key: bytes)) } }
+            if pending.count >= batchSize || (!pending.isEmpty && ContinuousClock.now - pendingSince >= batchAge) {
+                guard try handOver() else { return }
             }
         } while cursor != Array("0".utf8) && !queue.isStopped
+        _ = try handOver()
     }
 }
 

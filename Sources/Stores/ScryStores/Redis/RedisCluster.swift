@@ -351,7 +351,7 @@ public final class RedisCluster: RedisStore {
             return KeyspaceScan.Shard(shard: shard, label: shard.slotsDescription, links: links)
         }
         var keyCount = 0
-        let outcome = try KeyspaceScan.run(store: name, shards: shards, policy: policy, request: request,
+        let outcome = try KeyspaceScan.run(store: name, shards: shards, cluster: true, policy: policy, request: request,
                                            avoiding: nodes.backingOff) { batch in
             keyCount += batch.keys.count
             try onBatch(batch)

@@ -11,7 +11,8 @@ public protocol RedisStore: AnyObject {
     /// The atlas store's name.
     var name: String { get }
 
-    /// Sends one keyed command to the node that serves its key. Error replies are thrown as
+    /// Sends one command to the node that serves its key (in a cluster, a command that names
+    /// no key is refused with `RedisStoreError.noKey`). Error replies are thrown as
     /// `RedisError.server`, as `RedisConnection.send` does; failures to find or reach a node as
     /// `RedisStoreError`.
     func read(_ command: RedisCommand) throws -> RedisRead
@@ -19,7 +20,7 @@ public protocol RedisStore: AnyObject {
     /// Sends keyed commands as pipelines, one per node, and returns their results in the order
     /// of `commands`. A command's error reply comes back in place as `.error`; a command that no
     /// node could serve comes back as a failure. Throws, before anything is sent, when a command
-    /// is not on the read-only allow-list or has no key.
+    /// is not on the read-only allow-list, or, in a cluster, names no key.
     func read(pipeline commands: [RedisCommand]) throws -> [Result<RedisRead, RedisStoreError>]
 
     /// Walks the whole keyspace with `SCAN` (never `KEYS`) and hands the keys over in batches

@@ -81,7 +81,7 @@ public final class StandaloneRedis: RedisStore {
     public func scan(_ request: RedisScanRequest, onBatch: (RedisScanBatch) throws -> Void) throws -> RedisScanReport {
         let links = Dictionary(uniqueKeysWithValues: topology.nodes.map { ($0.endpoint, nodes.link($0.endpoint)) })
         var keyCount = 0
-        let outcome = try KeyspaceScan.run(store: name, shards: [.init(shard: topology, label: nil, links: links)], policy: policy,
+        let outcome = try KeyspaceScan.run(store: name, shards: [.init(shard: topology, label: nil, links: links)], cluster: false, policy: policy,
                                            request: request, avoiding: nodes.backingOff) { batch in
             keyCount += batch.keys.count
             try onBatch(batch)
