@@ -203,3 +203,47 @@ final class KeyCollector {
 
     var strings: [String] { keys.map { String(decoding: $0, as: UTF8.self) } }
 }
+
+/// A throwaway standalone primary and replica, started for one test and stopped after it: the
+/// stack's standalone server has no replica, and these may be killed freely.
+final class StandalonePair {
+    let primary: Endpoint
+    let replica: Endpoint
+    private let directory: String
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-redis-pair")).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var ports: [Int] = []
+        for role in ["primary", "replica"] {
+            var started: Int?
+            for _ in 0..<20 where started == nil {
+                let port = Int.random(in: 20_000...29_999)
+                var arguments = ["--port", String(port), "--bind", "127.0.0.1", "--daemonize", "yes", "--save", "", "--appendonly", "no",
+                                 "--dir", directory, "--pidfile", "\(directory)/\(role).pid", "--logfile", "\(directory)/\(role).log",
+                                 "--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "1"]
+                if let primaryPort = ports.first { arguments += ["--replicaof", "127.0.0.1", String(primaryPort)] }
+                guard (try? Fixture.run("redis-server", arguments)) != nil else { continue }
+                if (try? ClusterFixture.wait(seconds: 2, "redis-server on \(port) answers", until: {
+                    try Fixture.redisCLI(["PING"], port: port) == "PONG"
+                })) != nil { started = port }
+            }
+            ports.append(try #require(started, "could not start a \(role)"))
+        }
+        primary = Endpoint(host: "127.0.0.1", port: ports[0])
+        replica = Endpoint(host: "127.0.0.1", port: ports[1])
+        try ClusterFixture.wait(seconds: 10, "the replica is in sync") {
+            try Fixture.redisCLI(["INFO", "replication"], port: replica.port).contains("master_link_status:up")
+        }
+    }
+
+    func stop(_ endpoint: Endpoint) {
+        _ = try? Fixture.redisCLI(["SHUTDOWN", "NOSAVE"], port: endpoint.port)
+    }
+
+    deinit {
+        stop(replica)
+        stop(primary)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}

@@ -484,3 +484,53 @@ struct StandaloneRedisTests {
         #expect(throws: RedisStoreError.self) { try store.read(RedisCommand("GET", "k")) }
     }
 }
+
+/// A standalone primary with a replica of its own, which the test may kill.
+@Suite("Standalone Redis with a replica")
+struct StandaloneReplicaTests {
+    @Test func replicaPreferredReadsTheReplicaAndMovesToThePrimaryWhenItDies() throws {
+        let pair = try StandalonePair()
+        let keys = (0..<1_500).map { "scry:test:pair:\($0)" }
+        let input = keys.reduce(into: Data()) { $0.append(ClusterFixture.resp(["SET", $1, "v-\($1)"])) }
+        #expect(try Fixture.redisCLI(["--pipe"], port: pair.primary.port, stdin: input).contains("errors: 0,"))
+        _ = try Fixture.redisCLI(["WAIT", "1", "5000"], port: pair.primary.port)
+
+        let spec = try ClusterFixture.atlasStore(mode: "standalone", nodes: [pair.primary, pair.replica], routing: "replica-preferred")
+        let store = try RedisStores.open(spec, credentials: StoreCredentials())
+        let read = try store.read(RedisCommand("GET", keys[7]))
+        #expect(read.reply.text == "v-\(keys[7])")
+        #expect(read.provenance.node == pair.replica)
+        #expect(read.provenance.role == .replica)
+        #expect(read.provenance.lagBytes != nil)
+
+        // A standalone replica is scanned, and asked TYPE and PTTL, without READONLY.
+        var found: [String] = []
+        let report = try store.scan(RedisScanRequest(match: "scry:test:pair:*", includeTypeAndTTL: true)) { batch in
+            #expect(batch.provenance.role == .replica)
+            #expect(batch.keys.allSatisfy { $0.type == "string" && $0.pttlMilliseconds == -1 })
+            found += batch.keys.map { String(decoding: $0.key, as: UTF8.self) }
+        }
+        #expect(report.isComplete)
+        #expect(Set(found) == Set(keys) && found.count == keys.count)
+
+        pair.stop(pair.replica)
+        let after = try store.read(RedisCommand("GET", keys[7]))
+        #expect(after.reply.text == "v-\(keys[7])")
+        #expect(after.provenance.node == pair.primary)
+        #expect(after.provenance.role == .primary)
+        #expect(after.provenance.note == "no replica of \(pair.primary) is reachable and in sync: read from the master")
+        let scanAfter = try store.scan(RedisScanRequest(match: "scry:test:pair:*")) { _ in }
+        #expect(scanAfter.keyCount == keys.count)
+        #expect(scanAfter.nodes.map(\.provenance.node) == [pair.primary])
+
+        // replica-only has nowhere to go, and says so.
+        let replicaOnly = StandaloneRedis(name: "hot", primary: pair.primary, replicas: [pair.replica],
+                                          policy: .replicaOnly(maxLagBytes: 1 << 20, maxLagSeconds: nil)) {
+            RedisConfiguration(host: $0.host, port: $0.port)
+        }
+        #expect(throws: RedisStoreError.self) { try replicaOnly.read(RedisCommand("GET", keys[0])) }
+        let failed = try replicaOnly.scan(RedisScanRequest()) { _ in }
+        #expect(!failed.isComplete)
+        #expect(failed.failures.count == 1)
+    }
+}
