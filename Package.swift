@@ -118,6 +118,13 @@ let package = Package(
             path: "Sources/Demo/ScryDemo"
         ),
 
+        // MARK: Benchmarks: executables that only benchmarks/ builds and runs
+        .executableTarget(
+            name: "scry-bench-scan",
+            dependencies: ["ScryCore", "ScryStores", "RedisClient"],
+            path: "Sources/Benchmarks/scry-bench-scan"
+        ),
+
         // MARK: Tests
         .target(
             name: "TestSupport",
