@@ -93,13 +93,10 @@ struct CampaignGenerator {
         try campaign.run("inserting campaign_players", """
             INSERT INTO campaign_players (campaign_id, player_id, character_id)
             SELECT l.campaign_id, ((l.campaign_id - 1) * \(profile.playersPerCampaign) + k) % \(profile.players) + 1,
-                   l.first_character + k * \(playerSpacing)
+                   l.first_character + k * \(layout.playerSpacing)
             FROM pg_temp.layout AS l CROSS JOIN generate_series(0, \(profile.playersPerCampaign - 1)) AS k
             """)
     }
-
-    /// Same spacing as `PlatformLayout.players(of:)`.
-    private var playerSpacing: Int { max(1, layout.perCampaign(.character) / layout.profile.playersPerCampaign) }
 
     private func insertState(_ campaign: DemoDatabase) throws {
         let f = formulas
@@ -149,7 +146,7 @@ struct CampaignGenerator {
             INSERT INTO player_decisions (id, campaign_id, player_id, character_id, decided_at, choice, payload)
             SELECT k * \(profile.decisionsPerPlayer) + g + 1, l.campaign_id,
                    ((l.campaign_id - 1) * \(profile.playersPerCampaign) + k) % \(profile.players) + 1,
-                   l.first_character + k * \(playerSpacing),
+                   l.first_character + k * \(layout.playerSpacing),
                    l.started_at + \(f.pick("pd.at", decisionKey, Self.activeSeconds)) * interval '1 second',
                    \(f.element(["spare the prisoner", "storm the gate", "parley with the envoy", "take the mountain pass",
                                 "betray the guild", "share the treasure", "burn the bridge", "seek the oracle"], "pd.choice", decisionKey)),

@@ -64,11 +64,14 @@ public struct PlatformLayout: Sendable {
     /// player table, so players take part in several campaigns.
     public func players(of campaign: CampaignPlan) -> [(player: Int, character: Int)] {
         let count = profile.playersPerCampaign
-        let spacing = max(1, perCampaign(.character) / count)
         return (0..<count).map { k in
-            ((campaign.id - 1) * count + k) % profile.players + 1
-        }.enumerated().map { k, player in (player, campaign.firstCharacter + k * spacing) }
+            (((campaign.id - 1) * count + k) % profile.players + 1, campaign.firstCharacter + k * playerSpacing)
+        }
     }
+
+    /// How far apart in a campaign's window the players' characters are (the campaign
+    /// generator computes the same in SQL).
+    public var playerSpacing: Int { max(1, perCampaign(.character) / profile.playersPerCampaign) }
 
     public var openCampaigns: [CampaignPlan] { campaigns.filter { $0.status != .ended } }
     public var endedCampaigns: [CampaignPlan] { campaigns.filter { $0.status == .ended } }
