@@ -139,13 +139,13 @@ struct ShardRouterTests {
     }
 }
 
-@Suite("Provenance")
-struct ProvenanceTests {
-    @Test func describesItselfForAPaneTitle() {
-        let replica = Provenance(store: "world", node: Endpoint(host: "127.0.0.1", port: 55433), role: .replica, lagBytes: 3 << 20)
-        #expect(replica.description == "world · replica 127.0.0.1:55433 · lag 3.0 MiB")
-        let fallback = Provenance(store: "campaign", shard: "s1", node: Endpoint(host: "::1", port: 5432), role: .primary, lagBytes: 0, note: "replica down")
-        #expect(fallback.description == "campaign/s1 · primary [::1]:5432 · replica down")
-        #expect(Provenance(store: "w", node: Endpoint(host: "h", port: 1), role: .replica, lagBytes: nil).description == "w · replica h:1 · lag unknown")
+@Suite("Byte counts")
+struct ByteCountTests {
+    @Test func formatsForPeople() {
+        #expect(ByteCount.format(0) == "0 B")
+        #expect(ByteCount.format(1023) == "1023 B")
+        #expect(ByteCount.format(1536) == "1.5 KiB")
+        #expect(ByteCount.format(3 << 20) == "3.0 MiB")
+        #expect(ByteCount.format(UInt64.max) == "16777216.0 TiB")
     }
 }

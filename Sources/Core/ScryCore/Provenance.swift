@@ -1,50 +1,56 @@
-/// Where a result came from: the store, the shard, the node that served it, that node's role,
-/// and how far behind its primary it was when it was read. Carried with the data from the
-/// store adapters to the screen and the CLI.
-public struct Provenance: Sendable, Equatable, CustomStringConvertible {
+/// Where a result came from: the store, shard and node that served it, that node's role, and
+/// how far behind its primary it was when it was read. Every result carries one, so a pane or
+/// a report can say which node it shows and how fresh that node was.
+public struct Provenance: Sendable, Hashable, CustomStringConvertible {
+    /// The atlas store's name.
     public var store: String
-    /// The shard's name, for a sharded store.
+    /// The shard within the store, when it has several: a PostgreSQL shard's name, a Redis
+    /// Cluster shard's slot ranges (`5461-10922`).
     public var shard: String?
+    /// The node that answered.
     public var node: Endpoint
     public var role: NodeRole
-    /// Replication lag in bytes: WAL not yet replayed on PostgreSQL, replication offset on Redis.
-    /// Zero on a primary; nil when it could not be measured (the primary was unreachable).
+    /// How many bytes of the replication stream the node had not yet applied when it was read:
+    /// nil on a primary, and on a replica whose lag could not be measured.
     public var lagBytes: UInt64?
-    /// Why this node served the read when it was not the policy's first choice.
+    /// The same lag in time, where the engine can tell it.
+    public var lagSeconds: Double?
+    /// Why this node served the read when it is not the one the routing policy prefers
+    /// ("no replica within 16777216 bytes of its master: read from the master").
     public var note: String?
 
-    public init(store: String, shard: String? = nil, node: Endpoint, role: NodeRole, lagBytes: UInt64?, note: String? = nil) {
+    public init(store: String, shard: String? = nil, node: Endpoint, role: NodeRole,
+                lagBytes: UInt64? = nil, lagSeconds: Double? = nil, note: String? = nil) {
         self.store = store
         self.shard = shard
         self.node = node
         self.role = role
         self.lagBytes = lagBytes
+        self.lagSeconds = lagSeconds
         self.note = note
     }
 
-    /// "world · replica 127.0.0.1:55433 · lag 0 B", for a pane title.
-    public var description: String {
-        var parts = [shard.map { "\(store)/\($0)" } ?? store, "\(role.rawValue) \(node)"]
+    /// One line for people: `sessions [0-5460] 127.0.0.1:47004, replica 14 bytes behind`.
+    public var servedBy: String {
+        var text = store
+        if let shard { text += " [\(shard)]" }
+        text += " \(node), \(role.rawValue)"
         if role == .replica {
-            parts.append(lagBytes.map { "lag \(ByteCount.format($0))" } ?? "lag unknown")
+            switch (lagBytes, lagSeconds) {
+            case (let bytes?, let seconds?): text += " \(bytes) bytes (\(Self.seconds(seconds))) behind"
+            case (let bytes?, nil): text += " \(bytes) bytes behind"
+            case (nil, let seconds?): text += " \(Self.seconds(seconds)) behind"
+            case (nil, nil): text += ", lag unknown"
+            }
         }
-        if let note { parts.append(note) }
-        return parts.joined(separator: " · ")
+        if let note { text += " (\(note))" }
+        return text
     }
-}
 
-/// Byte counts for people: "0 B", "12.0 KiB", "3.4 MiB".
-public enum ByteCount {
-    public static func format(_ bytes: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        if unit == 0 { return "\(bytes) B" }
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    public var description: String { servedBy }
+
+    private static func seconds(_ value: Double) -> String {
+        let milliseconds = Int((value * 1000).rounded())
+        return milliseconds < 1000 ? "\(milliseconds) ms" : "\(milliseconds / 1000).\(milliseconds % 1000 / 100) s"
     }
 }
