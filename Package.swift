@@ -128,6 +128,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
+            dependencies: ["ScryUIKit"],
             path: "Tests/Support"
         ),
         .testTarget(
@@ -142,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScryUIKitTests",
-            dependencies: ["ScryUIKit"],
+            dependencies: ["ScryUIKit", "TestSupport"],
             path: "Tests/ScryUIKitTests"
         ),
         .testTarget(
@@ -162,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScryAppTests",
-            dependencies: ["ScryApp", "ScryCore", "ScryUIKit"],
+            dependencies: ["ScryApp", "ScryCore", "ScryUIKit", "TestSupport"],
             path: "Tests/ScryAppTests"
         ),
         .testTarget(

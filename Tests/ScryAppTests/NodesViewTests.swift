@@ -1,19 +1,13 @@
 import ScryCore
 import ScryUIKit
 import Testing
+import TestSupport
 @testable import ScryApp
 
 func screen(_ state: AppState, width: Int, height: Int) -> ScreenBuffer {
     var buffer = ScreenBuffer(width: width, height: height)
     render(state, into: &buffer)
     return buffer
-}
-
-func expectScreen(_ buffer: ScreenBuffer, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(buffer.lines.count == expected.count, "height", sourceLocation: sourceLocation)
-    for (y, (actual, wanted)) in zip(buffer.lines, expected).enumerated() where actual != wanted {
-        Issue.record("row \(y): got \"\(actual)\", expected \"\(wanted)\"", sourceLocation: sourceLocation)
-    }
 }
 
 @Suite("Nodes screen")

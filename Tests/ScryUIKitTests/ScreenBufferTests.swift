@@ -1,13 +1,6 @@
 import Testing
+import TestSupport
 @testable import ScryUIKit
-
-/// Compares whole screens, padding included, and names every differing row on failure.
-func expectScreen(_ buffer: ScreenBuffer, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(buffer.lines.count == expected.count, "height", sourceLocation: sourceLocation)
-    for (y, (actual, wanted)) in zip(buffer.lines, expected).enumerated() where actual != wanted {
-        Issue.record("row \(y): got \"\(actual)\", expected \"\(wanted)\"", sourceLocation: sourceLocation)
-    }
-}
 
 @Suite("Screen buffer")
 struct ScreenBufferTests {
