@@ -56,8 +56,9 @@ enum KeyLines {
         }
     }
 
-    /// The `=` that separates key and value, outside quotes.
-    private static func assignmentIndex(_ text: Substring) -> Substring.Index? {
+    /// Calls `visit` with each character outside single or double quotes, in order, until it
+    /// returns false. Every scan of a line goes through here, so quoting is handled once.
+    private static func forEachUnquoted(_ text: Substring, _ visit: (Substring.Index, Character) -> Bool) {
         var quote: Character?
         for index in text.indices {
             let character = text[index]
@@ -65,11 +66,20 @@ enum KeyLines {
                 if character == open { quote = nil }
             } else if character == "\"" || character == "'" {
                 quote = character
-            } else if character == "=" {
-                return index
+            } else if !visit(index, character) {
+                return
             }
         }
-        return nil
+    }
+
+    /// The `=` that separates key and value, outside quotes.
+    private static func assignmentIndex(_ text: Substring) -> Substring.Index? {
+        var found: Substring.Index?
+        forEachUnquoted(text) { index, character in
+            if character == "=" { found = index }
+            return found == nil
+        }
+        return found
     }
 
     /// `a.b."c d"` → ["a", "b", "c d"].
@@ -85,51 +95,32 @@ enum KeyLines {
 
     private static func splitOutsideQuotes(_ text: Substring, separator: Character) -> [Substring] {
         var parts: [Substring] = []
-        var quote: Character?
         var start = text.startIndex
-        for index in text.indices {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == separator {
+        forEachUnquoted(text) { index, character in
+            if character == separator {
                 parts.append(text[start..<index])
                 start = text.index(after: index)
             }
+            return true
         }
         parts.append(text[start...])
         return parts
     }
 
     private static func stripComment(_ line: Substring) -> Substring {
-        var quote: Character?
-        for index in line.indices {
-            let character = line[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "#" {
-                return line[..<index]
-            }
+        var end = line.endIndex
+        forEachUnquoted(line) { index, character in
+            if character == "#" { end = index }
+            return end == line.endIndex
         }
-        return line
+        return line[..<end]
     }
 
     private static func bracketBalance(_ text: Substring) -> Int {
         var balance = 0
-        var quote: Character?
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "[" {
-                balance += 1
-            } else if character == "]" {
-                balance -= 1
-            }
+        forEachUnquoted(text) { _, character in
+            if character == "[" { balance += 1 } else if character == "]" { balance -= 1 }
+            return true
         }
         return balance
     }
