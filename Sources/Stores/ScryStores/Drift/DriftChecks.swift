@@ -1,0 +1,372 @@
+import PostgresClient
+import RedisClient
+import ScryCore
+
+/// A difference before it knows which reads showed it.
+struct RawFinding {
+    var check: CheckName
+    var entity: String?
+    var key: String
+    var campaignID: Int64? = nil
+    var field: String? = nil
+    var expected: String? = nil
+    var actual: String? = nil
+
+    func finding(seen: [Provenance]) -> Finding {
+        let seenOn = Confirmation.leastFresh(seen)!
+        return Finding(check: check, entity: entity, key: key, campaignID: campaignID, field: field, expected: expected,
+                       actual: actual, seenOn: seenOn, confirmedOnPrimary: seenOn.role == .primary)
+    }
+}
+
+/// The checks themselves, over one set of stores. Each reads only what the atlas names.
+struct DriftChecks {
+    let stores: DriftStores
+    /// The checks of the unit being run: a pass may answer several.
+    let checks: Set<CheckName>
+
+    var atlas: Atlas { stores.atlas }
+    static let lookupBatch = 500
+
+    static func text(_ bytes: [UInt8]?) -> String? { bytes.map { String(decoding: $0, as: UTF8.self) } }
+
+    // MARK: orphan, divergence
+
+    /// Streams the blueprints and the campaign rows that copy them, both sorted by blueprint
+    /// key, and merges: a campaign row with no blueprint is an orphan; a mirrored field that
+    /// differs from its blueprint and is not named in the overrides column is a divergence.
+    func state(_ entity: EntitySpec, _ state: CampaignStateSpec, scope: DriftScope) throws -> [Finding] {
+        let world = try stores.postgres(entity.store)
+        let campaign = try stores.postgres(state.store)
+        var findings: [Finding] = []
+        for shard in 0..<max(1, campaign.spec.groups.count) {
+            let ((raws, campaignProvenance), worldProvenance) = try world.read { w in
+                try campaign.read(shard: shard) { c in try merge(entity, state, world: w, campaign: c, scope: scope) }
+            }
+            findings += raws.map { $0.finding(seen: [worldProvenance, campaignProvenance]) }
+        }
+        return findings
+    }
+
+    private func merge(_ entity: EntitySpec, _ state: CampaignStateSpec, world w: PostgresConnection, campaign c: PostgresConnection,
+                       scope: DriftScope) throws -> [RawFinding] {
+        let wn = SQLNames(connection: w), cn = SQLNames(connection: c)
+        let worldKey = try wn.text(entity.key)
+        var worldSQL = "SELECT \(worldKey)" + (try state.mirrored.map { ", " + (try wn.text($0.worldColumn)) }.joined())
+            + " FROM \(try wn.table(entity.table))"
+        var worldBinds: [PostgresBind] = []
+        if let keys = scope.keys {
+            worldSQL += " WHERE \(worldKey) = ANY($1::text[])"
+            worldBinds.append(.text(DriftComparison.textArrayLiteral(keys)))
+        }
+        worldSQL += " ORDER BY \(worldKey) COLLATE \"C\""
+
+        let blueprint = try cn.text(state.blueprintColumn)
+        let campaignColumn = try cn.text(state.campaignColumn)
+        let overrides = try state.overridesColumn.map { try cn.text($0) } ?? "NULL::text"
+        var stateSQL = "SELECT \(blueprint), \(campaignColumn), \(overrides)"
+            + (try state.mirrored.map { ", " + (try cn.text($0.campaignColumn)) }.joined())
+            + " FROM \(try cn.table(state.table)) WHERE \(try cn.identifier(state.blueprintColumn)) IS NOT NULL"
+        var stateBinds: [PostgresBind] = []
+        if let id = scope.campaign {
+            stateBinds.append(.text(String(id)))
+            stateSQL += " AND \(campaignColumn) = $\(stateBinds.count)"
+        }
+        if let keys = scope.keys {
+            stateBinds.append(.text(DriftComparison.textArrayLiteral(keys)))
+            stateSQL += " AND \(blueprint) = ANY($\(stateBinds.count)::text[])"
+        }
+        stateSQL += " ORDER BY \(blueprint) COLLATE \"C\", \(campaignColumn)"
+
+        let blueprints = try CursorReader(w, name: "scry_drift_blueprints", sql: worldSQL, binds: worldBinds)
+        defer { blueprints.close() }
+        let rows = try CursorReader(c, name: "scry_drift_state", sql: stateSQL, binds: stateBinds)
+        defer { rows.close() }
+
+        var raws: [RawFinding] = []
+        try DriftComparison.mergeJoin(left: { try blueprints.next() }, leftKey: { $0[0] ?? [] },
+                                      right: { try rows.next() }, rightKey: { $0[0] ?? [] }) { event in
+            switch event {
+            case .rightOnly(let row):
+                guard checks.contains(.orphan) else { return }
+                raws.append(RawFinding(check: .orphan, entity: entity.name, key: row.string(0) ?? "", campaignID: row.string(1).flatMap { Int64($0) }))
+            case .both(let blueprint, let row):
+                guard checks.contains(.divergence) else { return }
+                let values = state.mirrored.enumerated().map { index, field in
+                    DriftComparison.MirroredValue(field: field.campaignColumn, aliases: [field.worldColumn],
+                                                  expected: blueprint[index + 1], actual: row[index + 3])
+                }
+                for value in DriftComparison.divergences(values, overrides: DriftComparison.overrides(row.string(2))) {
+                    raws.append(RawFinding(check: .divergence, entity: entity.name, key: row.string(0) ?? "",
+                                           campaignID: row.string(1).flatMap { Int64($0) }, field: value.field,
+                                           expected: Self.text(value.expected), actual: Self.text(value.actual)))
+                }
+            case .leftOnly:
+                break
+            }
+        }
+        return raws
+    }
+
+    // MARK: world-version
+
+    /// Campaigns (the entity with a lifecycle) started from an older version of their world
+    /// than the world entity's current version.
+    func worldVersions(scope: DriftScope) throws -> [Finding] {
+        guard let campaignEntity = atlas.campaignEntity, let lifecycle = campaignEntity.lifecycle,
+              let worldName = lifecycle.worldEntity, let worldEntity = atlas.entity(named: worldName),
+              let versionColumn = worldEntity.versionColumn, let worldColumn = lifecycle.worldColumn,
+              let worldVersionColumn = lifecycle.worldVersionColumn else { return [] }
+        let campaigns = try stores.postgres(campaignEntity.store)
+        var findings: [Finding] = []
+        for shard in 0..<max(1, campaigns.spec.groups.count) {
+            let (pairs, campaignProvenance) = try campaigns.read(shard: shard) { c -> [(RawFinding, [Provenance])] in
+                let n = SQLNames(connection: c)
+                let key = try n.text(campaignEntity.key)
+                var sql = "SELECT \(key), \(try n.text(worldColumn)), \(try n.text(worldVersionColumn)) FROM \(try n.table(campaignEntity.table))"
+                    + " WHERE \(try n.identifier(worldColumn)) IS NOT NULL"
+                var binds: [PostgresBind] = []
+                if let id = scope.campaign {
+                    binds.append(.text(String(id)))
+                    sql += " AND \(key) = $\(binds.count)"
+                }
+                if let keys = scope.keys {
+                    binds.append(.text(DriftComparison.textArrayLiteral(keys)))
+                    sql += " AND \(key) = ANY($\(binds.count)::text[])"
+                }
+                sql += " ORDER BY \(key) COLLATE \"C\""
+                let reader = try CursorReader(c, name: "scry_drift_campaigns", sql: sql, binds: binds, batchSize: Self.lookupBatch)
+                defer { reader.close() }
+                var pairs: [(RawFinding, [Provenance])] = []
+                while case let batch = try reader.nextBatch(), !batch.isEmpty {
+                    let worlds = Set(batch.compactMap { $0.string(1) })
+                    let (versions, provenance) = try lookup(worldEntity, columns: [versionColumn], keys: worlds)
+                    for row in batch {
+                        guard let worldKey = row.string(1), let current = versions[worldKey]?[0].flatMap(Self.text),
+                              DriftComparison.isOlder(row.string(2), than: current) == true else { continue }
+                        pairs.append((RawFinding(check: .worldVersion, entity: worldEntity.name, key: worldKey,
+                                                 campaignID: row.string(0).flatMap { Int64($0) }, field: worldVersionColumn,
+                                                 expected: current, actual: row.string(2)), provenance))
+                    }
+                }
+                return pairs
+            }
+            findings += pairs.map { $0.0.finding(seen: $0.1 + [campaignProvenance]) }
+        }
+        return findings
+    }
+
+    /// Rows of an entity by key (as text), with `columns` as they are stored; read from every
+    /// shard of the entity's store.
+    func lookup(_ entity: EntitySpec, columns: [String], keys: Set<String>) throws -> ([String: [[UInt8]?]], [Provenance]) {
+        guard !keys.isEmpty else { return ([:], []) }
+        let store = try stores.postgres(entity.store)
+        var rows: [String: [[UInt8]?]] = [:]
+        var provenance: [Provenance] = []
+        for shard in 0..<max(1, store.spec.groups.count) {
+            let (result, seen) = try store.read(shard: shard) { connection in
+                let n = SQLNames(connection: connection)
+                let key = try n.text(entity.key)
+                let sql = "SELECT \(key)" + (try columns.map { ", " + (try n.text($0)) }.joined())
+                    + " FROM \(try n.table(entity.table)) WHERE \(key) = ANY($1::text[])"
+                return try connection.query(sql, [.text(DriftComparison.textArrayLiteral(keys))]).rows
+            }
+            provenance.append(seen)
+            for row in result {
+                guard let key = row.string(0) else { continue }
+                rows[key] = Array(row.values.dropFirst())
+            }
+        }
+        return (rows, provenance)
+    }
+
+    // MARK: Redis keys
+
+    struct KeyBatch {
+        var keys: [(key: [UInt8], text: String, values: [String: String], pttl: Int64?)]
+        var provenance: Provenance
+    }
+
+    /// The keys of a pattern that exist, in batches: by SCAN MATCH over the whole keyspace, or,
+    /// when the scope names keys, those keys alone.
+    func forEachKeyBatch(_ pattern: KeyPatternSpec, scope: DriftScope, ttl: Bool, _ body: (KeyBatch) throws -> Void) throws {
+        func matched(_ key: [UInt8], pttl: Int64?) -> (key: [UInt8], text: String, values: [String: String], pttl: Int64?)? {
+            let text = String(decoding: key, as: UTF8.self)
+            return pattern.pattern.match(text).map { (key, text, $0, pttl) }
+        }
+        if let keys = scope.keys {
+            let reader = try stores.redisReader(pattern.store)
+            let sorted = keys.sorted()
+            for start in stride(from: 0, to: sorted.count, by: Self.lookupBatch) {
+                let chunk = sorted[start..<min(start + Self.lookupBatch, sorted.count)].map { Array($0.utf8) }
+                let commands = chunk.flatMap { key in
+                    [RedisCommand(arguments: [Array("EXISTS".utf8), key])] + (ttl ? [RedisCommand(arguments: [Array("PTTL".utf8), key])] : [])
+                }
+                let replies = try reader.read(pipeline: commands).map { try $0.get() }
+                let stride = ttl ? 2 : 1
+                var batch = KeyBatch(keys: [], provenance: replies[0].provenance)
+                for (index, key) in chunk.enumerated() where replies[index * stride].reply.integer == 1 {
+                    if let entry = matched(key, pttl: ttl ? replies[index * stride + 1].reply.integer : nil) { batch.keys.append(entry) }
+                }
+                try body(batch)
+            }
+            return
+        }
+        let scanner = try stores.redisScanner(pattern.store)
+        let report = try scanner.scan(RedisScanRequest(match: pattern.pattern.scanGlob, count: 1_000, includeTypeAndTTL: ttl)) { scanned in
+            let keys = scanned.keys.compactMap { matched($0.key, pttl: $0.pttlMilliseconds) }
+            if !keys.isEmpty { try body(KeyBatch(keys: keys, provenance: scanned.provenance)) }
+        }
+        guard report.isComplete else {
+            throw DriftError.incompleteScan(store: pattern.store, pattern: pattern.pattern.description,
+                                            reasons: report.failures.map(\.description) + report.uncoveredSlots.map { "slots \($0.lowerBound)-\($0.upperBound) unserved" })
+        }
+    }
+
+    private func hmget(_ store: any RedisStore, _ keys: [[UInt8]], fields: [String]) throws -> [RedisRead] {
+        let commands = keys.map { RedisCommand(arguments: [Array("HMGET".utf8), $0] + fields.map { Array($0.utf8) }) }
+        return try store.read(pipeline: commands).map { try $0.get() }
+    }
+
+    // MARK: cache-stale, cache-zombie
+
+    /// Each key of a pattern that mirrors an entity, against its row: a key whose row does not
+    /// exist is a zombie; a mapped hash field that differs from its column is stale.
+    func cache(_ pattern: KeyPatternSpec, scope: DriftScope) throws -> [Finding] {
+        guard let entityName = pattern.mirrors, let entity = atlas.entity(named: entityName),
+              let placeholder = pattern.pattern.placeholders.first else { return [] }
+        let fields = pattern.fields.sorted { $0.key < $1.key }
+        let reader = try stores.redisReader(pattern.store)
+        var findings: [Finding] = []
+        try forEachKeyBatch(pattern, scope: scope, ttl: false) { batch in
+            let reads = try hmget(reader, batch.keys.map(\.key), fields: fields.map(\.key))
+            let ids = Set(batch.keys.compactMap { $0.values[placeholder] })
+            let (rows, worldProvenance) = try lookup(entity, columns: fields.map(\.value), keys: ids)
+            for (entry, read) in zip(batch.keys, reads) {
+                let seen = [read.provenance] + worldProvenance
+                guard let id = entry.values[placeholder], let row = rows[id] else {
+                    if checks.contains(.cacheZombie) {
+                        findings.append(RawFinding(check: .cacheZombie, entity: entity.name, key: entry.text).finding(seen: seen))
+                    }
+                    continue
+                }
+                guard checks.contains(.cacheStale) else { continue }
+                let cached = read.reply.elements ?? []
+                for (index, field) in fields.enumerated() {
+                    let value = index < cached.count ? cached[index].bytes : nil
+                    guard DriftComparison.cacheDiffers(world: row[index], cached: value) else { continue }
+                    findings.append(RawFinding(check: .cacheStale, entity: entity.name, key: entry.text, field: field.key,
+                                               expected: Self.text(row[index]), actual: Self.text(value)).finding(seen: seen))
+                }
+            }
+        }
+        return findings
+    }
+
+    // MARK: cache-missing
+
+    /// Every row of the mirrored entity, in batches, against `EXISTS` of its key.
+    func cacheMissing(_ pattern: KeyPatternSpec, scope: DriftScope) throws -> [Finding] {
+        guard let entityName = pattern.mirrors, let entity = atlas.entity(named: entityName),
+              let placeholder = pattern.pattern.placeholders.first else { return [] }
+        let world = try stores.postgres(entity.store)
+        let reader = try stores.redisReader(pattern.store)
+        let restricted = scope.keys.map { Set($0.compactMap { pattern.pattern.match($0)?[placeholder] }) }
+        let (pairs, worldProvenance) = try world.read { w -> [(RawFinding, Provenance)] in
+            let n = SQLNames(connection: w)
+            let key = try n.text(entity.key)
+            var sql = "SELECT \(key) FROM \(try n.table(entity.table))"
+            var binds: [PostgresBind] = []
+            if let restricted {
+                sql += " WHERE \(key) = ANY($1::text[])"
+                binds.append(.text(DriftComparison.textArrayLiteral(restricted)))
+            }
+            sql += " ORDER BY \(key) COLLATE \"C\""
+            let rows = try CursorReader(w, name: "scry_drift_mirrored", sql: sql, binds: binds, batchSize: Self.lookupBatch)
+            defer { rows.close() }
+            var pairs: [(RawFinding, Provenance)] = []
+            while case let batch = try rows.nextBatch(), !batch.isEmpty {
+                let keys = batch.compactMap { $0.string(0).flatMap { pattern.pattern.key([placeholder: $0]) } }
+                let reads = try reader.read(pipeline: keys.map { RedisCommand(arguments: [Array("EXISTS".utf8), Array($0.utf8)]) })
+                for (key, read) in zip(keys, reads) {
+                    let read = try read.get()
+                    if read.reply.integer == 0 {
+                        pairs.append((RawFinding(check: .cacheMissing, entity: entity.name, key: key), read.provenance))
+                    }
+                }
+            }
+            return pairs
+        }
+        return pairs.map { $0.0.finding(seen: [$0.1, worldProvenance]) }
+    }
+
+    // MARK: session-dangling
+
+    /// Each key of a pattern with `points_at`, each pointer field against the entity it names:
+    /// a missing value, a missing row, or a campaign whose status is inactive, is dangling.
+    func pointers(_ pattern: KeyPatternSpec, scope: DriftScope) throws -> [Finding] {
+        let pointers = pattern.pointsAt.sorted { $0.key < $1.key }
+        let entities = pointers.compactMap { atlas.entity(named: $0.value) }
+        guard entities.count == pointers.count else { return [] }
+        let campaignField = pointers.first { $0.value == atlas.campaignEntity?.name }?.key
+        let reader = try stores.redisReader(pattern.store)
+        var findings: [Finding] = []
+        try forEachKeyBatch(pattern, scope: scope, ttl: false) { batch in
+            let reads = try hmget(reader, batch.keys.map(\.key), fields: pointers.map(\.key))
+            var values: [[String?]] = reads.map { read in
+                let elements = read.reply.elements ?? []
+                return pointers.indices.map { $0 < elements.count ? Self.text(elements[$0].bytes) : nil }
+            }
+            var entries = batch.keys
+            if let campaign = scope.campaign, let campaignIndex = pointers.firstIndex(where: { $0.key == campaignField }) {
+                let keep = values.indices.filter { values[$0][campaignIndex].flatMap { Int64($0) } == campaign }
+                entries = keep.map { entries[$0] }
+                values = keep.map { values[$0] }
+            }
+            var found: [[String: [[UInt8]?]]] = []
+            var provenance: [Provenance] = []
+            for (index, entity) in entities.enumerated() {
+                let status = entity.lifecycle?.statusColumn
+                let (rows, seen) = try lookup(entity, columns: status.map { [$0] } ?? [], keys: Set(values.compactMap { $0[index] }))
+                found.append(rows)
+                provenance += seen
+            }
+            for (row, entry) in entries.enumerated() {
+                let seen = [reads[batch.keys.firstIndex { $0.key == entry.key } ?? 0].provenance] + provenance
+                let campaignID = campaignField.flatMap { field in pointers.firstIndex { $0.key == field } }.flatMap { values[row][$0] }.flatMap { Int64($0) }
+                for (index, pointer) in pointers.enumerated() {
+                    let value = values[row][index]
+                    let entity = entities[index]
+                    var dangling = true
+                    if let value, let target = found[index][value] {
+                        let status = entity.lifecycle?.statusColumn != nil ? target.first.flatMap { Self.text($0) } : nil
+                        dangling = status.map { entity.lifecycle?.inactiveStatuses.contains($0) ?? false } ?? false
+                    }
+                    if dangling {
+                        findings.append(RawFinding(check: .sessionDangling, entity: entity.name, key: entry.text, campaignID: campaignID,
+                                                   field: pointer.key, actual: value).finding(seen: seen))
+                    }
+                }
+            }
+        }
+        return findings
+    }
+
+    // MARK: ttl-missing
+
+    /// Keys of a pattern whose TTL is required and that have none.
+    func ttls(_ pattern: KeyPatternSpec, scope: DriftScope) throws -> [Finding] {
+        let campaignPlaceholder = pattern.pattern.placeholders.first { atlas.campaignIDNames.contains($0) }
+        if scope.campaign != nil, campaignPlaceholder == nil { return [] }
+        var findings: [Finding] = []
+        try forEachKeyBatch(pattern, scope: scope, ttl: true) { batch in
+            for entry in batch.keys where DriftComparison.ttlMissing(pttlMilliseconds: entry.pttl, rule: pattern.ttl) {
+                let campaignID = campaignPlaceholder.flatMap { entry.values[$0] }.flatMap { Int64($0) }
+                if let campaign = scope.campaign, campaignID != campaign { continue }
+                findings.append(RawFinding(check: .ttlMissing, entity: pattern.mirrors, key: entry.text, campaignID: campaignID)
+                    .finding(seen: [batch.provenance]))
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,148 @@
+import PostgresClient
+import RedisClient
+import ScryCore
+
+/// What to check.
+public struct DriftOptions: Sendable {
+    /// The checks to run; empty runs every check the atlas enables that Scry implements.
+    public var checks: [CheckName]
+    /// Only drift of this campaign; checks that concern no campaign (the cache) are skipped.
+    public var campaign: Int64?
+
+    public init(checks: [CheckName] = [], campaign: Int64? = nil) {
+        self.checks = checks
+        self.campaign = campaign
+    }
+}
+
+public struct DriftReport: Sendable {
+    public var findings: [Finding]
+    /// The checks that ran.
+    public var checks: [CheckName]
+    /// What was skipped, or could not be confirmed, and why.
+    public var notes: [String]
+}
+
+/// Runs the drift checks of an atlas, each driven only by the atlas. A finding seen on a
+/// replica is read again on the primary (when the store's policy allows it) before it is
+/// reported: only what the primary also shows is reported, as confirmed.
+///
+/// Blocking: run it off the UI thread. One run at a time per runner.
+public final class DriftRunner {
+    public static let implemented: [CheckName] = CheckName.allCases.filter { $0 != .replicaDivergence }
+
+    public let atlas: Atlas
+    private let credentials: StoreCredentials
+    private let progress: ((String) -> Void)?
+
+    public init(atlas: Atlas, credentials: StoreCredentials, progress: ((String) -> Void)? = nil) {
+        self.atlas = atlas
+        self.credentials = credentials
+        self.progress = progress
+    }
+
+    /// A unit of work: one or more checks that one pass over the data answers.
+    struct Unit {
+        var title: String
+        var checks: Set<CheckName>
+        var run: (DriftChecks, DriftScope) throws -> [Finding]
+        /// The key that restricts a re-run on the primary to a finding's rows or keys.
+        var scopeKey: (Finding) -> String?
+    }
+
+    public func run(_ options: DriftOptions = DriftOptions()) throws -> DriftReport {
+        var notes: [String] = []
+        let requested = options.checks.isEmpty ? atlas.checks : options.checks
+        var wanted: [CheckName] = []
+        for check in requested where !wanted.contains(check) {
+            if Self.implemented.contains(check) { wanted.append(check) } else { notes.append("\(check.rawValue) is not implemented yet; skipped") }
+        }
+        let routed = DriftStores(atlas: atlas, credentials: credentials, primaryOnly: false)
+        defer { routed.close() }
+        var primary: DriftStores?
+        defer { primary?.close() }
+
+        var findings: [Finding] = []
+        for unit in units(Set(wanted), campaign: options.campaign, notes: &notes) {
+            progress?("checking \(unit.title)")
+            let scope = DriftScope(campaign: options.campaign, keys: nil)
+            let candidates = try unit.run(DriftChecks(stores: routed, checks: unit.checks), scope)
+            let doubtful = candidates.filter(\.needsConfirmation)
+            guard !doubtful.isEmpty else {
+                findings += candidates
+                continue
+            }
+            progress?("confirming \(doubtful.count) finding(s) of \(unit.title) on the primary")
+            do {
+                let stores = primary ?? DriftStores(atlas: atlas, credentials: credentials, primaryOnly: true)
+                primary = stores
+                let keys = Set(doubtful.compactMap(unit.scopeKey))
+                let onPrimary = try unit.run(DriftChecks(stores: stores, checks: unit.checks), DriftScope(campaign: options.campaign, keys: keys))
+                findings += Confirmation.reconcile(candidates, primary: onPrimary)
+            } catch DriftError.noPrimary(let store) {
+                notes.append("\(unit.title): \(doubtful.count) finding(s) seen on a replica of \(store) are unconfirmed: its policy forbids primary reads")
+                findings += candidates
+            }
+        }
+        return DriftReport(findings: findings.sorted(by: Self.order), checks: wanted, notes: notes)
+    }
+
+    static func order(_ lhs: Finding, _ rhs: Finding) -> Bool {
+        let checks = CheckName.allCases
+        let l = (checks.firstIndex(of: lhs.check) ?? 0, lhs.entity ?? "", lhs.key, lhs.campaignID ?? -1, lhs.field ?? "")
+        let r = (checks.firstIndex(of: rhs.check) ?? 0, rhs.entity ?? "", rhs.key, rhs.campaignID ?? -1, rhs.field ?? "")
+        return l < r
+    }
+
+    func units(_ wanted: Set<CheckName>, campaign: Int64?, notes: inout [String]) -> [Unit] {
+        var units: [Unit] = []
+        let state = wanted.intersection([.orphan, .divergence])
+        if !state.isEmpty {
+            for entity in atlas.entities {
+                guard let spec = entity.campaignState else { continue }
+                units.append(Unit(title: "\(entity.name) state", checks: state,
+                                  run: { try $0.state(entity, spec, scope: $1) }, scopeKey: { $0.key }))
+            }
+        }
+        if wanted.contains(.worldVersion) {
+            units.append(Unit(title: "world versions", checks: [.worldVersion],
+                              run: { try $0.worldVersions(scope: $1) }, scopeKey: { $0.campaignID.map(String.init) }))
+        }
+        let cache = wanted.intersection([.cacheStale, .cacheZombie, .cacheMissing])
+        if !cache.isEmpty, campaign != nil {
+            notes.append("cache checks concern no campaign; skipped with --campaign")
+        } else if !cache.isEmpty {
+            for pattern in atlas.keyPatterns where pattern.mirrors != nil {
+                let scanned = cache.intersection([.cacheStale, .cacheZombie])
+                if !scanned.isEmpty {
+                    units.append(Unit(title: "\(pattern.pattern) against its rows", checks: scanned,
+                                      run: { try $0.cache(pattern, scope: $1) }, scopeKey: { $0.key }))
+                }
+                if cache.contains(.cacheMissing), pattern.complete {
+                    units.append(Unit(title: "rows without \(pattern.pattern)", checks: [.cacheMissing],
+                                      run: { try $0.cacheMissing(pattern, scope: $1) }, scopeKey: { $0.key }))
+                }
+            }
+        }
+        if wanted.contains(.sessionDangling) {
+            for pattern in atlas.keyPatterns where !pattern.pointsAt.isEmpty {
+                units.append(Unit(title: "what \(pattern.pattern) points at", checks: [.sessionDangling],
+                                  run: { try $0.pointers(pattern, scope: $1) }, scopeKey: { $0.key }))
+            }
+        }
+        if wanted.contains(.ttlMissing) {
+            for pattern in atlas.keyPatterns where pattern.ttl == .required {
+                units.append(Unit(title: "TTLs of \(pattern.pattern)", checks: [.ttlMissing],
+                                  run: { try $0.ttls(pattern, scope: $1) }, scopeKey: { $0.key }))
+            }
+        }
+        return units
+    }
+}
+
+/// What a pass covers: one campaign, and, to confirm findings, only some keys (blueprint keys,
+/// campaign keys or Redis keys, as the check says).
+struct DriftScope {
+    var campaign: Int64?
+    var keys: Set<String>?
+}
