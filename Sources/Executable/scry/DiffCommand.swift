@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import ScryCore
+import ScryStores
+
+/// `scry diff`: the drift checks, headless, for scripts and the platform's scheduled
+/// integrity checks.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Find drift between the world, the campaigns and Redis, as the atlas describes them.",
+        discussion: """
+            Checks: \(DriftRunner.implemented.map(\.rawValue).joined(separator: ", ")) (replica-divergence is not \
+            implemented yet). A difference seen on a replica is read again on the primary, when the store's policy \
+            allows it, and reported only if the primary shows it too.
+
+            Exit status: 0 when no drift was found, 1 when drift was found, 2 when the checks could not run.
+            """
+    )
+
+    enum Format: String, CaseIterable {
+        case json, ndjson, table
+    }
+
+    @OptionGroup var profile: ProfileOptions
+
+    // Strings, validated in run(): a bad value must exit with 2, as any error of this command.
+    @Option(name: .customLong("check"), help: ArgumentHelp("A check to run; repeat for several (default: the atlas's enabled checks).", valueName: "name"))
+    var checks: [String] = []
+
+    @Option(help: ArgumentHelp("Only drift of this campaign id.", valueName: "id"))
+    var campaign: String?
+
+    @Option(help: ArgumentHelp("Output format: json, ndjson or table.", valueName: "format"))
+    var format: String = "table"
+
+    func run() throws {
+        let report: DriftReport
+        let outputFormat: Format
+        do {
+            guard let chosen = Format(rawValue: format) else {
+                throw ValidationError("--format \(format): expected one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            outputFormat = chosen
+            let names = try checks.map { name in
+                guard let check = CheckName(rawValue: name) else {
+                    throw ValidationError("--check \(name): no such check; checks are \(CheckName.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return check
+            }
+            var campaignID: Int64?
+            if let campaign {
+                guard let id = Int64(campaign) else { throw ValidationError("--campaign \(campaign): expected an integer id") }
+                campaignID = id
+            }
+            let loaded = try profile.load()
+            guard let atlas = loaded.atlas else {
+                throw ValidationError("scry diff needs an atlas: pass --atlas FILE or a --profile that names one")
+            }
+            let progress: ((String) -> Void)? = isatty(2) == 1 ? { print("scry diff: \($0)", to: &standardError) } : nil
+            report = try DriftRunner(atlas: atlas, credentials: loaded.credentials, progress: progress)
+                .run(DriftOptions(checks: names, campaign: campaignID))
+        } catch {
+            print("scry diff: \(StoreErrorText.message(for: error))", to: &standardError)
+            throw ExitCode(2)
+        }
+        for note in report.notes { print("scry diff: \(note)", to: &standardError) }
+        switch outputFormat {
+        case .json:
+            print(try Self.json(report))
+        case .ndjson:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for finding in report.findings { print(String(decoding: try encoder.encode(finding), as: UTF8.self)) }
+        case .table:
+            print(Self.table(report))
+        }
+        if !report.findings.isEmpty { throw ExitCode(1) }
+    }
+
+    struct JSONReport: Encodable {
+        var checks: [String]
+        var findings: [Finding]
+        var notes: [String]
+    }
+
+    static func json(_ report: DriftReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let document = JSONReport(checks: report.checks.map(\.rawValue), findings: report.findings, notes: report.notes)
+        return String(decoding: try encoder.encode(document), as: UTF8.self)
+    }
+
+    static func table(_ report: DriftReport) -> String {
+        guard !report.findings.isEmpty else { return "no drift (\(report.checks.map(\.rawValue).joined(separator: ", ")))" }
+        let header = ["CHECK", "SEVERITY", "ENTITY", "KEY", "CAMPAIGN", "FIELD", "EXPECTED", "ACTUAL", "SEEN ON", "CONFIRMED"]
+        let rows = report.findings.map { finding -> [String] in
+            [finding.check.rawValue, finding.severity.rawValue, finding.entity ?? "-", finding.key,
+             finding.campaignID.map(String.init) ?? "-", finding.field ?? "-", finding.expected ?? "-", finding.actual ?? "-",
+             "\(finding.seenOn.node) \(finding.seenOn.role.rawValue)", finding.confirmedOnPrimary ? "yes" : "no"].map(visible)
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }
+        return ([line(header)] + rows.map(line) + ["", "\(report.findings.count) finding(s)"]).joined(separator: "\n")
+    }
+
+    /// Store text is untrusted: control characters, bidi overrides and the like are shown as
+    /// escapes, never written to the terminal, and long values are cut.
+    static func visible(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x20 || (0x7f...0x9f).contains(value) || (0x200b...0x200f).contains(value)
+                || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value) || value == 0xfeff {
+                result += "\\u{\(String(value, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result.count > 60 ? String(result.prefix(59)) + "…" : result
+    }
+}
