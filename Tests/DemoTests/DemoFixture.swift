@@ -36,28 +36,30 @@ enum DemoFixture {
         var json: String
     }
 
-    /// The first load of this run, into freshly created databases: the path a first
-    /// `scry-demo load` on an empty stack takes.
-    static func loaded() throws -> Loaded { try shared.get() }
+    /// The first load of this run. The databases are made once and kept (dropping and creating
+    /// databases churns the shared catalog, whose replay conflicts with long queries that
+    /// other targets' tests run on the replica); forgetting the recorded load makes this the
+    /// path a first `scry-demo load` takes: empty the tables, delete the demo's keys, load.
+    static func loaded() async throws -> Loaded { try await shared.value }
 
-    private static let shared = Result<Loaded, any Error> {
-        try recreateDatabases([worldDatabase, campaignDatabase])
-        let outcome = try loader().load(LoadRequest(scale: .tiny, seed: seed))
-        guard case .loaded(let manifest, let json) = outcome else {
-            throw DemoError.manifest("the first load into fresh databases was skipped")
+    private static let shared = Task {
+        try await offThePool {
+            try ensureDatabases([worldDatabase, campaignDatabase])
+            try Fixture.psql("DO $$ BEGIN IF to_regclass('scry_demo_load') IS NOT NULL THEN DELETE FROM scry_demo_load; END IF; END $$",
+                             database: worldDatabase)
+            let outcome = try loader().load(LoadRequest(scale: .tiny, seed: seed))
+            guard case .loaded(let manifest, let json) = outcome else {
+                throw DemoError.manifest("the first load of the run was skipped")
+            }
+            return Loaded(manifest: manifest, json: json)
         }
-        return Loaded(manifest: manifest, json: json)
     }
 
-    static func recreateDatabases(_ names: [String]) throws {
-        for name in names {
-            try Fixture.psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", database: "postgres")
+    /// Creates the databases that do not exist yet.
+    static func ensureDatabases(_ names: [String]) throws {
+        for name in names where try Fixture.psql("SELECT count(*) FROM pg_database WHERE datname = '\(name)'", database: "postgres") == "0" {
             try Fixture.psql("CREATE DATABASE \(name)", database: "postgres")
         }
-    }
-
-    static func dropDatabases(_ names: [String]) throws {
-        for name in names { try Fixture.psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", database: "postgres") }
     }
 
     // MARK: Reading what was loaded, read-only
@@ -70,6 +72,16 @@ enum DemoFixture {
 
     static func redis(database: Int = redisDatabase) throws -> RedisConnection {
         try RedisConnection(RedisConfiguration(host: Stack.redisHost, port: Stack.redisPort, database: database))
+    }
+}
+
+/// Runs blocking work (a load, a full scan) on a thread of its own while the calling test
+/// suspends. Swift Testing runs every target's tests on a pool of about one thread per core;
+/// a test that blocks one of them for seconds starves the others, such as a test whose
+/// canceller task must run within a second.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 

@@ -8,37 +8,39 @@ import TestSupport
 /// The tiny demo, loaded once (`DemoFixture`), checked against its manifest.
 @Suite("The tiny demo against its manifest")
 struct LoadedDemoTests {
-    private static let reference = Result<ReferenceDrift, any Error> {
-        _ = try DemoFixture.loaded()
-        return try ReferenceDrift(world: try DemoFixture.postgres(DemoFixture.worldDatabase),
-                                  campaign: try DemoFixture.postgres(DemoFixture.campaignDatabase),
-                                  redis: try DemoFixture.redis())
+    private static let reference = Task {
+        _ = try await DemoFixture.loaded()
+        return try await offThePool {
+            try ReferenceDrift(world: try DemoFixture.postgres(DemoFixture.worldDatabase),
+                               campaign: try DemoFixture.postgres(DemoFixture.campaignDatabase),
+                               redis: try DemoFixture.redis())
+        }
     }
 
     @Test("the data holds exactly the drift the manifest lists", arguments: DriftItem.Check.allCases)
-    func exactlyThePlantedDrift(_ check: DriftItem.Check) throws {
-        let planted = try DemoFixture.loaded().manifest.drift.filter { $0.check == check }
-        let found = try Self.reference.get().drift.filter { $0.check == check }
+    func exactlyThePlantedDrift(_ check: DriftItem.Check) async throws {
+        let planted = try await DemoFixture.loaded().manifest.drift.filter { $0.check == check }
+        let found = try await Self.reference.value.drift.filter { $0.check == check }
         #expect(planted.count >= 2, "tiny plants at least a few of each kind")
         #expect(Set(planted.map(\.withoutReason)) == Set(found), "planted but not found: \(Set(planted.map(\.withoutReason)).subtracting(found)); found but not planted: \(Set(found).subtracting(planted.map(\.withoutReason)))")
         #expect(Set(planted).count == planted.count, "no entry is listed twice")
         #expect(planted.allSatisfy { !$0.reason.isEmpty })
     }
 
-    @Test func legitimateOverridesAreThereAndAreNotDrift() throws {
-        let overrides = try Self.reference.get().overrides
+    @Test func legitimateOverridesAreThereAndAreNotDrift() async throws {
+        let overrides = try await Self.reference.value.overrides
         #expect(Set(overrides.map(\.entity)) == ["character", "item", "location", "faction"])
         // A divergent field may share its row with a legitimate override of another field.
-        let divergent = try DemoFixture.loaded().manifest.drift.filter { $0.check == .divergence }
+        let divergent = try await DemoFixture.loaded().manifest.drift.filter { $0.check == .divergence }
         let mixed = divergent.contains { item in
             overrides.contains { $0.entity == item.entity && $0.campaign == item.campaignID && String($0.id) == item.key && $0.field != item.field }
         }
         #expect(mixed)
     }
 
-    @Test func everyDivergenceHasAnEventNamingItsField() throws {
+    @Test func everyDivergenceHasAnEventNamingItsField() async throws {
         let campaign = try DemoFixture.postgres(DemoFixture.campaignDatabase)
-        for item in try DemoFixture.loaded().manifest.drift where item.check == .divergence {
+        for item in try await DemoFixture.loaded().manifest.drift where item.check == .divergence {
             let campaignID = try #require(item.campaignID)
             let entity = try #require(item.entity)
             let field = try #require(item.field)
@@ -50,8 +52,8 @@ struct LoadedDemoTests {
         }
     }
 
-    @Test func countsMatchTheStores() throws {
-        let counts = try DemoFixture.loaded().manifest.counts
+    @Test func countsMatchTheStores() async throws {
+        let counts = try await DemoFixture.loaded().manifest.counts
         let world = try DemoFixture.postgres(DemoFixture.worldDatabase)
         let campaign = try DemoFixture.postgres(DemoFixture.campaignDatabase)
         var checked = 0
@@ -82,8 +84,8 @@ struct LoadedDemoTests {
         }
     }
 
-    @Test func hostileDataIsWhereTheManifestSays() throws {
-        let hostile = try DemoFixture.loaded().manifest.hostile
+    @Test func hostileDataIsWhereTheManifestSays() async throws {
+        let hostile = try await DemoFixture.loaded().manifest.hostile
         #expect(Set(hostile.map(\.store)) == ["world", "campaign", "redis"])
         #expect(Set(hostile).count == hostile.count)
         let databases = ["world": try DemoFixture.postgres(DemoFixture.worldDatabase),
@@ -118,9 +120,9 @@ struct LoadedDemoTests {
         #expect(hostile.contains { $0.store == "redis" && $0.location.contains("\\xff\\xfe") })
     }
 
-    @Test func ephemeralAndSessionKeysHaveTTLsAndCachesHaveNone() throws {
+    @Test func ephemeralAndSessionKeysHaveTTLsAndCachesHaveNone() async throws {
         let redis = try DemoFixture.redis()
-        let withoutTTL = Set(try DemoFixture.loaded().manifest.drift.filter { $0.check == .ttlMissing }.map(\.key))
+        let withoutTTL = Set(try await DemoFixture.loaded().manifest.drift.filter { $0.check == .ttlMissing }.map(\.key))
         for pattern in ["session:*", "dialogue:*", "combat:*", "cache:*"] {
             for key in try redis.keys(matching: pattern) {
                 let ttl = try redis.send(RedisCommand(arguments: [Array("TTL".utf8), key])).integer ?? -2
@@ -134,11 +136,11 @@ struct LoadedDemoTests {
         }
     }
 
-    @Test func aSecondLoadWithTheSameSeedIsSkipped() throws {
-        let first = try DemoFixture.loaded()
+    @Test func aSecondLoadWithTheSameSeedIsSkipped() async throws {
+        let first = try await DemoFixture.loaded()
         let progress = ProgressLog.quiet()
         let loader = DemoLoader(target: DemoFixture.loader().target, migrations: DemoFixture.migrations, progress: progress)
-        let again = try loader.load(LoadRequest(scale: .tiny, seed: DemoFixture.seed))
+        let again = try await offThePool { try loader.load(LoadRequest(scale: .tiny, seed: DemoFixture.seed)) }
         guard case .alreadyLoaded(let json) = again else {
             Issue.record("the second load was not skipped")
             return

@@ -6,8 +6,8 @@ import TestSupport
 
 @Suite("Migrations")
 struct MigrationTests {
-    @Test func historyListsEveryVersionWithItsChecksum() throws {
-        _ = try DemoFixture.loaded()
+    @Test func historyListsEveryVersionWithItsChecksum() async throws {
+        _ = try await DemoFixture.loaded()
         for (database, folder) in [(DemoFixture.worldDatabase, DemoFixture.migrations.world),
                                    (DemoFixture.campaignDatabase, DemoFixture.migrations.campaign)] {
             let files = try Migration.load(directory: folder)
@@ -19,21 +19,24 @@ struct MigrationTests {
         }
     }
 
-    @Test func aSecondMigrateIsANoOp() throws {
-        _ = try DemoFixture.loaded()
+    @Test func aSecondMigrateIsANoOp() async throws {
+        _ = try await DemoFixture.loaded()
         let reports = try DemoFixture.loader().migrate()
         #expect(reports == [MigrationReport(database: "world", applied: [], alreadyApplied: [1, 2]),
                             MigrationReport(database: "campaign", applied: [], alreadyApplied: [1, 2])])
     }
 
-    /// A scratch database and a folder of migrations, both removed afterwards.
+    /// A schema of its own in the test's world database, and a folder of migrations, both
+    /// removed afterwards. A schema rather than a database: creating and dropping databases
+    /// churns the shared catalog, whose replay stalls the replica other tests read from.
     private struct Scratch {
-        let database = Fixture.uniqueName("scry_demo_migration_probe")
+        let schema = Fixture.uniqueName("scry_demo_migration_probe")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-demo-migrations"))
 
-        init() throws {
+        init() async throws {
+            _ = try await DemoFixture.loaded()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try DemoFixture.recreateDatabases([database])
+            try Fixture.psql("CREATE SCHEMA \(schema)", database: DemoFixture.worldDatabase)
         }
 
         func write(_ name: String, _ sql: String) throws {
@@ -41,18 +44,24 @@ struct MigrationTests {
         }
 
         func migrate() throws -> MigrationReport {
-            let connection = try DemoDatabase(role: "probe", configuration: DemoFixture.target(world: database, campaign: database, redisDatabase: 0).world)
+            var configuration = DemoFixture.target(world: DemoFixture.worldDatabase, campaign: DemoFixture.campaignDatabase, redisDatabase: 0).world
+            configuration.parameters.append(.init("options", "-c search_path=\(schema)"))
+            let connection = try DemoDatabase(role: "probe", configuration: configuration)
             return try MigrationRunner.migrate(connection, with: try Migration.load(directory: folder))
+        }
+
+        func query(_ sql: String) throws -> [[String?]] {
+            try DemoFixture.postgres(DemoFixture.worldDatabase).texts(sql)
         }
 
         func remove() {
             try? FileManager.default.removeItem(at: folder)
-            try? DemoFixture.dropDatabases([database])
+            _ = try? Fixture.psql("DROP SCHEMA IF EXISTS \(schema) CASCADE", database: DemoFixture.worldDatabase)
         }
     }
 
-    @Test func anEditedMigrationIsRefused() throws {
-        let scratch = try Scratch()
+    @Test func anEditedMigrationIsRefused() async throws {
+        let scratch = try await Scratch()
         defer { scratch.remove() }
         try scratch.write("V1__probe.sql", "CREATE TABLE probe (id int);\n")
         #expect(try scratch.migrate().applied == [1])
@@ -66,8 +75,8 @@ struct MigrationTests {
         #expect(error.description.contains("V1__probe.sql"))
     }
 
-    @Test func aFailingMigrationIsRolledBackWhole() throws {
-        let scratch = try Scratch()
+    @Test func aFailingMigrationIsRolledBackWhole() async throws {
+        let scratch = try await Scratch()
         defer { scratch.remove() }
         try scratch.write("V1__good.sql", "CREATE TABLE kept (id int);")
         try scratch.write("V2__broken.sql", """
@@ -83,9 +92,9 @@ struct MigrationTests {
         }
         #expect(fileName == "V2__broken.sql" && statement == 2 && line == 4)
         #expect(detail.contains("no_such_table"))
-        let tables = try DemoFixture.postgres(scratch.database).texts("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
+        let tables = try scratch.query("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = '\(scratch.schema)'")
         #expect(tables.first?[0] == "kept,scry_schema_history")
-        let history = try DemoFixture.postgres(scratch.database).texts("SELECT version FROM scry_schema_history")
+        let history = try scratch.query("SELECT version FROM \(scratch.schema).scry_schema_history")
         #expect(history.map { $0[0] } == ["1"])
     }
 }
