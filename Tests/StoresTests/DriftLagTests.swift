@@ -1,0 +1,85 @@
+import Foundation
+import ScryConfig
+import ScryCore
+import Testing
+import TestSupport
+import ScryStores
+
+/// Lag-aware findings, on a throwaway primary and replica whose replay is paused: what the
+/// lagging replica shows is read again on the primary, and only what the primary also shows
+/// is reported.
+@Suite("Drift on a lagging replica")
+struct DriftLagTests {
+    static func atlas(_ pair: PostgresPair) throws -> Atlas {
+        let nodes = """
+            primary = "\(pair.host):\(pair.primaryPort)"
+            replicas = ["\(pair.host):\(pair.replicaPort)"]
+            routing = "replica-preferred"
+            """
+        let text = """
+            [atlas]
+            name = "lagging"
+            [stores.blueprints]
+            engine = "postgres"
+            database = "world"
+            \(nodes)
+            [stores.runs]
+            engine = "postgres"
+            database = "campaign"
+            \(nodes)
+            [entities.gadget]
+            store = "blueprints"
+            table = "gadget_designs"
+            version_column = "rev"
+            [entities.gadget.campaign]
+            store = "runs"
+            table = "run_gadgets"
+            campaign_column = "run_id"
+            blueprint_column = "design_id"
+            overrides_column = "kept"
+            mirrored = ["label"]
+            [checks]
+            enabled = ["orphan", "divergence"]
+            """
+        return try AtlasParser.parse(try TOMLReader.read(text, file: "lagging.toml"), environment: [:])
+    }
+
+    @Test func whatThePrimaryContradictsIsNotReportedAndTheRestIsConfirmed() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        func primary(_ sql: String, _ database: String) throws { try Fixture.psql(sql, database: database, port: pair.primaryPort) }
+        try primary("CREATE TABLE gadget_designs (id int PRIMARY KEY, label text, rev int); INSERT INTO gadget_designs VALUES (1, 'lamp', 1), (2, 'rope', 1), (3, 'hook', 1)", "world")
+        try primary("CREATE TABLE run_gadgets (run_id bigint, design_id int, label text, kept jsonb DEFAULT '[]'); INSERT INTO run_gadgets VALUES (7, 1, 'lamp'), (7, 2, 'rope'), (7, 3, 'HOOK'), (7, 4, 'ghost')", "campaign")
+        let target = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "postgres", port: pair.primaryPort)
+        var caughtUp = false
+        for _ in 0..<200 where !caughtUp {
+            caughtUp = try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(target)'::pg_lsn", database: "postgres", port: pair.replicaPort) == "t"
+            if !caughtUp { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        try #require(caughtUp)
+
+        try Fixture.psql("SELECT pg_wal_replay_pause()", database: "postgres", port: pair.replicaPort)
+        // On the primary only: the orphan gets its blueprint, and the divergent label is fixed.
+        try primary("INSERT INTO gadget_designs VALUES (4, 'ghost', 1)", "world")
+        try primary("UPDATE run_gadgets SET label = 'hook', kept = '[\"label\"]' WHERE design_id = 3", "campaign")
+        // And a divergence the primary has and the replica has not yet seen: not reportable from
+        // the replica's reads, which is what a read within the lag limit accepts.
+        try primary("UPDATE run_gadgets SET label = 'LAMP' WHERE design_id = 1", "campaign")
+
+        let credentials = StoreCredentials(postgres: PostgresCredentials(user: "postgres"))
+        let onReplica = try DriftRunner(atlas: try Self.atlas(pair), credentials: credentials).run()
+        #expect(onReplica.findings.isEmpty, "\(onReplica.findings)")
+
+        // Back in step, the replica shows the primary's drift, which the primary confirms.
+        try Fixture.psql("SELECT pg_wal_replay_resume()", database: "postgres", port: pair.replicaPort)
+        let resumed = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "postgres", port: pair.primaryPort)
+        caughtUp = false
+        for _ in 0..<200 where !caughtUp {
+            caughtUp = try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(resumed)'::pg_lsn", database: "postgres", port: pair.replicaPort) == "t"
+            if !caughtUp { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let report = try DriftRunner(atlas: try Self.atlas(pair), credentials: credentials).run()
+        #expect(report.findings.map { "\($0.check.rawValue) \($0.key) \($0.actual ?? "-")" } == ["divergence 1 LAMP"])
+        #expect(report.findings.allSatisfy { $0.confirmedOnPrimary && $0.seenOn.role == .replica })
+    }
+}
