@@ -294,6 +294,14 @@ EOF
 # ---- scripts/lib/pg.sh (pg_pair_up): replica overrides
 port = $rport
 cluster_name = '${a[replica_name]}'
+# Tests run many replica reads while other tests create and drop tables and databases on
+# the primary. By default replay cancels a replica query that blocks it for 30 s
+# ("conflict with recovery", SQLSTATE 40001), which made unrelated tests fail at random
+# under load. Replay waits for the queries instead, and the primary keeps the rows they
+# still see. Scry's handling of that cancellation is tested without depending on it.
+max_standby_streaming_delay = -1
+max_standby_archive_delay = -1
+hot_standby_feedback = on
 EOF
   say "starting ${a[replica_name]} on $HOST:$rport"
   pg_start "$replica" "$rport" "$rlog" "${a[replica_name]}"
