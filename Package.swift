@@ -138,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DemoTests",
-            dependencies: ["ScryDemoKit", "PostgresClient", "RedisClient", "TestSupport"],
+            dependencies: ["ScryDemoKit", "PostgresClient", "RedisClient", "ScryCore", "ScryConfig", "ScryStores", "TestSupport"],
             path: "Tests/DemoTests"
         ),
         .testTarget(

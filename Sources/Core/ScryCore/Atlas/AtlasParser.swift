@@ -109,7 +109,7 @@ public struct AtlasParser {
                              sharding: .single, routing: try routing(reader, default: "primary"))
         default:
             try reader.rejectUnknownKeys(["engine", "database", "primary", "replicas", "routing", "max_lag_bytes", "max_lag_seconds", "shard_by", "shards"])
-            let database = try reader.string("database")
+            let database = try expanded(reader, "database")
             let shards = try reader.arrayOfTables("shards")
             var groups: [NodeGroup] = []
             var sharding = ShardMapping.single
@@ -177,6 +177,16 @@ public struct AtlasParser {
             }
             return .primary
         default: return .replicaPreferred(maxLagBytes: bytes, maxLagSeconds: seconds)
+        }
+    }
+
+    /// A required string with `${NAME}` filled from the environment.
+    private func expanded(_ reader: TableReader, _ key: String) throws -> String {
+        let text = try reader.string(key)
+        do {
+            return try Interpolation.expand(text, environment: environment)
+        } catch {
+            throw reader.error(key, error.description)
         }
     }
 
