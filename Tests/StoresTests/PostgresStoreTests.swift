@@ -113,8 +113,8 @@ struct DoctorTests {
         let atlas = try Self.atlas {
             $0.replacing("replicas = [\"${SCRY_PG_HOST:-127.0.0.1}:${SCRY_PG_REPLICA_PORT:-55433}\"]\nrouting = \"replica-preferred\"\nmax_lag_bytes",
                          with: "replicas = [\"127.0.0.1:1\"]\nrouting = \"replica-preferred\"\nmax_lag_bytes")
-              .replacing("[stores.campaign]\nengine = \"postgres\"\ndatabase = \"campaign\"\nprimary = \"${SCRY_PG_HOST:-127.0.0.1}:${SCRY_PG_PRIMARY_PORT:-55432}\"",
-                         with: "[stores.campaign]\nengine = \"postgres\"\ndatabase = \"campaign\"\nprimary = \"${SCRY_PG_HOST:-127.0.0.1}:${SCRY_PG_REPLICA_PORT:-55433}\"")
+              .replacing("[stores.campaign]\nengine = \"postgres\"\ndatabase = \"${SCRY_CAMPAIGN_DB:-campaign}\"\nprimary = \"${SCRY_PG_HOST:-127.0.0.1}:${SCRY_PG_PRIMARY_PORT:-55432}\"",
+                         with: "[stores.campaign]\nengine = \"postgres\"\ndatabase = \"${SCRY_CAMPAIGN_DB:-campaign}\"\nprimary = \"${SCRY_PG_HOST:-127.0.0.1}:${SCRY_PG_REPLICA_PORT:-55433}\"")
         }
         let report = Doctor.examine(atlas, credentials: PostgresStoreTests.credentials)
         #expect(!report.healthy)
