@@ -127,6 +127,11 @@ let package = Package(
 
         // MARK: Tests
         .target(
+            name: "DemoFixtures",
+            dependencies: ["ScryDemoKit", "PostgresClient", "RedisClient", "TestSupport"],
+            path: "Tests/DemoFixtures"
+        ),
+        .target(
             name: "TestSupport",
             dependencies: ["ScryUIKit"],
             path: "Tests/Support"
@@ -138,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DemoTests",
-            dependencies: ["ScryDemoKit", "PostgresClient", "RedisClient", "ScryCore", "ScryConfig", "ScryStores", "TestSupport"],
+            dependencies: ["ScryDemoKit", "PostgresClient", "RedisClient", "ScryCore", "ScryConfig", "ScryStores", "TestSupport", "DemoFixtures"],
             path: "Tests/DemoTests"
         ),
         .testTarget(
@@ -158,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoresTests",
-            dependencies: ["ScryCore", "ScryConfig", "ScryStores", "PostgresClient", "TestSupport"],
+            dependencies: ["ScryCore", "ScryConfig", "ScryStores", "PostgresClient", "TestSupport", "DemoFixtures"],
             path: "Tests/StoresTests"
         ),
         .testTarget(
@@ -168,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["scry", "TestSupport"],
+            dependencies: ["scry", "TestSupport", "DemoFixtures"],
             path: "Tests/EndToEndTests"
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 import ScryConfig
 import ScryCore
 import ScryStores
+import DemoFixtures
 import Testing
 import TestSupport
 
@@ -11,11 +12,9 @@ import TestSupport
 struct DemoAtlasTests {
     @Test func everyTableAndColumnTheAtlasNamesExists() async throws {
         _ = try await DemoFixture.loaded()
-        var environment = ProcessInfo.processInfo.environment
-        environment["SCRY_WORLD_DB"] = DemoFixture.worldDatabase
-        environment["SCRY_CAMPAIGN_DB"] = DemoFixture.campaignDatabase
-        let atlas = try AtlasParser.parse(try TOMLReader.read(contentsOf: Repository.path("demo/atlas.toml")), environment: environment)
+        let atlas = try AtlasParser.parse(try TOMLReader.read(contentsOf: Repository.path("demo/atlas.toml")), environment: DemoFixture.atlasEnvironment)
         #expect(atlas.store(named: "world")?.kind == .postgres(database: DemoFixture.worldDatabase))
+        #expect(atlas.store(named: "cache")?.kind == .redis(cluster: false, database: DemoFixture.redisDatabase))
         let problems = try await offThePool {
             AtlasVerifier(atlas: atlas, credentials: StoreCredentials(postgres: PostgresCredentials(user: "postgres"))).verify()
         }

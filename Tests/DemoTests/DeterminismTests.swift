@@ -2,6 +2,7 @@ import Foundation
 import PostgresClient
 import RedisClient
 import ScryDemoKit
+import DemoFixtures
 import Testing
 import TestSupport
 

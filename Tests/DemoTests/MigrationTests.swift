@@ -1,6 +1,7 @@
 import Foundation
 import PostgresClient
 @testable import ScryDemoKit
+import DemoFixtures
 import Testing
 import TestSupport
 

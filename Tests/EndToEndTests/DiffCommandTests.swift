@@ -1,16 +1,16 @@
 import Foundation
 import Testing
 import TestSupport
+import DemoFixtures
 
-/// `scry diff` as a scheduled integrity check runs it, on the demo that `scripts/demo` loaded
-/// (tiny, seed 42).
+/// `scry diff` as a scheduled integrity check runs it, on the tiny demo the tests load (seed 42,
+/// in databases of their own, which the environment points demo/atlas.toml at).
 @Suite("scry diff")
 struct DiffCommandTests {
     static let atlas = Repository.path("demo/atlas.toml")
 
-    static func manifestDrift() throws -> Set<String> {
-        let folder = ProcessInfo.processInfo.environment["SCRY_STACK_DIR"] ?? Repository.path(".stack")
-        let data = try #require(FileManager.default.contents(atPath: folder + "/demo-manifest.json"), "run scripts/demo first")
+    static func manifestDrift() async throws -> Set<String> {
+        let data = Data(try await DemoFixture.loaded().json.utf8)
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         return Set(try #require(json["drift"] as? [[String: Any]]).map(identity))
     }
@@ -19,9 +19,15 @@ struct DiffCommandTests {
         ["check", "entity", "key", "campaign_id", "field"].map { item[$0].map { "\($0)" } ?? "nil" }.joined(separator: "|")
     }
 
-    /// Runs scry with stdout alone, so JSON parses whatever stderr says.
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
+    /// Runs scry on the loaded demo with stdout alone, so JSON parses whatever stderr says.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String) {
+        _ = try await DemoFixture.loaded()
+        return try await offThePool { try runNow(arguments) }
+    }
+
+    static func runNow(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
         let process = Process()
+        process.environment = DemoFixture.atlasEnvironment
         process.executableURL = URL(fileURLWithPath: scryBinary)
         process.arguments = arguments
         let output = Pipe()
@@ -34,35 +40,35 @@ struct DiffCommandTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func jsonListsExactlyThePlantedDriftAndExitsWithOne() throws {
-        let (status, output) = try Self.run(["diff", "--atlas", Self.atlas, "--format", "json"])
+    @Test func jsonListsExactlyThePlantedDriftAndExitsWithOne() async throws {
+        let (status, output) = try await Self.run(["diff", "--atlas", Self.atlas, "--format", "json"])
         #expect(status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
         let findings = try #require(report["findings"] as? [[String: Any]])
-        #expect(Set(findings.map(Self.identity)) == (try Self.manifestDrift()))
+        #expect(Set(findings.map(Self.identity)) == (try await Self.manifestDrift()))
         let first = try #require(findings.first)
         #expect(Set(first.keys) == ["check", "severity", "entity", "key", "campaign_id", "field", "expected", "actual", "seen_on", "confirmed_on_primary"])
         let seen = try #require(first["seen_on"] as? [String: Any])
         #expect(Set(seen.keys) == ["store", "shard", "node", "role", "lag_bytes", "lag_seconds", "note"])
     }
 
-    @Test func ndjsonWritesOneFindingPerLine() throws {
-        let (status, output) = try Self.run(["diff", "--atlas", Self.atlas, "--check", "ttl-missing", "--check", "world-version", "--format", "ndjson"])
+    @Test func ndjsonWritesOneFindingPerLine() async throws {
+        let (status, output) = try await Self.run(["diff", "--atlas", Self.atlas, "--check", "ttl-missing", "--check", "world-version", "--format", "ndjson"])
         #expect(status == 1)
         let lines = output.split(separator: "\n")
         let checks = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["check"] as? String }
         #expect(checks.sorted { ($0 ?? "") < ($1 ?? "") } == ["ttl-missing", "ttl-missing", "ttl-missing", "world-version", "world-version"])
     }
 
-    @Test func noDriftExitsWithZero() throws {
+    @Test func noDriftExitsWithZero() async throws {
         // Campaign 1 started from its world's current version.
-        let (status, output) = try Self.run(["diff", "--atlas", Self.atlas, "--check", "world-version", "--campaign", "1"])
+        let (status, output) = try await Self.run(["diff", "--atlas", Self.atlas, "--check", "world-version", "--campaign", "1"])
         #expect(status == 0)
         #expect(output.hasPrefix("no drift (world-version)"), "\(output)")
     }
 
-    @Test func theTableEscapesWhatTheStoresHold() throws {
-        let (status, output) = try Self.run(["diff", "--atlas", Self.atlas, "--check", "divergence", "--campaign", "4"])
+    @Test func theTableEscapesWhatTheStoresHold() async throws {
+        let (status, output) = try await Self.run(["diff", "--atlas", Self.atlas, "--check", "divergence", "--campaign", "4"])
         #expect(status == 1)
         #expect(output.hasPrefix("CHECK "))
         #expect(output.contains("Daineth Crane the Forgotten"))
@@ -76,11 +82,11 @@ struct DiffCommandTests {
         ["diff", "--config", "/nonexistent/scry.toml"],
         ["diff", "--atlas", "/nonexistent/atlas.toml"],
     ])
-    func errorsExitWithTwo(arguments: [String]) throws {
-        #expect(try Self.run(arguments).status == 2)
+    func errorsExitWithTwo(arguments: [String]) async throws {
+        #expect(try await Self.run(arguments).status == 2)
     }
 
-    @Test func anUnreachableStoreExitsWithTwoAndSaysWhy() throws {
+    @Test func anUnreachableStoreExitsWithTwoAndSaysWhy() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-diff"))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -36,7 +36,9 @@ struct ScryEndToEndTests {
         #expect(detail.contains { $0.hasPrefix("│wrong-pw  postgresql://scry_secret:********@") })
 
         try session.sendKeys("?")
-        let help = try session.waitForScreen { $0.contains { $0.contains("Keys (Esc or ? closes)") } }
+        // Wait for the last help row too: a capture can land between two writes of a redraw.
+        let help = try session.waitForScreen { $0.contains { $0.hasPrefix("│  q    quit") } }
+        #expect(help.contains { $0.contains("Keys (Esc or ? closes)") })
         #expect(help.contains { $0.hasPrefix("│  R    probe every node again") })
         try session.sendKeys("Escape")
         try session.waitForScreen { !$0.contains { $0.contains("Keys (Esc") } }

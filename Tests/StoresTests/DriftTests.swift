@@ -4,9 +4,11 @@ import ScryCore
 import Testing
 import TestSupport
 import ScryStores
+import DemoFixtures
 
-/// The drift checks against the stack: the demo that `scripts/demo` loaded (tiny, seed 42) and
-/// its manifest of planted drift, and Starlanes, a platform with other names for everything.
+/// The drift checks against the stack: the tiny demo the tests load (seed 42, in databases of
+/// their own) and its manifest of planted drift, and Starlanes, a platform with other names for
+/// everything.
 @Suite("Drift checks")
 struct DriftTests {
     static let credentials = StoreCredentials(postgres: PostgresCredentials(user: "postgres"))
@@ -25,13 +27,10 @@ struct DriftTests {
         var values: [Identity: (expected: String?, actual: String?)]
     }
 
-    /// The manifest the demo loader wrote beside the stack.
-    static func manifest() throws -> Planted {
-        let folder = ProcessInfo.processInfo.environment["SCRY_STACK_DIR"] ?? Repository.path(".stack")
-        let path = folder + "/demo-manifest.json"
-        let data = try #require(FileManager.default.contents(atPath: path), "no demo manifest at \(path): run scripts/demo")
+    /// The manifest of the demo the tests loaded.
+    static func manifest() async throws -> Planted {
+        let data = Data(try await DemoFixture.loaded().json.utf8)
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        try #require(json["scale"] as? String == "tiny" && json["seed"] as? Int == 42, "the loaded demo is not tiny, seed 42")
         var planted = Planted(identities: [], values: [:])
         for item in try #require(json["drift"] as? [[String: Any]]) {
             let identity = Identity(check: item["check"] as? String ?? "", entity: item["entity"] as? String, key: item["key"] as? String ?? "",
@@ -47,12 +46,18 @@ struct DriftTests {
     }
 
     static func atlas(_ path: String) throws -> Atlas {
-        try AtlasParser.parse(try TOMLReader.read(contentsOf: path), environment: ProcessInfo.processInfo.environment)
+        try AtlasParser.parse(try TOMLReader.read(contentsOf: path), environment: DemoFixture.atlasEnvironment)
     }
 
-    @Test func theDemoHasExactlyThePlantedDrift() throws {
-        let planted = try Self.manifest()
-        let report = try DriftRunner(atlas: try Self.atlas(Repository.path("demo/atlas.toml")), credentials: Self.credentials).run()
+    /// Runs the checks on a thread of their own: they block for seconds.
+    static func run(_ path: String, _ options: DriftOptions = DriftOptions()) async throws -> DriftReport {
+        let atlas = try Self.atlas(path)
+        return try await offThePool { try DriftRunner(atlas: atlas, credentials: credentials).run(options) }
+    }
+
+    @Test func theDemoHasExactlyThePlantedDrift() async throws {
+        let planted = try await Self.manifest()
+        let report = try await Self.run(Repository.path("demo/atlas.toml"))
         let found = Set(report.findings.map(Self.identity))
         #expect(report.findings.count == found.count, "a finding was reported twice")
         let missed = planted.identities.subtracting(found).map(\.description).sorted()
@@ -72,19 +77,17 @@ struct DriftTests {
     }
 
     @Test(arguments: [CheckName.orphan, .divergence, .worldVersion, .cacheStale, .cacheMissing, .cacheZombie, .sessionDangling, .ttlMissing])
-    func eachCheckAloneFindsItsOwnPlantedDrift(check: CheckName) throws {
-        let planted = try Self.manifest()
-        let report = try DriftRunner(atlas: try Self.atlas(Repository.path("demo/atlas.toml")), credentials: Self.credentials)
-            .run(DriftOptions(checks: [check]))
+    func eachCheckAloneFindsItsOwnPlantedDrift(check: CheckName) async throws {
+        let planted = try await Self.manifest()
+        let report = try await Self.run(Repository.path("demo/atlas.toml"), DriftOptions(checks: [check]))
         let expected = planted.identities.filter { $0.check == check.rawValue }
         #expect(!expected.isEmpty)
         #expect(Set(report.findings.map(Self.identity)) == expected)
     }
 
-    @Test func oneCampaignsDriftIsThePlantedDriftOfThatCampaign() throws {
-        let planted = try Self.manifest()
-        let report = try DriftRunner(atlas: try Self.atlas(Repository.path("demo/atlas.toml")), credentials: Self.credentials)
-            .run(DriftOptions(campaign: 3))
+    @Test func oneCampaignsDriftIsThePlantedDriftOfThatCampaign() async throws {
+        let planted = try await Self.manifest()
+        let report = try await Self.run(Repository.path("demo/atlas.toml"), DriftOptions(campaign: 3))
         // The cache concerns no campaign, so its checks are skipped.
         let cache: Set<String> = ["cache-stale", "cache-missing", "cache-zombie"]
         let expected = planted.identities.filter { $0.campaignID == 3 && !cache.contains($0.check) }
@@ -95,10 +98,9 @@ struct DriftTests {
 
     /// Starlanes names nothing as the reference does: text keys, a mirrored map with other
     /// column names, overrides in a text[] column, a replica-only catalog.
-    @Test func starlanesDriftIsFoundThroughItsOwnAtlas() throws {
+    @Test func starlanesDriftIsFoundThroughItsOwnAtlas() async throws {
         try Starlanes.prepare()
-        let report = try DriftRunner(atlas: try Self.atlas(Starlanes.atlasPath), credentials: Self.credentials)
-            .run(DriftOptions(checks: [.orphan, .divergence, .worldVersion]))
+        let report = try await Self.run(Starlanes.atlasPath, DriftOptions(checks: [.orphan, .divergence, .worldVersion]))
         #expect(report.findings.map(Self.identity) == [
             Identity(check: "divergence", entity: "ship_class", key: "DRD-9", campaignID: 101, field: "tier"),
             Identity(check: "world-version", entity: "galaxy", key: "1", campaignID: 101, field: "galaxy_rev"),

@@ -102,7 +102,7 @@ public struct AtlasParser {
             let cluster = try reader.choice("mode", ["standalone", "cluster"], default: "standalone") == "cluster"
             let nodes = try endpoints(reader, "nodes", defaultPort: 6379)
             guard !nodes.isEmpty else { throw reader.error(nil, "missing \"nodes\": a Redis store needs at least one host:port") }
-            let database = try reader.optionalInteger("database", in: 0...15) ?? 0
+            let database = try redisDatabase(reader)
             if cluster, database != 0 { throw reader.error("database", "Redis Cluster has only database 0") }
             return StoreSpec(name: name, kind: .redis(cluster: cluster, database: database),
                              groups: [NodeGroup(name: name, primary: nodes.first, replicas: Array(nodes.dropFirst()))],
@@ -178,6 +178,18 @@ public struct AtlasParser {
             return .primary
         default: return .replicaPreferred(maxLagBytes: bytes, maxLagSeconds: seconds)
         }
+    }
+
+    /// A Redis database number: an integer, or a string such as "${SCRY_CACHE_DB:-0}".
+    private func redisDatabase(_ reader: TableReader) throws -> Int {
+        if case .string? = reader.table["database"] {
+            let text = try expanded(reader, "database")
+            guard let number = Int(text), (0...15).contains(number) else {
+                throw reader.error("database", "expected a database number from 0 to 15, found \"\(text)\"")
+            }
+            return number
+        }
+        return try reader.optionalInteger("database", in: 0...15) ?? 0
     }
 
     /// A required string with `${NAME}` filled from the environment.

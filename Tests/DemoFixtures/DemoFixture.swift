@@ -5,42 +5,51 @@ import ScryDemoKit
 import Testing
 import TestSupport
 
-/// The tiny demo this target's integration tests share: loaded once per test run, with seed 42,
-/// into databases and a Redis database of its own, so it never touches `world`, `campaign` or
-/// Redis database 0, where a developer's load and other targets' tests live.
-enum DemoFixture {
-    static let seed: Int64 = 42
-    static let worldDatabase = "scry_demo_test_world"
-    static let campaignDatabase = "scry_demo_test_campaign"
-    static let redisDatabase = 14
+/// The tiny demo the integration tests share: loaded once per test run (every target runs in
+/// one process), with seed 42, into databases and a Redis database of its own, so it never
+/// touches `world`, `campaign` or Redis database 0, where a developer's load lives.
+public enum DemoFixture {
+    public static let seed: Int64 = 42
+    public static let worldDatabase = "scry_demo_test_world"
+    public static let campaignDatabase = "scry_demo_test_campaign"
+    public static let redisDatabase = 14
+
+    /// The environment that points demo/atlas.toml at the fixture's databases.
+    public static var atlasEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SCRY_WORLD_DB"] = worldDatabase
+        environment["SCRY_CAMPAIGN_DB"] = campaignDatabase
+        environment["SCRY_CACHE_DB"] = String(redisDatabase)
+        return environment
+    }
 
     /// The repository's demo/migrations, found from this file.
-    static var migrations: MigrationSource {
+    public static var migrations: MigrationSource {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return MigrationSource(root: root.appendingPathComponent("demo/migrations"))
     }
 
-    static func target(world: String, campaign: String, redisDatabase: Int) -> DemoTarget {
+    public static func target(world: String, campaign: String, redisDatabase: Int) -> DemoTarget {
         DemoTarget(postgresHost: Stack.pgHost, postgresPort: Stack.pgPrimaryPort, postgresUser: "postgres",
                    worldDatabase: world, campaignDatabase: campaign,
                    redis: RedisConfiguration(host: Stack.redisHost, port: Stack.redisPort, database: redisDatabase))
     }
 
-    static func loader(world: String = worldDatabase, campaign: String = campaignDatabase, redisDatabase: Int = redisDatabase) -> DemoLoader {
+    public static func loader(world: String = worldDatabase, campaign: String = campaignDatabase, redisDatabase: Int = redisDatabase) -> DemoLoader {
         DemoLoader(target: target(world: world, campaign: campaign, redisDatabase: redisDatabase),
                    migrations: migrations, progress: .quiet())
     }
 
-    struct Loaded: Sendable {
-        var manifest: Manifest
-        var json: String
+    public struct Loaded: Sendable {
+        public var manifest: Manifest
+        public var json: String
     }
 
     /// The first load of this run. The databases are made once and kept (dropping and creating
     /// databases churns the shared catalog, whose replay conflicts with long queries that
     /// other targets' tests run on the replica); forgetting the recorded load makes this the
     /// path a first `scry-demo load` takes: empty the tables, delete the demo's keys, load.
-    static func loaded() async throws -> Loaded { try await shared.value }
+    public static func loaded() async throws -> Loaded { try await shared.value }
 
     private static let shared = Task {
         try await offThePool {
@@ -56,7 +65,7 @@ enum DemoFixture {
     }
 
     /// Creates the databases that do not exist yet.
-    static func ensureDatabases(_ names: [String]) throws {
+    public static func ensureDatabases(_ names: [String]) throws {
         for name in names where try Fixture.psql("SELECT count(*) FROM pg_database WHERE datname = '\(name)'", database: "postgres") == "0" {
             try Fixture.psql("CREATE DATABASE \(name)", database: "postgres")
         }
@@ -64,13 +73,13 @@ enum DemoFixture {
 
     // MARK: Reading what was loaded, read-only
 
-    static func postgres(_ database: String) throws -> PostgresConnection {
+    public static func postgres(_ database: String) throws -> PostgresConnection {
         try PostgresConnection(PostgresConfiguration(parameters: [
             .init("host", Stack.pgHost), .init("port", String(Stack.pgPrimaryPort)), .init("user", "postgres"), .init("dbname", database),
         ]))
     }
 
-    static func redis(database: Int = redisDatabase) throws -> RedisConnection {
+    public static func redis(database: Int = redisDatabase) throws -> RedisConnection {
         try RedisConnection(RedisConfiguration(host: Stack.redisHost, port: Stack.redisPort, database: database))
     }
 }
@@ -79,42 +88,9 @@ enum DemoFixture {
 /// suspends. Swift Testing runs every target's tests on a pool of about one thread per core;
 /// a test that blocks one of them for seconds starves the others, such as a test whose
 /// canceller task must run within a second.
-func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 
-extension RedisConnection {
-    /// Every key that matches `pattern`, as bytes, by SCAN.
-    func keys(matching pattern: String) throws -> [[UInt8]] {
-        var cursor = "0"
-        var keys: [[UInt8]] = []
-        repeat {
-            let reply = try send(RedisCommand("SCAN", cursor, "MATCH", pattern, "COUNT", "1000"))
-            guard let parts = reply.elements, parts.count == 2, let next = parts[0].text, let page = parts[1].elements else {
-                throw RedisError.io("unexpected SCAN reply")
-            }
-            keys += page.compactMap(\.bytes)
-            cursor = next
-        } while cursor != "0"
-        return keys
-    }
-
-    /// A hash as field → value text.
-    func hash(_ key: String) throws -> [String: String] {
-        let values = try send(RedisCommand("HGETALL", key)).elements ?? []
-        var result: [String: String] = [:]
-        for index in stride(from: 0, to: values.count - 1, by: 2) {
-            if let field = values[index].text { result[field] = values[index + 1].text }
-        }
-        return result
-    }
-}
-
-extension PostgresConnection {
-    /// Each row's columns as text (NULL as nil).
-    func texts(_ sql: String) throws -> [[String?]] {
-        try query(sql).rows.map { row in (0..<row.values.count).map { row.string($0) } }
-    }
-}
