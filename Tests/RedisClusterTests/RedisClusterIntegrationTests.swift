@@ -493,7 +493,14 @@ struct StandaloneReplicaTests {
         let keys = (0..<1_500).map { "scry:test:pair:\($0)" }
         let input = keys.reduce(into: Data()) { $0.append(ClusterFixture.resp(["SET", $1, "v-\($1)"])) }
         #expect(try Fixture.redisCLI(["--pipe"], port: pair.primary.port, stdin: input).contains("errors: 0,"))
-        _ = try Fixture.redisCLI(["WAIT", "1", "5000"], port: pair.primary.port)
+        // WAIT counts only a replica that is already attached; on a loaded machine the first
+        // sync may still be running, so wait until the replica holds every key.
+        var replicated = 0
+        for _ in 0..<300 where replicated < keys.count {
+            replicated = Int(try Fixture.redisCLI(["DBSIZE"], port: pair.replica.port)) ?? 0
+            if replicated < keys.count { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        try #require(replicated == keys.count, "the replica holds \(replicated) of \(keys.count) keys after 30 s")
 
         let spec = try ClusterFixture.atlasStore(mode: "standalone", nodes: [pair.primary, pair.replica], routing: "replica-preferred")
         let store = try RedisStores.open(spec, credentials: StoreCredentials())
