@@ -40,8 +40,10 @@ struct LoadedDemoTests {
     }
 
     @Test func everyDivergenceHasAnEventNamingItsField() async throws {
+        // Load first: on a fresh stack the database does not exist before the fixture makes it.
+        let drift = try await DemoFixture.loaded().manifest.drift
         let campaign = try DemoFixture.postgres(DemoFixture.campaignDatabase)
-        for item in try await DemoFixture.loaded().manifest.drift where item.check == .divergence {
+        for item in drift where item.check == .divergence {
             let campaignID = try #require(item.campaignID)
             let entity = try #require(item.entity)
             let field = try #require(item.field)
