@@ -52,35 +52,23 @@ struct DriftChecks {
                        scope: DriftScope) throws -> [RawFinding] {
         let wn = SQLNames(connection: w), cn = SQLNames(connection: c)
         let worldKey = try wn.text(entity.key)
-        var worldSQL = "SELECT \(worldKey)" + (try state.mirrored.map { ", " + (try wn.text($0.worldColumn)) }.joined())
-            + " FROM \(try wn.table(entity.table))"
-        var worldBinds: [PostgresBind] = []
-        if let keys = scope.keys {
-            worldSQL += " WHERE \(worldKey) = ANY($1::text[])"
-            worldBinds.append(.text(DriftComparison.textArrayLiteral(keys)))
-        }
-        worldSQL += " ORDER BY \(worldKey) COLLATE \"C\""
+        var worldQuery = ScopedQuery("SELECT \(worldKey)" + (try state.mirrored.map { ", " + (try wn.text($0.worldColumn)) }.joined())
+            + " FROM \(try wn.table(entity.table))")
+        worldQuery.restrict(to: scope, campaignColumn: nil, keyColumn: worldKey)
+        worldQuery.sql += " ORDER BY \(worldKey) COLLATE \"C\""
 
         let blueprint = try cn.text(state.blueprintColumn)
         let campaignColumn = try cn.text(state.campaignColumn)
         let overrides = try state.overridesColumn.map { try cn.text($0) } ?? "NULL::text"
-        var stateSQL = "SELECT \(blueprint), \(campaignColumn), \(overrides)"
+        var stateQuery = ScopedQuery("SELECT \(blueprint), \(campaignColumn), \(overrides)"
             + (try state.mirrored.map { ", " + (try cn.text($0.campaignColumn)) }.joined())
-            + " FROM \(try cn.table(state.table)) WHERE \(try cn.identifier(state.blueprintColumn)) IS NOT NULL"
-        var stateBinds: [PostgresBind] = []
-        if let id = scope.campaign {
-            stateBinds.append(.text(String(id)))
-            stateSQL += " AND \(campaignColumn) = $\(stateBinds.count)"
-        }
-        if let keys = scope.keys {
-            stateBinds.append(.text(DriftComparison.textArrayLiteral(keys)))
-            stateSQL += " AND \(blueprint) = ANY($\(stateBinds.count)::text[])"
-        }
-        stateSQL += " ORDER BY \(blueprint) COLLATE \"C\", \(campaignColumn)"
+            + " FROM \(try cn.table(state.table))", where: "\(try cn.identifier(state.blueprintColumn)) IS NOT NULL")
+        stateQuery.restrict(to: scope, campaignColumn: campaignColumn, keyColumn: blueprint)
+        stateQuery.sql += " ORDER BY \(blueprint) COLLATE \"C\", \(campaignColumn)"
 
-        let blueprints = try CursorReader(w, name: "scry_drift_blueprints", sql: worldSQL, binds: worldBinds)
+        let blueprints = try CursorReader(w, name: "scry_drift_blueprints", sql: worldQuery.sql, binds: worldQuery.binds)
         defer { blueprints.close() }
-        let rows = try CursorReader(c, name: "scry_drift_state", sql: stateSQL, binds: stateBinds)
+        let rows = try CursorReader(c, name: "scry_drift_state", sql: stateQuery.sql, binds: stateQuery.binds)
         defer { rows.close() }
 
         var raws: [RawFinding] = []
@@ -123,19 +111,11 @@ struct DriftChecks {
             let (pairs, campaignProvenance) = try campaigns.read(shard: shard) { c -> [(RawFinding, [Provenance])] in
                 let n = SQLNames(connection: c)
                 let key = try n.text(campaignEntity.key)
-                var sql = "SELECT \(key), \(try n.text(worldColumn)), \(try n.text(worldVersionColumn)) FROM \(try n.table(campaignEntity.table))"
-                    + " WHERE \(try n.identifier(worldColumn)) IS NOT NULL"
-                var binds: [PostgresBind] = []
-                if let id = scope.campaign {
-                    binds.append(.text(String(id)))
-                    sql += " AND \(key) = $\(binds.count)"
-                }
-                if let keys = scope.keys {
-                    binds.append(.text(DriftComparison.textArrayLiteral(keys)))
-                    sql += " AND \(key) = ANY($\(binds.count)::text[])"
-                }
-                sql += " ORDER BY \(key) COLLATE \"C\""
-                let reader = try CursorReader(c, name: "scry_drift_campaigns", sql: sql, binds: binds, batchSize: Self.lookupBatch)
+                var query = ScopedQuery("SELECT \(key), \(try n.text(worldColumn)), \(try n.text(worldVersionColumn)) FROM \(try n.table(campaignEntity.table))",
+                                        where: "\(try n.identifier(worldColumn)) IS NOT NULL")
+                query.restrict(to: scope, campaignColumn: key, keyColumn: key)
+                query.sql += " ORDER BY \(key) COLLATE \"C\""
+                let reader = try CursorReader(c, name: "scry_drift_campaigns", sql: query.sql, binds: query.binds, batchSize: Self.lookupBatch)
                 defer { reader.close() }
                 var pairs: [(RawFinding, [Provenance])] = []
                 while case let batch = try reader.nextBatch(), !batch.isEmpty {

@@ -146,3 +146,28 @@ struct DriftScope {
     var campaign: Int64?
     var keys: Set<String>?
 }
+
+/// A SELECT with a drift scope's filters added, each value sent as a parameter.
+struct ScopedQuery {
+    var sql: String
+    private(set) var binds: [PostgresBind] = []
+    private var hasWhere: Bool
+
+    init(_ select: String, where condition: String? = nil) {
+        sql = select + (condition.map { " WHERE " + $0 } ?? "")
+        hasWhere = condition != nil
+    }
+
+    /// Keeps the rows of the scope's campaign (when the table has a campaign column) and of
+    /// its keys.
+    mutating func restrict(to scope: DriftScope, campaignColumn: String?, keyColumn: String) {
+        if let id = scope.campaign, let campaignColumn { add("\(campaignColumn) = $%", .text(String(id))) }
+        if let keys = scope.keys { add("\(keyColumn) = ANY($%::text[])", .text(DriftComparison.textArrayLiteral(keys))) }
+    }
+
+    private mutating func add(_ condition: String, _ value: PostgresBind) {
+        binds.append(value)
+        sql += (hasWhere ? " AND " : " WHERE ") + condition.replacing("$%", with: "$\(binds.count)")
+        hasWhere = true
+    }
+}
