@@ -230,7 +230,9 @@ struct PostgresIntegrationTests {
         }
         defer { cancelTask.cancel() }
         let error = try #require(throws: PostgresError.self) { try connection.query("SELECT pg_sleep(60)") }
+        // Stop the canceller and wait for it, or a last request could cancel the next query.
         cancelTask.cancel()
+        _ = await cancelTask.result
         #expect(error.isQueryCanceled)
         #expect(error.message.contains("user request"), "cancelled by PQcancel, not by the timeout: \(error.message)")
         #expect(try connection.query("SELECT 'after cancel'").rows[0].string(0) == "after cancel")
