@@ -329,6 +329,10 @@ public final class PostgresConnection {
         guard !sql.utf8.contains(0) else {
             throw PostgresError(kind: .invalidArgument, message: "the statement contains a NUL byte")
         }
+        // The protocol carries at most 65535 parameters, each under 1 GB.
+        guard binds.count <= 65_535 else {
+            throw PostgresError(kind: .invalidArgument, message: "\(binds.count) parameters; PostgreSQL takes at most 65535")
+        }
         var values: [UnsafeMutablePointer<CChar>?] = []
         var lengths: [Int32] = []
         var formats: [Int32] = []
@@ -343,11 +347,14 @@ public final class PostgresConnection {
                 }
                 values.append(strdup(text)); lengths.append(0); formats.append(0)
             case .bytes(let bytes):
+                guard let length = Int32(exactly: bytes.count), length < 1 << 30 else {
+                    throw PostgresError(kind: .invalidArgument, message: "binary parameter $\(index + 1) is \(bytes.count) bytes; PostgreSQL takes less than 1 GB")
+                }
                 let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
                 bytes.withUnsafeBytes { source in
                     UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress ?? UnsafeRawPointer(buffer), byteCount: bytes.count)
                 }
-                values.append(buffer); lengths.append(Int32(bytes.count)); formats.append(1)
+                values.append(buffer); lengths.append(length); formats.append(1)
             }
         }
         let constValues = values.map { UnsafePointer($0) }
