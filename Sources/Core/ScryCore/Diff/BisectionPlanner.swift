@@ -1,0 +1,290 @@
+/// The planning half of the checksum-bisection table diff: which key ranges to checksum, which
+/// differ, when to descend and when to fetch rows. Pure: it never touches a database. The
+/// store layer runs each round's tasks (one query per task and side, both sides at once) and
+/// feeds the answers back.
+///
+/// Keys are integers (PostgreSQL `smallint`, `integer`, `bigint`). A bucket is
+/// `(key - origin) / step` for the round's step, so both sides bucket identically without
+/// agreeing on anything but two numbers. Keys need not be unique: rows are compared per key as
+/// multisets of row hashes.
+
+/// A half-open range of keys, `lower ..< upper`.
+public struct KeyRange: Sendable, Hashable, CustomStringConvertible {
+    public var lower: Int64
+    public var upper: Int64
+
+    public init(_ lower: Int64, _ upper: Int64) {
+        self.lower = lower
+        self.upper = upper
+    }
+
+    public var isEmpty: Bool { upper <= lower }
+    public var description: String { "[\(lower), \(upper))" }
+}
+
+/// One bucket's summary as a node computed it.
+public struct BucketChecksum: Sendable, Hashable {
+    public var bucket: Int64
+    public var count: Int64
+    public var hash: Int64
+
+    public init(bucket: Int64, count: Int64, hash: Int64) {
+        self.bucket = bucket
+        self.count = count
+        self.hash = hash
+    }
+}
+
+/// One row as the fetch step reads it: its key and a hash of the whole row.
+public struct KeyedRowHash: Sendable, Hashable {
+    public var key: Int64
+    public var hash: Int64
+
+    public init(key: Int64, hash: Int64) {
+        self.key = key
+        self.hash = hash
+    }
+}
+
+/// What the diff found for one key. `source` is the reference side (a primary), `target` the
+/// side checked against it (a replica).
+public struct KeyDifference: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        /// Both sides hold the key, with different contents.
+        case changed
+        /// The source holds the key, the target does not.
+        case missing
+        /// The target holds a key the source does not.
+        case extra
+    }
+
+    public var key: Int64
+    public var kind: Kind
+
+    public init(key: Int64, kind: Kind) {
+        self.key = key
+        self.kind = kind
+    }
+
+    public var description: String { "\(kind.rawValue) \(key)" }
+    public static func < (lhs: KeyDifference, rhs: KeyDifference) -> Bool { lhs.key < rhs.key }
+}
+
+public struct BisectionSettings: Sendable, Equatable {
+    /// Rows per bucket aimed at in the first round. Small buckets cost little (a result row of
+    /// three integers each) and keep the rows fetched for scattered differences few.
+    public var rowsPerBucket: Int
+    /// At most this many buckets per task and round: bounds the answer's size.
+    public var maxBucketsPerTask: Int
+    /// How many sub-buckets a differing bucket is split into when it descends (rounded up to a
+    /// power of two).
+    public var fanout: Int
+    /// A differing bucket with at most this many rows on each side has its rows fetched
+    /// instead of descending.
+    public var fetchThreshold: Int
+    /// At most this many rows (per side) per fetch task: bounds memory.
+    public var maxRowsPerFetch: Int
+    /// Tasks per side that may run at once (one connection each).
+    public var concurrency: Int
+
+    public init(rowsPerBucket: Int = 64, maxBucketsPerTask: Int = 100_000, fanout: Int = 32,
+                fetchThreshold: Int = 256, maxRowsPerFetch: Int = 20_000, concurrency: Int = 2) {
+        self.rowsPerBucket = max(1, rowsPerBucket)
+        self.maxBucketsPerTask = max(1, maxBucketsPerTask)
+        self.fanout = Int(BisectionPlanner.powerOfTwo(atLeast: Int64(max(2, fanout))))
+        self.fetchThreshold = max(1, fetchThreshold)
+        self.maxRowsPerFetch = max(1, maxRowsPerFetch)
+        self.concurrency = max(1, concurrency)
+    }
+}
+
+/// A unit of work: one query on each side.
+public struct BisectionTask: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// `SELECT (key - origin) / step, count(*), hash-aggregate ... WHERE key in ranges GROUP BY 1`.
+        case checksum(step: Int64)
+        /// `SELECT key, row-hash ... WHERE key in ranges`.
+        case fetch
+    }
+
+    public var id: Int
+    public var kind: Kind
+    public var ranges: [KeyRange]
+}
+
+/// Progress so far: ranges (buckets) settled out of those known, rows fetched, rounds.
+public struct BisectionProgress: Sendable, Equatable {
+    public var rangesDone: Int
+    public var rangesTotal: Int
+    public var rowsFetched: Int
+    public var round: Int
+}
+
+public struct BisectionPlanner: Sendable {
+    public let settings: BisectionSettings
+    public let origin: Int64
+    public let bounds: KeyRange
+
+    private var pendingChecksums: [(range: KeyRange, step: Int64)] = []
+    private var pendingFetches: [(range: KeyRange, rows: Int)] = []
+    private var inFlight: [Int: BisectionTask] = [:]
+    private var nextID = 0
+    public private(set) var differences: [KeyDifference] = []
+    public private(set) var progress: BisectionProgress
+
+    /// `bounds` covers every key of both sides (min of both minima to max of both maxima,
+    /// plus one); `estimatedRows` is the larger side's estimate, used only to size buckets.
+    public init(bounds: KeyRange, estimatedRows: Int, settings: BisectionSettings = BisectionSettings()) {
+        self.settings = settings
+        self.bounds = bounds
+        origin = bounds.lower
+        progress = BisectionProgress(rangesDone: 0, rangesTotal: 0, rowsFetched: 0, round: 0)
+        guard !bounds.isEmpty else { return }
+        let span = Self.span(bounds)
+        let buckets = max(1, min(Int64(settings.maxBucketsPerTask) * Int64(settings.concurrency),
+                                 Int64(max(1, estimatedRows / settings.rowsPerBucket))))
+        // Steps are powers of two and so is the fanout, so a sub-bucket never straddles two
+        // buckets of the round before.
+        let step = Self.powerOfTwo(atLeast: Self.divideRoundingUp(span, buckets))
+        // The first round is split into `concurrency` slices on bucket boundaries, one task each.
+        let bucketCount = Self.divideRoundingUp(span, step)
+        let perSlice = max(1, Self.divideRoundingUp(bucketCount, Int64(settings.concurrency)))
+        var first: Int64 = 0
+        while first < bucketCount {
+            let last = min(bucketCount, first + perSlice)
+            pendingChecksums.append((KeyRange(origin + first * step, min(bounds.upper, origin + last * step)), step))
+            first = last
+        }
+        progress.rangesTotal = Int(bucketCount)
+    }
+
+    public var isFinished: Bool { pendingChecksums.isEmpty && pendingFetches.isEmpty && inFlight.isEmpty }
+
+    /// The tasks that can start now. Checksums of one step go in groups of ranges whose buckets
+    /// fit one answer; fetches in groups of ranges whose rows fit `maxRowsPerFetch`.
+    public mutating func nextTasks() -> [BisectionTask] {
+        var tasks: [BisectionTask] = []
+        if !pendingChecksums.isEmpty { progress.round += 1 }
+        let byStep = Dictionary(grouping: pendingChecksums, by: \.step)
+        pendingChecksums.removeAll()
+        for step in byStep.keys.sorted(by: >) {
+            var group: [KeyRange] = []
+            var buckets: Int64 = 0
+            for item in byStep[step]!.sorted(by: { $0.range.lower < $1.range.lower }) {
+                let count = Self.divideRoundingUp(Self.span(item.range), step)
+                if !group.isEmpty && buckets + count > Int64(settings.maxBucketsPerTask) {
+                    tasks.append(makeTask(.checksum(step: step), group))
+                    group = []
+                    buckets = 0
+                }
+                group.append(item.range)
+                buckets += count
+            }
+            if !group.isEmpty {
+                // A round's one big group is split so that every side's connections work.
+                tasks += split(group, step: step).map { makeTask(.checksum(step: step), $0) }
+            }
+        }
+        var group: [KeyRange] = []
+        var rows = 0
+        for item in pendingFetches.sorted(by: { $0.range.lower < $1.range.lower }) {
+            if !group.isEmpty && rows + item.rows > settings.maxRowsPerFetch {
+                tasks.append(makeTask(.fetch, group))
+                group = []
+                rows = 0
+            }
+            group.append(item.range)
+            rows += item.rows
+        }
+        if !group.isEmpty { tasks.append(makeTask(.fetch, group)) }
+        pendingFetches.removeAll()
+        for task in tasks { inFlight[task.id] = task }
+        return tasks
+    }
+
+    /// Records a checksum task's answers: equal buckets are done; each differing one descends
+    /// (split into `fanout` sub-buckets) or, when small, has its rows fetched.
+    public mutating func record(_ taskID: Int, source: [BucketChecksum], target: [BucketChecksum]) {
+        guard let task = inFlight.removeValue(forKey: taskID), case .checksum(let step) = task.kind else { return }
+        var byBucket: [Int64: (BucketChecksum?, BucketChecksum?)] = [:]
+        for bucket in source { byBucket[bucket.bucket, default: (nil, nil)].0 = bucket }
+        for bucket in target { byBucket[bucket.bucket, default: (nil, nil)].1 = bucket }
+        let total = task.ranges.reduce(Int64(0)) { $0 + Self.divideRoundingUp(Self.span($1), step) }
+        var differing = 0
+        for (bucket, pair) in byBucket {
+            if let s = pair.0, let t = pair.1, s.count == t.count, s.hash == t.hash { continue }
+            differing += 1
+            let lower = origin + bucket * step
+            let range = KeyRange(max(lower, bounds.lower), min(lower + step, bounds.upper))
+            let rows = Int(max(pair.0?.count ?? 0, pair.1?.count ?? 0))
+            if step == 1 || rows <= settings.fetchThreshold {
+                pendingFetches.append((range, rows))
+            } else {
+                let subStep = max(1, step / Int64(settings.fanout))
+                pendingChecksums.append((range, subStep))
+                progress.rangesTotal += Int(Self.divideRoundingUp(Self.span(range), subStep))
+            }
+        }
+        progress.rangesDone += Int(total) - differing
+        // Fetched ranges count as done when their rows are compared.
+    }
+
+    /// Records a fetch task's rows and turns them into key differences.
+    public mutating func record(_ taskID: Int, sourceRows: [KeyedRowHash], targetRows: [KeyedRowHash]) {
+        guard let task = inFlight.removeValue(forKey: taskID), case .fetch = task.kind else { return }
+        differences += Self.compare(source: sourceRows, target: targetRows)
+        progress.rowsFetched += sourceRows.count + targetRows.count
+        progress.rangesDone += task.ranges.count
+    }
+
+    /// Per key, the two sides' multisets of row hashes.
+    public static func compare(source: [KeyedRowHash], target: [KeyedRowHash]) -> [KeyDifference] {
+        var sides: [Int64: ([Int64], [Int64])] = [:]
+        for row in source { sides[row.key, default: ([], [])].0.append(row.hash) }
+        for row in target { sides[row.key, default: ([], [])].1.append(row.hash) }
+        var found: [KeyDifference] = []
+        for (key, pair) in sides {
+            if pair.1.isEmpty { found.append(KeyDifference(key: key, kind: .missing)) }
+            else if pair.0.isEmpty { found.append(KeyDifference(key: key, kind: .extra)) }
+            else if pair.0.sorted() != pair.1.sorted() { found.append(KeyDifference(key: key, kind: .changed)) }
+        }
+        return found.sorted()
+    }
+
+    // MARK: Arithmetic
+
+    private mutating func makeTask(_ kind: BisectionTask.Kind, _ ranges: [KeyRange]) -> BisectionTask {
+        defer { nextID += 1 }
+        return BisectionTask(id: nextID, kind: kind, ranges: ranges)
+    }
+
+    /// Splits a group of ranges into up to `concurrency` groups of about equal width.
+    private func split(_ group: [KeyRange], step: Int64) -> [[KeyRange]] {
+        guard settings.concurrency > 1, group.count > 1 else { return [group] }
+        let total = group.reduce(Int64(0)) { $0 + Self.span($1) }
+        let share = Self.divideRoundingUp(total, Int64(settings.concurrency))
+        var parts: [[KeyRange]] = [[]]
+        var width: Int64 = 0
+        for range in group {
+            if width >= share && parts.count < settings.concurrency {
+                parts.append([])
+                width = 0
+            }
+            parts[parts.count - 1].append(range)
+            width += Self.span(range)
+        }
+        return parts
+    }
+
+    static func powerOfTwo(atLeast value: Int64) -> Int64 {
+        var power: Int64 = 1
+        while power < value && power < Int64.max / 2 { power <<= 1 }
+        return power
+    }
+
+    static func span(_ range: KeyRange) -> Int64 { range.upper &- range.lower }
+
+    static func divideRoundingUp(_ value: Int64, _ divisor: Int64) -> Int64 {
+        value <= 0 ? 0 : (value - 1) / divisor + 1
+    }
+}
