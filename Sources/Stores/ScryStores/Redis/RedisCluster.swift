@@ -230,9 +230,11 @@ public final class RedisCluster: RedisStore {
         refreshIfNeeded()
         var results = [Result<RedisRead, RedisStoreError>?](repeating: nil, count: commands.count)
         while !pending.isEmpty {
-            // Group by node, in order, so each node gets one pipeline per round.
-            var groups: [(node: ClusterNode, provenance: Provenance, asking: Bool, items: [Pending])] = []
-            var groupOf: [Endpoint: [Bool: Int]] = [:]
+            // Group by node, in order, so each node gets one pipeline per round. A command that
+            // must be ASKed travels in the same node's pipeline, preceded by ASKING: two groups
+            // for one node would use its one connection from two threads at once.
+            var groups: [(node: ClusterNode, items: [(item: Pending, provenance: Provenance, asking: Bool)])] = []
+            var groupOf: [Endpoint: Int] = [:]
             for item in pending {
                 let node: ClusterNode
                 let provenance: Provenance
@@ -250,20 +252,20 @@ public final class RedisCluster: RedisStore {
                         continue
                     }
                 }
-                let asking = item.asking != nil
-                if let index = groupOf[node.endpoint]?[asking] {
-                    groups[index].items.append(item)
+                let entry = (item: item, provenance: provenance, asking: item.asking != nil)
+                if let index = groupOf[node.endpoint] {
+                    groups[index].items.append(entry)
                 } else {
-                    groupOf[node.endpoint, default: [:]][asking] = groups.count
-                    groups.append((node, provenance, asking, [item]))
+                    groupOf[node.endpoint] = groups.count
+                    groups.append((node, [entry]))
                 }
             }
 
             // Each node's pipeline on its own thread: the nodes answer in parallel.
             let links = groups.map { nodes.link($0.node.endpoint) }
             let work = groups.map { group in
-                (asking: group.asking, replicaReads: group.node.role == .replica,
-                 commands: group.asking ? group.items.flatMap { [RedisCommand("ASKING"), $0.command] } : group.items.map(\.command))
+                (asking: group.items.contains { $0.asking }, replicaReads: group.node.role == .replica,
+                 commands: group.items.flatMap { $0.asking ? [RedisCommand("ASKING"), $0.item.command] : [$0.item.command] })
             }
             let answers = Mutex([Result<[RedisReply], RedisError>?](repeating: nil, count: groups.count))
             DispatchQueue.concurrentPerform(iterations: groups.count) { index in
@@ -277,12 +279,17 @@ public final class RedisCluster: RedisStore {
             var refreshPreferring: Endpoint??
             for (groupIndex, group) in groups.enumerated() {
                 let answer = answers.withLock { $0[groupIndex] }!
-                for (position, var item) in group.items.enumerated() {
+                var replyIndex = 0
+                for entry in group.items {
+                    var item = entry.item
                     item.asking = nil
+                    // An ASKed command's reply follows the reply to its ASKING.
+                    if entry.asking { replyIndex += 1 }
+                    defer { replyIndex += 1 }
                     let reply: RedisReply
                     switch answer {
                     case .success(let replies):
-                        reply = replies[group.asking ? position * 2 + 1 : position]
+                        reply = replies[replyIndex]
                     case .failure(let error) where error.isUnreachable:
                         nodes.markUnreachable(group.node.endpoint)
                         switch item.redirects.unreachable(group.node.endpoint, reason: error.description) {
@@ -297,7 +304,7 @@ public final class RedisCluster: RedisStore {
                         continue
                     }
                     guard case .error(let error) = reply, let redirect = error.redirect else {
-                        results[item.index] = .success(RedisRead(reply: reply, provenance: group.provenance))
+                        results[item.index] = .success(RedisRead(reply: reply, provenance: entry.provenance))
                         continue
                     }
                     let endpoint = Endpoint(host: redirect.host.isEmpty ? group.node.endpoint.host : redirect.host, port: redirect.port)
