@@ -111,4 +111,17 @@ struct DriftTests {
         #expect(report.findings.allSatisfy { $0.seenOn.role == .replica && $0.seenOn.store == "catalog" && !$0.confirmedOnPrimary })
         #expect(report.notes.contains { $0.contains("unconfirmed") && $0.contains("catalog") }, "\(report.notes)")
     }
+
+    /// A pointer read from Redis is untrusted: a NUL in it makes it dangle, and the run goes on.
+    @Test func aNULInAPointerIsDanglingNotAnError() async throws {
+        try Starlanes.prepare()
+        let key = "pilot-session:\(Fixture.uniqueName("nul"))"
+        try Fixture.redisCLI(["-n", "2", "HSET", key, "pilot", "VIPER", "ship", "FRG-1"])
+        try Fixture.redisCLI(["-n", "2", "-x", "HSET", key, "voyage"], stdin: Data([0x31, 0x30, 0x30, 0x00]))
+        try Fixture.redisCLI(["-n", "2", "EXPIRE", key, "60"])
+        defer { _ = try? Fixture.redisCLI(["-n", "2", "DEL", key]) }
+        let report = try await Self.run(Starlanes.atlasPath, DriftOptions(checks: [.sessionDangling]))
+        let mine = report.findings.filter { $0.key == key }
+        #expect(mine.map(\.field) == ["voyage"], "\(report.findings.map(Self.identity))")
+    }
 }

@@ -139,6 +139,9 @@ struct DriftChecks {
     /// Rows of an entity by key (as text), with `columns` as they are stored; read from every
     /// shard of the entity's store.
     func lookup(_ entity: EntitySpec, columns: [String], keys: Set<String>) throws -> ([String: [[UInt8]?]], [Provenance]) {
+        // Keys come from Redis, untrusted: one with a NUL cannot be sent as text, and no row's
+        // key can hold one, so it is simply not found (a zombie or a dangling pointer).
+        let keys = keys.filter { !$0.unicodeScalars.contains { $0.value == 0 } }
         guard !keys.isEmpty else { return ([:], []) }
         let store = try stores.postgres(entity.store)
         var rows: [String: [[UInt8]?]] = [:]
