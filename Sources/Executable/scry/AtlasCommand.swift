@@ -58,7 +58,8 @@ struct AtlasCommand: ParsableCommand {
                 return
             }
             for problem in problems {
-                print(document.error(at: problem.path, problem.message), to: &standardError)
+                // The message may quote a server's error text: untrusted, so escaped.
+                print(TerminalText.visible(document.error(at: problem.path, problem.message).description), to: &standardError)
             }
             throw ExitCode(1)
         }

@@ -57,14 +57,14 @@ struct DiffCommand: ParsableCommand {
             guard let atlas = loaded.atlas else {
                 throw ValidationError("scry diff needs an atlas: pass --atlas FILE or a --profile that names one")
             }
-            let progress: ((String) -> Void)? = isatty(2) == 1 ? { print("scry diff: \($0)", to: &standardError) } : nil
+            let progress: ((String) -> Void)? = isatty(2) == 1 ? { print("scry diff: \(TerminalText.visible($0))", to: &standardError) } : nil
             report = try DriftRunner(atlas: atlas, credentials: loaded.credentials, progress: progress)
                 .run(DriftOptions(checks: names, campaign: campaignID))
         } catch {
-            print("scry diff: \(StoreErrorText.message(for: error))", to: &standardError)
+            print("scry diff: \(TerminalText.visible(StoreErrorText.message(for: error)))", to: &standardError)
             throw ExitCode(2)
         }
-        for note in report.notes { print("scry diff: \(note)", to: &standardError) }
+        for note in report.notes { print("scry diff: \(TerminalText.visible(note))", to: &standardError) }
         switch outputFormat {
         case .json:
             print(try Self.json(report))
@@ -107,19 +107,6 @@ struct DiffCommand: ParsableCommand {
         return ([line(header)] + rows.map(line) + ["", "\(report.findings.count) finding(s)"]).joined(separator: "\n")
     }
 
-    /// Store text is untrusted: control characters, bidi overrides and the like are shown as
-    /// escapes, never written to the terminal, and long values are cut.
-    static func visible(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x20 || (0x7f...0x9f).contains(value) || (0x200b...0x200f).contains(value)
-                || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value) || value == 0xfeff {
-                result += "\\u{\(String(value, radix: 16))}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result.count > 60 ? String(result.prefix(59)) + "…" : result
-    }
+    /// Store text is untrusted: escaped for the terminal, and long values cut.
+    static func visible(_ text: String) -> String { TerminalText.visible(text, limit: 60) }
 }

@@ -49,7 +49,7 @@ struct DoctorCommand: ParsableCommand {
             [node.shard.map { "\(node.store)/\($0)" } ?? node.store, node.endpoint,
              node.role.map { $0 == node.declaredRole || node.declaredRole.contains(" ") || node.declaredRole == "seed" ? $0 : "\($0) (atlas: \(node.declaredRole))" } ?? node.declaredRole,
              node.reachable ? "up" : "DOWN", node.lagBytes.map { ByteCount.format($0) } ?? "-",
-             node.version ?? "-", node.readOnlySession.map { $0 ? "yes" : "NO" } ?? "-"]
+             node.version ?? "-", node.readOnlySession.map { $0 ? "yes" : "NO" } ?? "-"].map { TerminalText.visible($0) }
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
@@ -58,12 +58,12 @@ struct DoctorCommand: ParsableCommand {
         var lines = [line(header)] + rows.map(line)
         lines.append("")
         for store in report.stores {
-            lines.append("\(store.name) (\(store.engine), \(store.routing))" + (store.slotsCovered.map { ", \($0)/16384 slots" } ?? ""))
-            lines += store.routes.map { "  reads: \($0)" }
+            lines.append(TerminalText.visible("\(store.name) (\(store.engine), \(store.routing))") + (store.slotsCovered.map { ", \($0)/16384 slots" } ?? ""))
+            lines += store.routes.map { "  reads: \(TerminalText.visible($0))" }
         }
         lines.append("")
         lines.append(report.healthy ? "healthy" : "problems:")
-        lines += report.problems.map { "  - \($0)" }
+        lines += report.problems.map { "  - \(TerminalText.visible($0))" }
         return lines.joined(separator: "\n")
     }
 }

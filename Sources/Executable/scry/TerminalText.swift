@@ -1,0 +1,30 @@
+import ScryUIKit
+
+/// Text for a terminal from a CLI command: store text is untrusted, so control characters,
+/// escape sequences, bidi overrides and invalid UTF-8 come out as visible escapes (the UI
+/// kit's `UntrustedText`), never raw.
+enum TerminalText {
+    /// `text` made safe, cut to `limit` characters with "…" when longer. A cut never splits an
+    /// escape: an escape that does not fit is left out whole.
+    static func visible(_ text: String, limit: Int? = nil) -> String {
+        let pieces = UntrustedText(text).pieces
+        guard let limit else { return UntrustedText(pieces: pieces).displayString }
+        var result = ""
+        var count = 0
+        for piece in pieces {
+            switch piece {
+            case .text(let run):
+                for character in run {
+                    if count == limit - 1 { return result + "…" }
+                    result.append(character)
+                    count += 1
+                }
+            case .escaped(let escapes):
+                if count + escapes.count > limit - 1 { return result + "…" }
+                result += escapes
+                count += escapes.count
+            }
+        }
+        return result
+    }
+}
