@@ -36,6 +36,8 @@ struct PostgresConfigurationTests {
         #expect(parameters.last == .init("options", "-c search_path=game -c default_transaction_read_only=on -c statement_timeout=1500"))
         #expect(parameters.contains(.init("client_encoding", "UTF8")))
         #expect(parameters.contains(.init("connect_timeout", "5")))
+        #expect(parameters.contains(.init("keepalives", "1")))
+        #expect(parameters.contains(.init("tcp_user_timeout", "11500")))
         #expect(parameters.filter { $0.keyword == "options" }.count == 1)
     }
 

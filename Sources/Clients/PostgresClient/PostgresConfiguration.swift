@@ -56,6 +56,14 @@ public struct PostgresConfiguration: Sendable {
         if !parameters.contains(where: { $0.keyword == "connect_timeout" }) {
             result.append(Parameter("connect_timeout", String(connectTimeoutSeconds)))
         }
+        // statement_timeout is the server's; a server or network that goes silent mid-query
+        // would block the read for ever. TCP keepalives notice a dead peer in about 25 s, and
+        // unacknowledged writes give up after the statement timeout plus a margin.
+        let transport = [("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
+                         ("tcp_user_timeout", String(statementTimeoutMilliseconds + 10_000))]
+        for (keyword, value) in transport where !parameters.contains(where: { $0.keyword == keyword }) {
+            result.append(Parameter(keyword, value))
+        }
         result.append(Parameter("options", [callerOptions, safety].compactMap { $0 }.joined(separator: " ")))
         return result
     }
