@@ -2,6 +2,7 @@ import Foundation
 import PostgresClient
 import RedisClient
 import ScryCore
+import Synchronization
 
 /// Turns an atlas endpoint plus a profile's credentials into client configurations. Whatever
 /// the profile leaves out, libpq takes from its environment (`PGUSER`, `PGPASSFILE`, …) and
@@ -53,7 +54,21 @@ public enum PasswordSource {
         public var description: String { message }
     }
 
+    /// Passwords already fetched, by command: a command that asks an agent (or a person) runs
+    /// once per process, not once per connection.
+    private static let fetched = Mutex<[String: String]>([:])
+
+    /// How long a command may take, a prompting agent included.
+    public static let timeoutSeconds = 60.0
+
     public static func run(_ command: String) throws -> String {
+        if let known = fetched.withLock({ $0[command] }) { return known }
+        let password = try execute(command)
+        fetched.withLock { $0[command] = password }
+        return password
+    }
+
+    static func execute(_ command: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -66,15 +81,38 @@ public enum PasswordSource {
         } catch {
             throw Failure(message: "password_command could not be started")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        // Read on another thread, so a command that never finishes (an agent waiting for a
+        // person) is given up after the timeout instead of blocking the caller for ever.
+        let reader = OutputReader(output.fileHandleForReading)
+        Thread { reader.readToEnd() }.start()
+        guard reader.done.wait(timeout: .now() + timeoutSeconds) == .success else {
+            process.terminate()
+            throw Failure(message: "password_command did not finish within \(Int(timeoutSeconds)) s")
+        }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Failure(message: "password_command exited with status \(process.terminationStatus)")
         }
-        let firstLine = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let text = String(decoding: reader.data, as: UTF8.self)
+        let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let password = firstLine.hasSuffix("\r") ? String(firstLine.dropLast()) : firstLine
         guard !password.isEmpty else { throw Failure(message: "password_command printed no password") }
         return password
+    }
+
+    /// Reads a pipe to its end on its own thread. `data` is written before `done` is
+    /// signalled and read only after waiting on it, so the semaphore orders the two.
+    final class OutputReader: @unchecked Sendable {
+        let handle: FileHandle
+        let done = DispatchSemaphore(value: 0)
+        private(set) var data = Data()
+
+        init(_ handle: FileHandle) { self.handle = handle }
+
+        func readToEnd() {
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
     }
 
     static func expandHome(_ path: String) -> String {
