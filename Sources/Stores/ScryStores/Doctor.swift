@@ -134,6 +134,7 @@ public enum Doctor {
         let endpoints = spec.groups.flatMap { [$0.primary].compactMap { $0 } + $0.replicas }
         var seen = Set(endpoints)
         var queue = endpoints
+        var infos: [Endpoint: RedisInfo] = [:]
         while !queue.isEmpty {
             let endpoint = queue.removeFirst()
             var report = NodeReport(store: spec.name, shard: nil, endpoint: endpoint.description, declaredRole: cluster ? "cluster node" : "seed",
@@ -145,9 +146,7 @@ public enum Doctor {
                 report.version = info["redis_version"]
                 let isReplica = info["role"] == "slave"
                 report.role = isReplica ? "replica" : "primary"
-                if isReplica, let master = info["master_repl_offset"].flatMap(UInt64.init), let own = info["slave_repl_offset"].flatMap(UInt64.init) {
-                    report.lagBytes = master > own ? master - own : 0
-                }
+                infos[endpoint] = info
                 if isReplica, info["master_link_status"] != "up" {
                     problems.append("\(spec.name): \(endpoint) has lost its master link")
                 }
@@ -180,6 +179,24 @@ public enum Doctor {
                 problems.append("\(spec.name): \(endpoint) is unreachable: \(report.error ?? "")")
             }
             reports.append(report)
+        }
+        // A replica's lag is its master's offset minus its own, both on one replication stream;
+        // the replica's own master_repl_offset is its own position, not its master's.
+        let maxLag: UInt64? = switch spec.routing {
+        case .primary: nil
+        case .replicaPreferred(let bytes, _), .replicaOnly(let bytes, _): bytes
+        }
+        for index in reports.indices where reports[index].role == "replica" {
+            guard let endpoint = Endpoint(parsing: reports[index].endpoint, defaultPort: 6379), let info = infos[endpoint],
+                  let host = info["master_host"], let port = info["master_port"].flatMap({ Int($0) }),
+                  let master = infos[Endpoint(host: host, port: port)], master["master_replid"] == info["master_replid"],
+                  let masterOffset = master["master_repl_offset"].flatMap({ Int64($0) }),
+                  let ownOffset = info["slave_repl_offset"].flatMap({ Int64($0) }) else { continue }
+            let lag = UInt64(max(0, masterOffset - ownOffset))
+            reports[index].lagBytes = lag
+            if let maxLag, lag > maxLag {
+                problems.append("\(spec.name): \(endpoint) lags \(ByteCount.format(lag)), over the policy's \(ByteCount.format(maxLag))")
+            }
         }
         if cluster, let covered = slotsCovered, covered != 16384 {
             problems.append("\(spec.name): the cluster covers \(covered) of 16384 slots")
