@@ -77,4 +77,19 @@ struct FailoverTests {
         let error = try #require(throws: PostgresStore.Unavailable.self) { try store.read { try $0.query("SELECT 1").count } }
         #expect(error.description.hasPrefix("the primary of world is down"), "\(error)")
     }
+
+    @Test func aRestartedReplicaServesAgainThroughAFreshConnection() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        let store = try Self.store(pair, .replicaOnly(maxLagBytes: RoutingPolicy.defaultMaxLagBytes, maxLagSeconds: nil))
+        let (_, before) = try store.read { try $0.query("SELECT 1").count }
+        #expect(before.node.port == pair.replicaPort)
+        // The read above left an idle connection to the replica, which the restart kills.
+        try pair.stopReplica()
+        try pair.startReplica()
+        let (rows, after) = try store.read { try $0.query("SELECT 1").count }
+        #expect(rows == 1)
+        #expect(after.node.port == pair.replicaPort)
+        #expect(after.note == nil, "the node was not marked down for its dead idle connection: \(after.note ?? "")")
+    }
 }

@@ -191,6 +191,7 @@ public final class PostgresPair: Sendable {
 
     public func stopReplica() throws { _ = try Fixture.run(Repository.path("scripts/pg-pair"), ["stop-replica", directory]) }
     public func stopPrimary() throws { _ = try Fixture.run(Repository.path("scripts/pg-pair"), ["stop-primary", directory]) }
+    public func startReplica() throws { _ = try Fixture.run(Repository.path("scripts/pg-pair"), ["start-replica", directory]) }
 
     public func down() {
         _ = try? Fixture.run(Repository.path("scripts/pg-pair"), ["down", directory])

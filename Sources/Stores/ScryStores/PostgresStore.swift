@@ -135,8 +135,20 @@ public final class PostgresStore: Sendable {
     // MARK: Connections
 
     private func withConnection<T>(_ endpoint: Endpoint, _ body: (PostgresConnection) throws -> T) throws -> T {
-        let reused = idle.withLock { idle -> PostgresConnectionBox? in idle[endpoint]?.popLast() }
-        let box = try reused ?? PostgresConnectionBox(try PostgresConnection(credentials.postgresConfiguration(endpoint, database: database)))
+        if let reused = idle.withLock({ idle -> PostgresConnectionBox? in idle[endpoint]?.popLast() }) {
+            do {
+                return try run(body, on: reused, endpoint)
+            } catch let error as PostgresError where error.kind == .connectionLost {
+                // An idle connection may have died with a server restart while the node itself
+                // is fine again: forget the node's idle connections and try once on a new one.
+                idle.withLock { $0[endpoint] = nil }
+            }
+        }
+        let box = PostgresConnectionBox(try PostgresConnection(credentials.postgresConfiguration(endpoint, database: database)))
+        return try run(body, on: box, endpoint)
+    }
+
+    private func run<T>(_ body: (PostgresConnection) throws -> T, on box: PostgresConnectionBox, _ endpoint: Endpoint) throws -> T {
         do {
             let value = try body(box.connection)
             if box.connection.isOpen { idle.withLock { $0[endpoint, default: []].append(box) } }
