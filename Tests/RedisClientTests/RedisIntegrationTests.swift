@@ -267,3 +267,17 @@ struct RedisIntegrationTests {
         #expect(throws: RedisError.closed) { try connection.send(RedisCommand("PING")) }
     }
 }
+
+@Suite("Redis connection errors")
+struct RedisConnectionErrorTests {
+    @Test func aDatabaseTheServerLacksIsAServerErrorNotALoginFailure() throws {
+        let error = try #require(throws: RedisError.self) {
+            try RedisConnection(RedisConfiguration(host: Stack.redisHost, port: Stack.redisPort, database: 99))
+        }
+        guard case .server(let reply) = error else {
+            Issue.record("expected the server's SELECT error, got \(error)")
+            return
+        }
+        #expect(reply.message.contains("DB index is out of range"))
+    }
+}

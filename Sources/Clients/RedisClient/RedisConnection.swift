@@ -50,21 +50,24 @@ public final class RedisConnection {
         _ = redisSetTimeout(context, Self.timeval(milliseconds: configuration.commandTimeoutMilliseconds))
         _ = redisEnableKeepAlive(context)
 
-        do throws(RedisError) {
-            if let password = configuration.password {
-                var auth = RedisCommand(arguments: [Array("AUTH".utf8)])
-                if let username = configuration.username { auth.arguments.append(Array(username.utf8)) }
-                auth.arguments.append(Array(password.utf8))
+        if let password = configuration.password {
+            var auth = RedisCommand(arguments: [Array("AUTH".utf8)])
+            if let username = configuration.username { auth.arguments.append(Array(username.utf8)) }
+            auth.arguments.append(Array(password.utf8))
+            do throws(RedisError) {
                 _ = try send(auth)
+            } catch {
+                close()
+                if case .server(let reply) = error { throw RedisError.authentication(redact(reply.message)) }
+                throw error
             }
-            if configuration.database != 0 {
+        }
+        if configuration.database != 0 {
+            do throws(RedisError) {
                 _ = try send(RedisCommand("SELECT", String(configuration.database)))
-            }
-        } catch {
-            close()
-            switch error {
-            case .server(let reply): throw RedisError.authentication(redact(reply.message))
-            default: throw error
+            } catch {
+                close()
+                throw error
             }
         }
     }
