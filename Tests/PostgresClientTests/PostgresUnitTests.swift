@@ -53,6 +53,9 @@ struct PostgresConfigurationTests {
         #expect(PostgresConfiguration.uri("host=db password='with space' user=x").secrets == ["with space"])
         #expect(PostgresConfiguration.uri("host=db password = plain user=x").secrets == ["plain"])
         #expect(PostgresConfiguration.uri("postgresql://alice@db/world").secrets.isEmpty)
+        #expect(PostgresConfiguration.uri("host=h password='ab\\'cd' user=x").secrets == ["ab'cd", "ab\\'cd"])
+        let display = PostgresConfiguration.uri("host=h password='ab\\'cd' user=x").redactedDescription
+        #expect(!display.contains("ab") && !display.contains("cd'"), "\(display)")
     }
 }
 

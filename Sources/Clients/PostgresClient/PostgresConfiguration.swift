@@ -101,22 +101,36 @@ public struct PostgresConfiguration: Sendable {
                 }
             }
         }
-        // key=value form: password=secret or password='se cret'
+        // key=value form: password=secret or password='se cret', with libpq's \' and \\ escapes.
         if !string.contains("://") {
             var scanner = Substring(string)
             while let range = scanner.firstRange(of: "password") {
                 var rest = scanner[range.upperBound...].drop { $0 == " " }
                 guard rest.first == "=" else { scanner = rest; continue }
                 rest = rest.dropFirst().drop { $0 == " " }
-                let value: Substring
-                if rest.first == "'" {
-                    let body = rest.dropFirst()
-                    value = body.prefix { $0 != "'" }
-                } else {
-                    value = rest.prefix { $0 != " " }
+                let quoted = rest.first == "'"
+                if quoted { rest = rest.dropFirst() }
+                var value = ""
+                var index = rest.startIndex
+                while index < rest.endIndex {
+                    let character = rest[index]
+                    if character == "\\", rest.index(after: index) < rest.endIndex {
+                        index = rest.index(after: index)
+                        value.append(rest[index])
+                    } else if quoted ? character == "'" : character == " " {
+                        break
+                    } else {
+                        value.append(character)
+                    }
+                    index = rest.index(after: index)
                 }
-                if !value.isEmpty { found.append(String(value)) }
-                scanner = rest.dropFirst(value.count)
+                if !value.isEmpty {
+                    found.append(value)
+                    // The text as written, escapes included, is what a display shows.
+                    let written = String(rest[rest.startIndex..<index])
+                    if written != value { found.append(written) }
+                }
+                scanner = rest[index...]
             }
         }
         return found
