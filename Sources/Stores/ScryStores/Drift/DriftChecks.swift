@@ -187,11 +187,19 @@ struct DriftChecks {
                 }
                 let replies = try reader.read(pipeline: commands).map { try $0.get() }
                 let stride = ttl ? 2 : 1
-                var batch = KeyBatch(keys: [], provenance: replies[0].provenance)
+                // In a cluster the keys of one chunk come from several nodes: each batch names
+                // the node that really served its keys.
+                var batches: [KeyBatch] = []
                 for (index, key) in chunk.enumerated() where replies[index * stride].reply.integer == 1 {
-                    if let entry = matched(key, pttl: ttl ? replies[index * stride + 1].reply.integer : nil) { batch.keys.append(entry) }
+                    guard let entry = matched(key, pttl: ttl ? replies[index * stride + 1].reply.integer : nil) else { continue }
+                    let provenance = replies[index * stride].provenance
+                    if let position = batches.firstIndex(where: { $0.provenance == provenance }) {
+                        batches[position].keys.append(entry)
+                    } else {
+                        batches.append(KeyBatch(keys: [entry], provenance: provenance))
+                    }
                 }
-                try body(batch)
+                for batch in batches { try body(batch) }
             }
             return
         }
