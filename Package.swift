@@ -124,6 +124,11 @@ let package = Package(
             dependencies: ["ScryCore", "ScryStores", "RedisClient"],
             path: "Sources/Benchmarks/scry-bench-scan"
         ),
+        .executableTarget(
+            name: "scry-bench-diff",
+            dependencies: ["ScryCore", "ScryStores", "PostgresClient"],
+            path: "Sources/Benchmarks/scry-bench-diff"
+        ),
 
         // MARK: Tests
         .target(

@@ -118,6 +118,13 @@ public struct BisectionProgress: Sendable, Equatable {
     public var rangesTotal: Int
     public var rowsFetched: Int
     public var round: Int
+
+    public init(rangesDone: Int = 0, rangesTotal: Int = 0, rowsFetched: Int = 0, round: Int = 0) {
+        self.rangesDone = rangesDone
+        self.rangesTotal = rangesTotal
+        self.rowsFetched = rowsFetched
+        self.round = round
+    }
 }
 
 public struct BisectionPlanner: Sendable {
@@ -138,7 +145,7 @@ public struct BisectionPlanner: Sendable {
         self.settings = settings
         self.bounds = bounds
         origin = bounds.lower
-        progress = BisectionProgress(rangesDone: 0, rangesTotal: 0, rowsFetched: 0, round: 0)
+        progress = BisectionProgress()
         guard !bounds.isEmpty else { return }
         let span = Self.span(bounds)
         let buckets = max(1, min(Int64(settings.maxBucketsPerTask) * Int64(settings.concurrency),
@@ -222,6 +229,8 @@ public struct BisectionPlanner: Sendable {
             } else {
                 let subStep = max(1, step / Int64(settings.fanout))
                 pendingChecksums.append((range, subStep))
+                // The bucket is settled by its sub-buckets.
+                progress.rangesDone += 1
                 progress.rangesTotal += Int(Self.divideRoundingUp(Self.span(range), subStep))
             }
         }

@@ -29,11 +29,12 @@ public struct DriftReport: Sendable {
 ///
 /// Blocking: run it off the UI thread. One run at a time per runner.
 public final class DriftRunner {
-    public static let implemented: [CheckName] = CheckName.allCases.filter { $0 != .replicaDivergence }
+    public static let implemented: [CheckName] = CheckName.allCases
 
     public let atlas: Atlas
     private let credentials: StoreCredentials
     private let progress: ((String) -> Void)?
+    private let runNotes = DriftNotes()
 
     public init(atlas: Atlas, credentials: StoreCredentials, progress: ((String) -> Void)? = nil) {
         self.atlas = atlas
@@ -84,7 +85,7 @@ public final class DriftRunner {
                 findings += candidates
             }
         }
-        return DriftReport(findings: findings.sorted(by: Self.order), checks: wanted, notes: notes)
+        return DriftReport(findings: findings.sorted(by: Self.order), checks: wanted, notes: notes + runNotes.take())
     }
 
     static func order(_ lhs: Finding, _ rhs: Finding) -> Bool {
@@ -135,6 +136,9 @@ public final class DriftRunner {
                 units.append(Unit(title: "TTLs of \(pattern.pattern)", checks: [.ttlMissing],
                                   run: { try $0.ttls(pattern, scope: $1) }, scopeKey: { $0.key }))
             }
+        }
+        if wanted.contains(.replicaDivergence) {
+            units += ReplicaDivergenceCheck(atlas: atlas, credentials: credentials, notes: runNotes).units()
         }
         return units
     }

@@ -1,0 +1,335 @@
+import Foundation
+import PostgresClient
+import ScryCore
+import Synchronization
+
+/// One side of a table comparison: where it is and which table there.
+public struct TableDiffSide: Sendable {
+    public var configuration: PostgresConfiguration
+    /// `table` or `schema.table`.
+    public var table: String
+
+    public init(_ configuration: PostgresConfiguration, table: String) {
+        self.configuration = configuration
+        self.table = table
+    }
+}
+
+public enum TableDiffError: Error, Sendable, CustomStringConvertible, Equatable {
+    case cancelled
+    /// The key column is not an integer (smallint, integer, bigint): only those are bisected.
+    case unsupportedKey(table: String, key: String, type: String)
+    case missingTable(String)
+
+    public var description: String {
+        switch self {
+        case .cancelled: return "the diff was cancelled"
+        case .unsupportedKey(let table, let key, let type):
+            return "\(table).\(key) is \(type); the table diff bisects integer keys only (smallint, integer, bigint)"
+        case .missingTable(let table): return "no table \(table)"
+        }
+    }
+}
+
+/// Stops a running diff from any thread: the flag is checked before every query, and the
+/// queries running at that moment are cancelled on their servers (`PQcancel`).
+public final class DiffCancellation: Sendable {
+    private struct State {
+        var cancelled = false
+        var cancellers: [Int: PostgresCanceller] = [:]
+        var next = 0
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    public func cancel() {
+        let running = state.withLock { state -> [PostgresCanceller] in
+            state.cancelled = true
+            return Array(state.cancellers.values)
+        }
+        for canceller in running { canceller.cancel() }
+    }
+
+    /// Registers the canceller of a query about to run; nil when the diff is already cancelled.
+    func begin(_ canceller: PostgresCanceller) -> Int? {
+        state.withLock { state in
+            guard !state.cancelled else { return nil }
+            defer { state.next += 1 }
+            state.cancellers[state.next] = canceller
+            return state.next
+        }
+    }
+
+    func end(_ token: Int) { _ = state.withLock { $0.cancellers.removeValue(forKey: token) } }
+}
+
+public struct TableDiffResult: Sendable {
+    /// Sorted by key.
+    public var differences: [KeyDifference]
+    public var progress: BisectionProgress
+    /// Queries run, both sides together.
+    public var queries: Int
+}
+
+/// Compares one table on two PostgreSQL nodes by checksum bisection (`BisectionPlanner`):
+/// per-bucket counts and 64-bit hash aggregates are computed inside PostgreSQL, one query per
+/// task and side, both sides and `concurrency` tasks at once; only buckets that differ are
+/// looked at again, and only rows of small differing buckets cross the network, as a key and a
+/// 64-bit hash each.
+///
+/// Row hash: `hashtextextended(ROW(key, columns...)::text, 0)`, a bucket's checksum its
+/// `count(*)` and `bit_xor` of row hashes. Both sides must show the compared columns with the
+/// same text form (same types), which a primary and its replica always do.
+///
+/// Blocking: run it off the UI thread. Writes nothing: every connection is read-only.
+public final class TableDiff: Sendable {
+    public let source: TableDiffSide
+    public let target: TableDiffSide
+    public let key: String
+    public let columns: [String]
+    public let settings: BisectionSettings
+
+    public init(source: TableDiffSide, target: TableDiffSide, key: String, columns: [String], settings: BisectionSettings = BisectionSettings()) {
+        self.source = source
+        self.target = target
+        self.key = key
+        self.columns = columns
+        self.settings = settings
+    }
+
+    /// The columns of `table` in order, key included, read from the catalog.
+    public static func columns(of table: String, on connection: PostgresConnection) throws -> [(name: String, type: String)] {
+        let rows = try connection.query("""
+            SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+            WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum
+            """, [.text(try quoted(table, connection))])
+        guard !rows.rows.isEmpty else { throw TableDiffError.missingTable(table) }
+        return rows.rows.map { ($0.string(0) ?? "", $0.string(1) ?? "") }
+    }
+
+    static func quoted(_ table: String, _ connection: PostgresConnection) throws -> String {
+        try table.split(separator: ".", omittingEmptySubsequences: false).map { try connection.escapeIdentifier(String($0)) }.joined(separator: ".")
+    }
+
+    public func run(cancellation: DiffCancellation = DiffCancellation(), progress: (@Sendable (BisectionProgress) -> Void)? = nil) throws -> TableDiffResult {
+        let sides = [source, target]
+        // One connection per side and slot; slot 0 also answers the opening questions.
+        var links: [[Link]] = []
+        for side in sides {
+            var slots: [Link] = []
+            for _ in 0..<settings.concurrency { slots.append(try Link(side, key: key, columns: columns)) }
+            links.append(slots)
+        }
+        defer { links.joined().forEach { $0.connection.close() } }
+
+        let type = try Self.columns(of: source.table, on: links[0][0].connection).first { $0.name == key }?.type ?? "no such column"
+        guard ["smallint", "integer", "bigint"].contains(type) else {
+            throw TableDiffError.unsupportedKey(table: source.table, key: key, type: type)
+        }
+
+        var queries = 0
+        let openings = try parallel(links.map { $0[0] }, cancellation) { try $0.bounds() }
+        queries += 2
+        let lows = openings.compactMap(\.min), highs = openings.compactMap(\.max)
+        guard let low = lows.min(), let high = highs.max() else {
+            return TableDiffResult(differences: [], progress: BisectionProgress(), queries: queries)
+        }
+        let estimate = openings.map { $0.estimate > 0 ? $0.estimate : Int(min(high - low + 1, 10_000_000)) }.max() ?? 0
+        var planner = BisectionPlanner(bounds: KeyRange(low, high + 1), estimatedRows: estimate, settings: settings)
+        progress?(planner.progress)
+        while !planner.isFinished {
+            if cancellation.isCancelled { throw TableDiffError.cancelled }
+            let tasks = planner.nextTasks()
+            let origin = planner.origin
+            let answers = try runRound(tasks, links: links, origin: origin, cancellation: cancellation)
+            queries += tasks.count * 2
+            for (index, task) in tasks.enumerated() {
+                switch answers[index] {
+                case .checksums(let s, let t): planner.record(task.id, source: s, target: t)
+                case .rows(let s, let t): planner.record(task.id, sourceRows: s, targetRows: t)
+                }
+            }
+            progress?(planner.progress)
+        }
+        return TableDiffResult(differences: planner.differences.sorted(), progress: planner.progress, queries: queries)
+    }
+
+    enum Answer {
+        case checksums([BucketChecksum], [BucketChecksum])
+        case rows([KeyedRowHash], [KeyedRowHash])
+    }
+
+    /// Runs a round's tasks: each side's `concurrency` connections take tasks from a shared
+    /// list, so both sides and several tasks run at once.
+    private func runRound(_ tasks: [BisectionTask], links: [[Link]], origin: Int64, cancellation: DiffCancellation) throws -> [Answer] {
+        enum Half { case checksums([BucketChecksum]), rows([KeyedRowHash]) }
+        let next = Mutex([0, 0])
+        let results = Mutex<[Int: Result<Half, any Error>]>([:])
+        let group = DispatchGroup()
+        let sendableTasks = tasks
+        for side in 0..<2 {
+            for link in links[side].prefix(tasks.count) {
+                group.enter()
+                let box = LinkBox(link)
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    while true {
+                        let index = next.withLock { state -> Int? in
+                            guard state[side] < sendableTasks.count else { return nil }
+                            defer { state[side] += 1 }
+                            return state[side]
+                        }
+                        guard let index else { return }
+                        let task = sendableTasks[index]
+                        let result = Result<Half, any Error> {
+                            switch task.kind {
+                            case .checksum(let step): return .checksums(try box.link.checksums(task.ranges, step: step, origin: origin, cancellation))
+                            case .fetch: return .rows(try box.link.rows(task.ranges, cancellation))
+                            }
+                        }
+                        results.withLock { $0[index * 2 + side] = result }
+                        if case .failure = result { cancellation.cancel() }
+                    }
+                }
+            }
+        }
+        group.wait()
+        let collected = results.withLock { $0 }
+        // The first real error wins over the cancellations it caused.
+        let failures = collected.sorted { $0.key < $1.key }.compactMap { entry -> (any Error)? in
+            if case .failure(let error) = entry.value { return error } else { return nil }
+        }
+        if let error = failures.first(where: { !Self.isCancellation($0) }) { throw error }
+        if !failures.isEmpty || cancellation.isCancelled { throw TableDiffError.cancelled }
+        return try tasks.indices.map { index in
+            switch (try collected[index * 2]!.get(), try collected[index * 2 + 1]!.get()) {
+            case (.checksums(let s), .checksums(let t)): return .checksums(s, t)
+            case (.rows(let s), .rows(let t)): return .rows(s, t)
+            default: throw TableDiffError.cancelled
+            }
+        }
+    }
+
+    static func isCancellation(_ error: any Error) -> Bool {
+        if let error = error as? TableDiffError { return error == .cancelled }
+        if let error = error as? PostgresError { return error.isQueryCanceled }
+        return false
+    }
+
+    private func parallel<T: Sendable>(_ links: [Link], _ cancellation: DiffCancellation, _ body: @escaping @Sendable (Link) throws -> T) throws -> [T] {
+        let results = Mutex<[Int: Result<T, any Error>]>([:])
+        let group = DispatchGroup()
+        for (index, link) in links.enumerated() {
+            group.enter()
+            let box = LinkBox(link)
+            Thread.detachNewThread {
+                let result = Result { try body(box.link) }
+                results.withLock { $0[index] = result }
+                group.leave()
+            }
+        }
+        group.wait()
+        return try links.indices.map { index in try results.withLock { $0[index] }!.get() }
+    }
+}
+
+/// Moves a link to the one thread that uses it during a round.
+private final class LinkBox: @unchecked Sendable {
+    let link: Link
+    init(_ link: Link) { self.link = link }
+}
+
+/// One read-only connection of one side, with the SQL of that side's table.
+final class Link {
+    let connection: PostgresConnection
+    let canceller: PostgresCanceller
+    private let table: String
+    private let tableText: String
+    private let keyExpression: String
+    private let rowHash: String
+
+    init(_ side: TableDiffSide, key: String, columns: [String]) throws {
+        let connection = try PostgresConnection(side.configuration)
+        self.connection = connection
+        canceller = try connection.makeCanceller()
+        // Bucket aggregates are hash aggregates: with enough memory they stay in memory and go
+        // parallel instead of spilling, and JIT costs more than it saves on them. Session
+        // settings only; nothing is written.
+        _ = try connection.query("SET work_mem = '64MB'")
+        _ = try connection.query("SET jit = off")
+        tableText = try TableDiff.quoted(side.table, connection)
+        table = tableText + " AS scry_t"
+        keyExpression = "scry_t.\(try connection.escapeIdentifier(key))::bigint"
+        let fields = try ([key] + columns.filter { $0 != key }).map { "scry_t." + (try connection.escapeIdentifier($0)) }
+        rowHash = "hashtextextended(ROW(\(fields.joined(separator: ", ")))::text, 0)"
+    }
+
+    struct Bounds: Sendable {
+        var min: Int64?
+        var max: Int64?
+        var estimate: Int
+    }
+
+    func bounds() throws -> Bounds {
+        let row = try connection.query("""
+            SELECT min(\(keyExpression)), max(\(keyExpression)),
+                   (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1))
+            FROM \(table)
+            """, [.text(tableText)]).rows.first
+        return Bounds(min: row?.string(0).flatMap { Int64($0) }, max: row?.string(1).flatMap { Int64($0) },
+                      estimate: row?.string(2).flatMap { Int($0) } ?? 0)
+    }
+
+    func checksums(_ ranges: [KeyRange], step: Int64, origin: Int64, _ cancellation: DiffCancellation) throws -> [BucketChecksum] {
+        let (filter, binds) = restriction(ranges, firstParameter: 3)
+        let sql = """
+            SELECT (\(keyExpression) - $1::bigint) / $2::bigint, count(*), bit_xor(\(rowHash))
+            FROM \(table)\(filter) GROUP BY 1
+            """
+        var buckets: [BucketChecksum] = []
+        try guarded(cancellation) {
+            try connection.stream(sql, [.text(String(origin)), .text(String(step))] + binds) { row in
+                buckets.append(BucketChecksum(bucket: Int64(row.string(0) ?? "") ?? 0, count: Int64(row.string(1) ?? "") ?? 0,
+                                              hash: Int64(row.string(2) ?? "") ?? 0))
+                return .next
+            }
+        }
+        return buckets
+    }
+
+    func rows(_ ranges: [KeyRange], _ cancellation: DiffCancellation) throws -> [KeyedRowHash] {
+        let (filter, binds) = restriction(ranges, firstParameter: 1)
+        var rows: [KeyedRowHash] = []
+        try guarded(cancellation) {
+            try connection.stream("SELECT \(keyExpression), \(rowHash) FROM \(table)\(filter)", binds) { row in
+                rows.append(KeyedRowHash(key: Int64(row.string(0) ?? "") ?? 0, hash: Int64(row.string(1) ?? "") ?? 0))
+                return .next
+            }
+        }
+        return rows
+    }
+
+    /// One range as a plain condition (an index range scan or a scan of the whole table), several
+    /// as a join with arrays of bounds, which the planner turns into one index range scan each.
+    private func restriction(_ ranges: [KeyRange], firstParameter n: Int) -> (String, [PostgresBind]) {
+        if ranges.count == 1 {
+            return (" WHERE \(keyExpression) >= $\(n)::bigint AND \(keyExpression) < $\(n + 1)::bigint",
+                    [.text(String(ranges[0].lower)), .text(String(ranges[0].upper))])
+        }
+        let lowers = "{" + ranges.map { String($0.lower) }.joined(separator: ",") + "}"
+        let uppers = "{" + ranges.map { String($0.upper) }.joined(separator: ",") + "}"
+        return (" JOIN unnest($\(n)::bigint[], $\(n + 1)::bigint[]) AS scry_r(scry_lo, scry_hi)"
+                + " ON \(keyExpression) >= scry_r.scry_lo AND \(keyExpression) < scry_r.scry_hi", [.text(lowers), .text(uppers)])
+    }
+
+    private func guarded(_ cancellation: DiffCancellation, _ body: () throws -> Void) throws {
+        guard let token = cancellation.begin(canceller) else { throw TableDiffError.cancelled }
+        defer { cancellation.end(token) }
+        do { try body() } catch let error as PostgresError where error.isQueryCanceled && cancellation.isCancelled {
+            throw TableDiffError.cancelled
+        }
+    }
+}
