@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# benchmarks/diff-1m.sh: compares two 1M-row tables with 200 planted differences (100 changed,
+# 50 missing, 50 extra, scattered over the key range), in one run:
+#   - scry: scry-bench-diff (release build), Scry's checksum-bisection engine (TableDiff), with
+#     its default settings;
+#   - the limit: one aggregate over each whole table, `count(*)` and `bit_xor` of a 64-bit row
+#     hash (hashtextextended, the hash scry uses), both tables at once on the server; taken
+#     with JIT on and off, and the faster counts;
+#   - reladiff from PyPI (installed into a venv of its own under $RELADIFF_VENV, default
+#     /tmp/scry-reladiff-venv), hashdiff algorithm, with its defaults and tuned
+#     (--threads 8 --bisection-threshold 100000);
+#   - and, with no drift at all (a third, identical table), scry against the limit again.
+# Each is timed as a whole process, ROUNDS times (default 3; reladiff RELADIFF_ROUNDS, default
+# 1, since it takes seconds a run), and the median is reported with the ratios.
+#
+# Tables go into the database `bench` on the stack's primary (created if missing) and are
+# dropped afterwards. Needs the stack: scripts/stack up.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+REPO_ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd -P)
+cd "$REPO_ROOT"
+eval "$(scripts/stack env)"
+
+ROUNDS=${ROUNDS:-3}
+RELADIFF_ROUNDS=${RELADIFF_ROUNDS:-1}
+RELADIFF_VENV=${RELADIFF_VENV:-/tmp/scry-reladiff-venv}
+DB=${SCRY_BENCH_DB:-bench}
+HOST=${SCRY_PG_HOST:-127.0.0.1}
+PORT=${SCRY_PG_PRIMARY_PORT:-55432}
+URI="postgresql://postgres@$HOST:$PORT/$DB"
+A=scry_diff_bench_a B=scry_diff_bench_b C=scry_diff_bench_c
+
+psql_db() { psql -X -q -v ON_ERROR_STOP=1 -h "$HOST" -p "$PORT" -U postgres -d "$DB" "$@"; }
+cleanup() { psql_db -c "DROP TABLE IF EXISTS $A, $B, $C" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# time_cmd ROUNDS CMD...: prints the median wall time of CMD over ROUNDS runs; CMD's output goes to $LAST_OUTPUT.
+LAST_OUTPUT=$(mktemp)
+time_cmd() {
+    local rounds=$1; shift
+    local times=()
+    for _ in $(seq "$rounds"); do
+        local start; start=$(now)
+        "$@" >"$LAST_OUTPUT" 2>&1 || true
+        times+=("$(echo "$(now) - $start" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | median
+}
+
+echo "building scry-bench-diff (release)..." >&2
+swift build -c release --product scry-bench-diff >/dev/null
+BIN=$(swift build -c release --show-bin-path)/scry-bench-diff
+
+if [ ! -x "$RELADIFF_VENV/bin/reladiff" ]; then
+    echo "installing reladiff into $RELADIFF_VENV..." >&2
+    { python3 -m venv "$RELADIFF_VENV" && "$RELADIFF_VENV/bin/pip" install -q 'reladiff[postgresql]'; } >&2 || true
+fi
+
+if [ "$(psql -X -At -h "$HOST" -p "$PORT" -U postgres -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$DB'")" = 0 ]; then
+    psql -X -q -h "$HOST" -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE $DB"
+fi
+
+echo "loading 3 x 1M rows into $DB..." >&2
+load_start=$(now)
+# Source keys are even (2..2,000,000): extra rows take odd keys between them, scattered.
+psql_db <<SQL
+DROP TABLE IF EXISTS $A, $B, $C;
+CREATE TABLE $A (id bigint PRIMARY KEY, name text, score int, updated timestamptz);
+INSERT INTO $A SELECT 2 * g, md5(g::text), g % 1000, '2026-01-01'::timestamptz + g * interval '1 second' FROM generate_series(1, 1000000) g;
+CREATE TABLE $B (LIKE $A INCLUDING ALL);
+INSERT INTO $B SELECT * FROM $A;
+CREATE TABLE $C (LIKE $A INCLUDING ALL);
+INSERT INTO $C SELECT * FROM $A;
+-- 100 changed, 50 missing, 50 extra, spread over the whole key range.
+UPDATE $B SET score = -1 WHERE id IN (SELECT 2 * (1 + k * 9973) FROM generate_series(0, 99) k);
+DELETE FROM $B WHERE id IN (SELECT 2 * (5000 + k * 19961) FROM generate_series(0, 49) k);
+INSERT INTO $B SELECT 2 * (7000 + k * 19937) + 1, 'extra', 1, now() FROM generate_series(0, 49) k;
+VACUUM ANALYZE $A; VACUUM ANALYZE $B; VACUUM ANALYZE $C;
+SQL
+echo "loaded in $(echo "$(now) - $load_start" | bc) s" >&2
+
+limit_query() { echo "SELECT count(*), bit_xor(hashtextextended(t::text, 0)) FROM $1 t"; }
+limit_pair() {
+    PGOPTIONS="$1" psql_db -At -c "$(limit_query "$2")" >/dev/null &
+    PGOPTIONS="$1" psql_db -At -c "$(limit_query "$3")" >/dev/null &
+    wait
+}
+best_limit() {
+    local on off
+    on=$(time_cmd "$ROUNDS" limit_pair "-c jit=on" "$1" "$2")
+    off=$(time_cmd "$ROUNDS" limit_pair "-c jit=off -c work_mem=64MB" "$1" "$2")
+    echo "$on $off" | awk '{ print ($1 < $2) ? $1 : $2 }'
+}
+
+echo "timing..." >&2
+scry=$(time_cmd "$ROUNDS" "$BIN" --source "$URI" --source-table $A --target "$URI" --target-table $B --key id)
+scry_line=$(cat "$LAST_OUTPUT")
+limit=$(best_limit $A $B)
+
+scry_same=$(time_cmd "$ROUNDS" "$BIN" --source "$URI" --source-table $A --target "$URI" --target-table $C --key id)
+scry_same_line=$(cat "$LAST_OUTPUT")
+limit_same=$(best_limit $A $C)
+
+reladiff_default=n/a reladiff_tuned=n/a reladiff_default_line="" reladiff_tuned_line=""
+if [ -x "$RELADIFF_VENV/bin/reladiff" ]; then
+    # Two database arguments: the cross-database form, so reladiff bisects (hashdiff) rather
+    # than joining inside one database, as it must between a primary and a replica.
+    columns=(-k id -c name -c score -c updated -a hashdiff --stats)
+    reladiff_default=$(time_cmd "$RELADIFF_ROUNDS" "$RELADIFF_VENV/bin/reladiff" "$URI" $A "$URI" $B "${columns[@]}")
+    reladiff_default_line=$(tr '\n' ' ' <"$LAST_OUTPUT")
+    reladiff_tuned=$(time_cmd "$RELADIFF_ROUNDS" "$RELADIFF_VENV/bin/reladiff" "$URI" $A "$URI" $B "${columns[@]}" --threads 8 --bisection-threshold 100000)
+    reladiff_tuned_line=$(tr '\n' ' ' <"$LAST_OUTPUT")
+else
+    echo "reladiff could not be installed: its columns are left out" >&2
+fi
+
+ratio() { if [ "$2" = n/a ]; then echo n/a; else echo "scale=2; $1 / $2" | bc; fi; }
+echo
+echo "1M rows per table, 200 planted differences; median of $ROUNDS (reladiff: $RELADIFF_ROUNDS), whole processes"
+printf '%-44s %8s s   %s\n' "scry (scry-bench-diff, defaults)" "$scry" "$scry_line"
+printf '%-44s %8s s\n' "limit: one aggregate per table, both at once" "$limit"
+printf '%-44s %8s s   %s\n' "reladiff, defaults" "$reladiff_default" "$reladiff_default_line"
+printf '%-44s %8s s   %s\n' "reladiff --threads 8 --bisection-threshold 100000" "$reladiff_tuned" "$reladiff_tuned_line"
+printf '%-44s %8s s   %s\n' "scry, no drift (identical tables)" "$scry_same" "$scry_same_line"
+printf '%-44s %8s s\n' "limit, no drift" "$limit_same"
+echo
+echo "scry / limit:                 $(ratio "$scry" "$limit")   (target <= 2)"
+echo "scry / limit, no drift:       $(ratio "$scry_same" "$limit_same")   (target <= 1.3)"
+echo "reladiff defaults / scry:     $(ratio "$reladiff_default" "$scry")   (target >= 5)"
+echo "reladiff tuned / scry:        $(ratio "$reladiff_tuned" "$scry")   (target >= 2)"
+rm -f "$LAST_OUTPUT"
