@@ -10,9 +10,11 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Find drift between the world, the campaigns and Redis, as the atlas describes them.",
         discussion: """
-            Checks: \(DriftRunner.implemented.map(\.rawValue).joined(separator: ", ")) (replica-divergence is not \
-            implemented yet). A difference seen on a replica is read again on the primary, when the store's policy \
-            allows it, and reported only if the primary shows it too.
+            Checks: \(DriftRunner.implemented.map(\.rawValue).joined(separator: ", ")). A difference seen on a \
+            replica is read again on the primary, when the store's policy allows it, and reported only if the \
+            primary shows it too. replica-divergence compares each table on the primary and its replicas by \
+            checksums over key ranges computed inside PostgreSQL, once the replica has replayed past the \
+            primary's position at the start.
 
             Exit status: 0 when no drift was found, 1 when drift was found, 2 when the checks could not run.
             """
