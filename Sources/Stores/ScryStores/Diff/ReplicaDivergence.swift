@@ -114,14 +114,6 @@ struct ReplicaDivergenceCheck {
     /// Polls the replica until it has replayed `lsn`; returns its remaining byte lag behind
     /// `lsn` (zero), or nil after the timeout.
     func waitForReplay(of lsn: String, on configuration: PostgresConfiguration) throws -> UInt64? {
-        let connection = try PostgresConnection(configuration)
-        defer { connection.close() }
-        let deadline = Date().addingTimeInterval(replayTimeoutSeconds)
-        while true {
-            let row = try connection.query("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", [.text(lsn)]).rows.first
-            if row?.string(0) == "t" { return 0 }
-            if Date() >= deadline { return nil }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        try ReplayBarrier.waitForReplay(of: lsn, on: configuration, timeoutSeconds: replayTimeoutSeconds) ? 0 : nil
     }
 }

@@ -8,10 +8,13 @@ public struct DriftOptions: Sendable {
     public var checks: [CheckName]
     /// Only drift of this campaign; checks that concern no campaign (the cache) are skipped.
     public var campaign: Int64?
+    /// How long to wait, at the start, for each replica to replay what its primary held.
+    public var replayTimeoutSeconds: Double
 
-    public init(checks: [CheckName] = [], campaign: Int64? = nil) {
+    public init(checks: [CheckName] = [], campaign: Int64? = nil, replayTimeoutSeconds: Double = 10) {
         self.checks = checks
         self.campaign = campaign
+        self.replayTimeoutSeconds = replayTimeoutSeconds
     }
 }
 
@@ -58,6 +61,8 @@ public final class DriftRunner {
         for check in requested where !wanted.contains(check) {
             if Self.implemented.contains(check) { wanted.append(check) } else { notes.append("\(check.rawValue) is not implemented yet; skipped") }
         }
+        // Replicas first catch up with what the primaries held at the start of the run.
+        if !wanted.isEmpty { notes += ReplayBarrier.wait(atlas: atlas, credentials: credentials, timeoutSeconds: options.replayTimeoutSeconds) }
         let routed = DriftStores(atlas: atlas, credentials: credentials, primaryOnly: false)
         defer { routed.close() }
         var primary: DriftStores?
