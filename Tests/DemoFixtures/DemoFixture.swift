@@ -60,21 +60,10 @@ public enum DemoFixture {
             guard case .loaded(let manifest, let json) = outcome else {
                 throw DemoError.manifest("the first load of the run was skipped")
             }
-            try waitForReplica()
+            // Readers prefer the replica: the load is not done for them until it has replayed all of it.
+            try Fixture.waitForReplay(timeout: 30)
             return Loaded(manifest: manifest, json: json)
         }
-    }
-
-    /// Readers prefer the replica: the load is not done for them until the replica has
-    /// replayed all of it.
-    static func waitForReplica() throws {
-        let target = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "postgres")
-        for _ in 0..<600 {
-            let replayed = try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(target)'::pg_lsn", database: "postgres", port: Stack.pgReplicaPort)
-            if replayed == "t" { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        throw DemoError.manifest("the replica did not replay the demo load within 30 s")
     }
 
     /// Creates the databases that do not exist yet.

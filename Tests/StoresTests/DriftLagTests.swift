@@ -50,13 +50,7 @@ struct DriftLagTests {
         func primary(_ sql: String, _ database: String) throws { try Fixture.psql(sql, database: database, port: pair.primaryPort) }
         try primary("CREATE TABLE gadget_designs (id int PRIMARY KEY, label text, rev int); INSERT INTO gadget_designs VALUES (1, 'lamp', 1), (2, 'rope', 1), (3, 'hook', 1)", "world")
         try primary("CREATE TABLE run_gadgets (run_id bigint, design_id int, label text, kept jsonb DEFAULT '[]'); INSERT INTO run_gadgets VALUES (7, 1, 'lamp'), (7, 2, 'rope'), (7, 3, 'HOOK'), (7, 4, 'ghost')", "campaign")
-        let target = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "postgres", port: pair.primaryPort)
-        var caughtUp = false
-        for _ in 0..<200 where !caughtUp {
-            caughtUp = try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(target)'::pg_lsn", database: "postgres", port: pair.replicaPort) == "t"
-            if !caughtUp { Thread.sleep(forTimeInterval: 0.05) }
-        }
-        try #require(caughtUp)
+        try Fixture.waitForReplay(primaryPort: pair.primaryPort, replicaPort: pair.replicaPort)
 
         try Fixture.psql("SELECT pg_wal_replay_pause()", database: "postgres", port: pair.replicaPort)
         // On the primary only: the orphan gets its blueprint, and the divergent label is fixed.
@@ -74,12 +68,7 @@ struct DriftLagTests {
 
         // Back in step, the replica shows the primary's drift, which the primary confirms.
         try Fixture.psql("SELECT pg_wal_replay_resume()", database: "postgres", port: pair.replicaPort)
-        let resumed = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "postgres", port: pair.primaryPort)
-        caughtUp = false
-        for _ in 0..<200 where !caughtUp {
-            caughtUp = try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(resumed)'::pg_lsn", database: "postgres", port: pair.replicaPort) == "t"
-            if !caughtUp { Thread.sleep(forTimeInterval: 0.05) }
-        }
+        try Fixture.waitForReplay(primaryPort: pair.primaryPort, replicaPort: pair.replicaPort)
         let report = try DriftRunner(atlas: try Self.atlas(pair), credentials: credentials).run()
         #expect(report.findings.map { "\($0.check.rawValue) \($0.key) \($0.actual ?? "-")" } == ["divergence 1 LAMP"])
         #expect(report.findings.allSatisfy { $0.confirmedOnPrimary && $0.seenOn.role == .replica })
@@ -94,13 +83,7 @@ struct DriftLagTests {
         try primary("CREATE TABLE gadget_designs (id int PRIMARY KEY, label text, rev int); INSERT INTO gadget_designs VALUES (1, 'lamp', 1)", "world")
         try primary("CREATE TABLE run_gadgets (run_id bigint, design_id int, label text, kept jsonb DEFAULT '[]'); INSERT INTO run_gadgets VALUES (7, 1, 'lamp')", "campaign")
         // The tables reach the replica; then replay stops, and an orphan is written.
-        let tables = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "postgres", port: pair.primaryPort)
-        var replayed = false
-        for _ in 0..<200 where !replayed {
-            replayed = try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(tables)'::pg_lsn", database: "postgres", port: pair.replicaPort) == "t"
-            if !replayed { Thread.sleep(forTimeInterval: 0.05) }
-        }
-        try #require(replayed)
+        try Fixture.waitForReplay(primaryPort: pair.primaryPort, replicaPort: pair.replicaPort)
         try Fixture.psql("SELECT pg_wal_replay_pause()", database: "postgres", port: pair.replicaPort)
         try primary("INSERT INTO run_gadgets VALUES (7, 9, 'ghost')", "campaign")
         // Replay resumes a moment after the check has started.

@@ -19,11 +19,7 @@ struct ShardTests {
                 """, database: "campaign", port: port)
         }
         for (primary, replica) in [(Stack.pgPrimaryPort, Stack.pgReplicaPort), (Stack.pgShard2PrimaryPort, Stack.pgShard2ReplicaPort)] {
-            let target = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "campaign", port: primary)
-            for _ in 0..<200 {
-                if try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(target)'::pg_lsn", database: "campaign", port: replica) == "t" { break }
-                Thread.sleep(forTimeInterval: 0.05)
-            }
+            try Fixture.waitForReplay(primaryPort: primary, replicaPort: replica)
         }
         let host = Stack.pgHost
         let spec = StoreSpec(name: "campaign", kind: .postgres(database: "campaign"), groups: [

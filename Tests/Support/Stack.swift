@@ -109,6 +109,21 @@ public enum Fixture {
         return text
     }
 
+    /// Waits until the replica has replayed everything its primary has written so far. The
+    /// stack runs with synchronous_commit off, so the target is the insert position: a commit
+    /// may not have been written out yet when a fixture's psql returns. Throws after `timeout`.
+    public static func waitForReplay(primaryPort: Int = Stack.pgPrimaryPort, replicaPort: Int = Stack.pgReplicaPort, timeout: Double = 10) throws {
+        let target = try psql("SELECT pg_current_wal_insert_lsn()", database: "postgres", port: primaryPort)
+        let deadline = Date().addingTimeInterval(timeout)
+        while try psql("SELECT pg_last_wal_replay_lsn() >= '\(target)'::pg_lsn", database: "postgres", port: replicaPort) != "t" {
+            guard Date() < deadline else {
+                throw CommandFailed(command: "wait for replay", status: 1,
+                                    output: "the replica on port \(replicaPort) did not replay \(target) within \(Int(timeout)) s")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
     /// A name no other test (or earlier run) uses.
     public static func uniqueName(_ prefix: String) -> String {
         "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
@@ -153,13 +168,8 @@ public enum Starlanes {
                 try Fixture.psql(sql, database: database)
             }
             // The replica must have replayed the new databases before tests read them there.
-            let target = try Fixture.psql("SELECT pg_current_wal_insert_lsn()", database: "postgres")
-            for _ in 0..<200 {
-                let caughtUp = try Fixture.psql("SELECT pg_last_wal_replay_lsn() >= '\(target)'::pg_lsn", database: "postgres", port: Stack.pgReplicaPort)
-                if caughtUp == "t" { done = true; return }
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-            throw Fixture.CommandFailed(command: "wait for replica", status: 1, output: "the replica did not replay the Starlanes fixture within 10 s")
+            try Fixture.waitForReplay()
+            done = true
         }
     }
 }
