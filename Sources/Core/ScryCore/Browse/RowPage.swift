@@ -1,0 +1,63 @@
+/// What the panes browse in PostgreSQL, named by the atlas only: a pane asks for a source, a
+/// page at a time, and a store adapter turns it into a keyset-paged, parameterised query.
+public enum TableSource: Sendable, Hashable {
+    /// The blueprints of a world entity, by its key.
+    case blueprints(entity: String)
+    /// Every row of an entity that has no blueprint (campaigns, players), by its key, read
+    /// across every shard of its store.
+    case entityRows(entity: String)
+    /// One campaign's state rows of an entity, by the blueprint column; read from the shard
+    /// that holds the campaign.
+    case campaignState(entity: String, campaign: String)
+    /// One campaign's rows of an entity scoped by campaign (decisions, NPC actions), by key.
+    case campaignRows(entity: String, campaign: String)
+    /// One campaign's events, newest first.
+    case events(campaign: String)
+}
+
+/// Where the next page starts: the text of the ordering columns of the last row read.
+public struct PageCursor: Sendable, Hashable {
+    public var values: [String]
+    public init(values: [String]) { self.values = values }
+}
+
+public struct PageRequest: Sendable, Hashable {
+    public var source: TableSource
+    /// Nil for the first page.
+    public var after: PageCursor?
+    public var limit: Int
+    /// A substring to find anywhere in a row's text, matched in the store (`ILIKE`, as a
+    /// parameter), so it filters every row and not only those already read.
+    public var filter: String?
+
+    public init(source: TableSource, after: PageCursor? = nil, limit: Int = 200, filter: String? = nil) {
+        self.source = source
+        self.after = after
+        self.limit = limit
+        self.filter = filter
+    }
+}
+
+/// One value as the store sent it (text format): untrusted bytes, or NULL.
+public enum FieldValue: Sendable, Hashable {
+    case null
+    case bytes([UInt8])
+
+    public init(_ text: String) { self = .bytes(Array(text.utf8)) }
+}
+
+/// A page of rows. `next` is nil when no row follows.
+public struct RowPage: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[FieldValue]]
+    public var next: PageCursor?
+    /// The nodes that served the page: one per shard read.
+    public var provenance: [Provenance]
+
+    public init(columns: [String], rows: [[FieldValue]], next: PageCursor?, provenance: [Provenance]) {
+        self.columns = columns
+        self.rows = rows
+        self.next = next
+        self.provenance = provenance
+    }
+}
