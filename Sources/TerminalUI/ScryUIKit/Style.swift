@@ -14,6 +14,10 @@ public enum Role: String, Sendable, CaseIterable, Hashable {
     case ok
     case warning
     case error
+    /// A row's marker in a table or tree: a change, a mark, a conflict.
+    case marker
+    /// The filled part of a gauge, a sparkline or a bar chart.
+    case gaugeFilled
 }
 
 public struct Style: Sendable, Hashable {

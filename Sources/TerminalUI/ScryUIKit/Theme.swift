@@ -122,6 +122,8 @@ public struct Theme: Sendable, Equatable {
         .ok: ThemeStyle(foreground: .ansi(2)),
         .warning: ThemeStyle(foreground: .ansi(3)),
         .error: ThemeStyle(foreground: .ansi(1), bold: true),
+        .marker: ThemeStyle(foreground: .ansi(3), bold: true),
+        .gaugeFilled: ThemeStyle(foreground: .ansi(6)),
     ])
 }
 
