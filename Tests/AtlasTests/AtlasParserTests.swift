@@ -76,6 +76,62 @@ struct AtlasParserTests {
         #expect(atlas.checks == CheckName.allCases)
         #expect(atlas.declaredChecks.map(\.name) == ["negative-hp"])
         #expect(atlas.eventLog?.fieldColumn == "field")
+        #expect(atlas.eventLog?.keyColumn == "id")
+        let decision = try #require(atlas.entity(named: "decision"))
+        #expect(decision.table == "player_decisions" && decision.key == "id" && decision.campaignColumn == "campaign_id")
+        #expect(decision.campaignState == nil && decision.lifecycle == nil)
+        #expect(atlas.entity(named: "npc_action")?.campaignColumn == "campaign_id")
+        #expect(atlas.entities.filter { $0.campaignColumn != nil }.map(\.name) == ["decision", "npc_action"])
+        #expect(character.campaignColumn == nil)
+    }
+
+    @Test func aPlainEntityMayBelongToACampaignAndEventsMayNameATieBreaker() throws {
+        let atlas = try parseAtlas(minimalAtlas + """
+
+            [entities.choice]
+            store = "db"
+            table = "run_choices"
+            key = "choice_no"
+            campaign_column = "run_id"
+
+            [events]
+            store = "db"
+            table = "run_log"
+            campaign_column = "run_id"
+            time_column = "at"
+            entity_kind_column = "kind"
+            entity_id_column = "ref"
+            key_column = "seq"
+            """)
+        let choice = try #require(atlas.entity(named: "choice"))
+        #expect(choice.campaignColumn == "run_id" && choice.key == "choice_no")
+        #expect(atlas.entity(named: "hero")?.campaignColumn == nil)
+        #expect(atlas.eventLog?.keyColumn == "seq")
+        let withoutTieBreaker = try parseAtlas(minimalAtlas + """
+
+            [events]
+            store = "db"
+            table = "run_log"
+            campaign_column = "run_id"
+            time_column = "at"
+            entity_kind_column = "kind"
+            entity_id_column = "ref"
+            """)
+        #expect(withoutTieBreaker.eventLog?.keyColumn == nil)
+    }
+
+    @Test func aCampaignColumnBelongsOnAPlainEntityOnly() {
+        #expect(atlasErrors(minimalAtlas.replacing("version_column = \"v\"\n", with: "version_column = \"v\"\ncampaign_column = \"run_id\"\n")) == [
+            "test.toml:18: entities.hero.campaign_column: an entity with a [entities.hero.campaign] table keeps its campaign column there, not here",
+        ])
+        #expect(atlasErrors(minimalAtlas + """
+
+            [entities.run]
+            store = "db"
+            table = "runs"
+            status_column = "phase"
+            campaign_column = "run_id"
+            """) == ["test.toml:35: entities.run.campaign_column: the entity that is a campaign cannot itself belong to a campaign"])
     }
 
     @Test func theStarlanesAtlasUsesItsOwnNames() throws {

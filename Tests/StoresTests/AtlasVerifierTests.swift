@@ -5,6 +5,7 @@ import ScryCore
 import Testing
 import TestSupport
 @testable import ScryStores
+import DemoFixtures
 
 /// `atlas check --connect`'s engine, against the Starlanes platform on the local stack.
 @Suite("Atlas against live stores")
@@ -37,6 +38,26 @@ struct AtlasVerifierTests {
             "starlanes.toml:57: entities.pilot.table: no table \"aviators\" in store \"live\"",
             "starlanes.toml:64: keys[0].fields.tier: table \"hull_designs\" has no column \"grade\"",
         ])
+    }
+
+    /// The columns that browsing relies on: a campaign-scoped entity's campaign column, and the
+    /// event log's tie-breaker.
+    @Test func campaignColumnsAndTheEventKeyColumnAreChecked() async throws {
+        _ = try await DemoFixture.loaded()
+        let text = try String(contentsOfFile: Repository.path("demo/atlas.toml"), encoding: .utf8)
+        let broken = text
+            .replacing("campaign_column = \"campaign_id\"\n\n[entities.npc_action]", with: "campaign_column = \"campaign_no\"\n\n[entities.npc_action]")
+            .replacing("key_column = \"id\"", with: "key_column = \"seq\"")
+        #expect(broken != text.replacing("key_column = \"id\"", with: "key_column = \"seq\""), "the fixture changed")
+        let document = try TOMLReader.read(broken, file: "atlas.toml")
+        let atlas = try AtlasParser.parse(document, environment: DemoFixture.atlasEnvironment)
+        let problems = try await offThePool { AtlasVerifier(atlas: atlas, credentials: Self.credentials).verify() }
+        let located = problems.map { document.error(at: $0.path, $0.message).description }.sorted()
+        let decision = try #require(atlas.entity(named: "decision"))
+        let events = try #require(atlas.eventLog)
+        #expect(located.count == 2, "\(located)")
+        #expect(located.contains { $0.hasSuffix("entities.decision.campaign_column: table \"\(decision.table)\" has no column \"campaign_no\"") }, "\(located)")
+        #expect(located.contains { $0.hasSuffix("events.key_column: table \"\(events.table)\" has no column \"seq\"") }, "\(located)")
     }
 
     @Test func aNodeInTheWrongRoleOrUnreachableIsReported() throws {

@@ -106,6 +106,7 @@ public struct AtlasVerifier {
             if entity.store == store {
                 var columns = [(entity.key, entityPath.appending("key"))]
                 if let version = entity.versionColumn { columns.append((version, entityPath.appending("version_column"))) }
+                if let campaign = entity.campaignColumn { columns.append((campaign, entityPath.appending("campaign_column"))) }
                 if let state = entity.campaignState {
                     columns += state.mirrored.map { ($0.worldColumn, entityPath.appending("campaign").appending("mirrored")) }
                 }
@@ -134,6 +135,7 @@ public struct AtlasVerifier {
             var columns = [(log.campaignColumn, path.appending("campaign_column")), (log.timeColumn, path.appending("time_column")),
                            (log.entityKindColumn, path.appending("entity_kind_column")), (log.entityIDColumn, path.appending("entity_id_column"))]
             if let field = log.fieldColumn { columns.append((field, path.appending("field_column"))) }
+            if let key = log.keyColumn { columns.append((key, path.appending("key_column"))) }
             references.append(Reference(store: store, table: log.table, columns: columns, path: path.appending("table")))
         }
         return references

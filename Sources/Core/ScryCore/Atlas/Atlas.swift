@@ -102,6 +102,10 @@ public struct EntitySpec: Sendable, Equatable {
     public var campaignState: CampaignStateSpec?
     /// Set for the entity that is a campaign: its status, and the world version it started from.
     public var lifecycle: CampaignLifecycle?
+    /// Set for a plain entity whose rows each belong to one campaign (player decisions, NPC
+    /// actions): the column that holds the campaign id. Such rows are browsed one campaign at a
+    /// time (`TableSource.campaignRows`), on the shard that holds the campaign.
+    public var campaignColumn: String? = nil
 }
 
 public struct CampaignLifecycle: Sendable, Equatable {
@@ -146,6 +150,10 @@ public struct EventLogSpec: Sendable, Equatable {
     public var entityKindColumn: String
     public var entityIDColumn: String
     public var fieldColumn: String?
+    /// A unique column that orders events with the same time (newest first, then by this
+    /// column, descending), so paging never skips or repeats one. Without it, events are
+    /// ordered by time only and events that share a time may be skipped between pages.
+    public var keyColumn: String? = nil
 }
 
 /// The built-in checks.

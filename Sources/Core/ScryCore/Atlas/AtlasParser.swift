@@ -225,7 +225,7 @@ public struct AtlasParser {
     // MARK: Entities
 
     private func parseEntity(_ name: String, _ reader: TableReader, stores: [StoreSpec]) throws -> EntitySpec {
-        try reader.rejectUnknownKeys(["store", "table", "key", "version_column", "campaign", "status_column",
+        try reader.rejectUnknownKeys(["store", "table", "key", "version_column", "campaign", "campaign_column", "status_column",
                                       "inactive_statuses", "world_entity", "world_column", "world_version_column", "description"])
         let store = try postgresStore(reader, "store", stores)
         var campaignState: CampaignStateSpec?
@@ -254,8 +254,18 @@ public struct AtlasParser {
             lifecycle = CampaignLifecycle(statusColumn: status, inactiveStatuses: inactive, worldEntity: world,
                                           worldColumn: worldColumn, worldVersionColumn: worldVersion)
         }
+        let campaignColumn = try reader.optionalString("campaign_column")
+        if campaignColumn != nil {
+            if campaignState != nil {
+                throw reader.error("campaign_column", "an entity with a [\(reader.path).campaign] table keeps its campaign column there, not here")
+            }
+            if lifecycle != nil {
+                throw reader.error("campaign_column", "the entity that is a campaign cannot itself belong to a campaign")
+            }
+        }
         return EntitySpec(name: name, store: store, table: try reader.string("table"), key: try reader.optionalString("key") ?? "id",
-                          versionColumn: try reader.optionalString("version_column"), campaignState: campaignState, lifecycle: lifecycle)
+                          versionColumn: try reader.optionalString("version_column"), campaignState: campaignState, lifecycle: lifecycle,
+                          campaignColumn: campaignColumn)
     }
 
     private func mirrored(_ reader: TableReader) throws -> [MirroredField] {
@@ -340,11 +350,11 @@ public struct AtlasParser {
     // MARK: Events and checks
 
     private func parseEventLog(_ reader: TableReader, stores: [StoreSpec]) throws -> EventLogSpec {
-        try reader.rejectUnknownKeys(["store", "table", "campaign_column", "time_column", "entity_kind_column", "entity_id_column", "field_column"])
+        try reader.rejectUnknownKeys(["store", "table", "campaign_column", "time_column", "entity_kind_column", "entity_id_column", "field_column", "key_column"])
         return EventLogSpec(store: try postgresStore(reader, "store", stores), table: try reader.string("table"),
                             campaignColumn: try reader.string("campaign_column"), timeColumn: try reader.string("time_column"),
                             entityKindColumn: try reader.string("entity_kind_column"), entityIDColumn: try reader.string("entity_id_column"),
-                            fieldColumn: try reader.optionalString("field_column"))
+                            fieldColumn: try reader.optionalString("field_column"), keyColumn: try reader.optionalString("key_column"))
     }
 
     private func parseChecks(stores: [StoreSpec], entities: [EntitySpec], keys: [KeyPatternSpec], checkRequirements: Bool) throws -> (builtIn: [CheckName], declared: [DeclaredCheck]) {

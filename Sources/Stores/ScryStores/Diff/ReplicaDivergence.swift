@@ -37,7 +37,9 @@ struct ReplicaDivergenceCheck {
     var settings = BisectionSettings()
 
     var tables: [Table] {
-        atlas.entities.flatMap { entity -> [Table] in
+        // Rows that belong to a campaign each (decisions, actions) are a campaign's history,
+        // browsed a campaign at a time, not state that replica-divergence compares.
+        atlas.entities.filter { $0.campaignColumn == nil }.flatMap { entity -> [Table] in
             var tables = [Table(entity: entity.name, store: entity.store, table: entity.table, key: entity.key)]
             if let state = entity.campaignState {
                 tables.append(Table(entity: entity.name, store: state.store, table: state.table, key: state.blueprintColumn))

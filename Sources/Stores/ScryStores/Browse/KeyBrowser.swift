@@ -1,0 +1,223 @@
+import Foundation
+import RedisClient
+import ScryCore
+
+public enum KeyBrowserError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The window does not fit the type (`.list` for a hash, …).
+    case windowDoesNotFit(type: String)
+    /// A reply that is not what the command answers.
+    case unexpectedReply(command: String)
+
+    public var description: String {
+        switch self {
+        case .windowDoesNotFit(let type): return "that window does not apply to a \(type)"
+        case .unexpectedReply(let command): return "\(command) answered with something unexpected"
+        }
+    }
+}
+
+/// Browses a Redis store as a tree of `:`-separated prefixes, reads keys' facts for the keys on
+/// screen, and reads values in windows, never whole.
+///
+/// Not thread-safe, like the store under it: one job at a time. Blocking: run it off the UI thread.
+public final class KeyBrowser {
+    private let store: any RedisStore
+
+    public init(store: any RedisStore) {
+        self.store = store
+    }
+
+    // MARK: Levels
+
+    /// One tree level under `prefix` (split on ":"), scanning the WHOLE keyspace under the
+    /// prefix (every node of a cluster) with `SCAN MATCH <prefix>*[filter]* COUNT 1000`, glob
+    /// characters of prefix and filter escaped. `onProgress` gets batches (new entries, and
+    /// groups whose count changed) at most every ~100 ms or 10,000 keys, and a last one with
+    /// `finished` set. Throws `CancellationError` soon after `isCancelled` turns true. Memory
+    /// holds the level's distinct entries, not the keys under its groups.
+    public func level(prefix: [UInt8], filter: String?, isCancelled: () -> Bool, onProgress: (KeyLevelProgress) -> Void) throws {
+        var match = Self.escapeGlob(prefix) + [UInt8(ascii: "*")]
+        if let filter, !filter.isEmpty { match += Self.escapeGlob(Array(filter.utf8)) + [UInt8(ascii: "*")] }
+
+        var groups: [[UInt8]: Int] = [:]
+        var keys: Set<[UInt8]> = []
+        var changedGroups: Set<[UInt8]> = []
+        var newKeys: [[UInt8]] = []
+        var provenance: [Provenance] = []
+        var scanned = 0
+        var scannedAtLastReport = 0
+        var lastReport = ContinuousClock.now
+        let colon = UInt8(ascii: ":")
+
+        func pendingEntries() -> [KeyLevelEntry] {
+            let groupEntries = changedGroups.sorted { $0.lexicographicallyPrecedes($1) }.map {
+                KeyLevelEntry(name: $0, kind: .group(count: groups[$0] ?? 0))
+            }
+            return groupEntries + newKeys.map { KeyLevelEntry(name: $0, kind: .key) }
+        }
+
+        if isCancelled() { throw CancellationError() }
+        let report = try store.scan(RedisScanRequest(match: match, count: 1_000)) { batch in
+            if isCancelled() { throw CancellationError() }
+            if !provenance.contains(batch.provenance) { provenance.append(batch.provenance) }
+            for scannedKey in batch.keys {
+                let key = scannedKey.key
+                guard key.count >= prefix.count, key.starts(with: prefix) else { continue }
+                scanned += 1
+                if let separator = key[prefix.count...].firstIndex(of: colon) {
+                    let group = Array(key[...separator])
+                    groups[group, default: 0] += 1
+                    changedGroups.insert(group)
+                } else if keys.insert(key).inserted {
+                    newKeys.append(key)
+                }
+            }
+            let now = ContinuousClock.now
+            if scanned - scannedAtLastReport >= 10_000 || now - lastReport >= .milliseconds(100) {
+                onProgress(KeyLevelProgress(entries: pendingEntries(), keysScanned: scanned, finished: false, provenance: provenance))
+                changedGroups = []
+                newKeys = []
+                scannedAtLastReport = scanned
+                lastReport = now
+            }
+        }
+        var failures = report.failures.filter { $0.replacedBy == nil }.map(\.description)
+        failures += report.uncoveredSlots.map { "no node serves slots \($0.lowerBound)-\($0.upperBound)" }
+        onProgress(KeyLevelProgress(entries: pendingEntries(), keysScanned: scanned, finished: true, failures: failures,
+                                    provenance: report.nodes.map(\.provenance)))
+    }
+
+    /// `bytes` as a SCAN glob that matches them literally: `*`, `?`, `[`, `]` and `\` escaped.
+    static func escapeGlob(_ bytes: [UInt8]) -> [UInt8] {
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(bytes.count)
+        for byte in bytes {
+            if byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[")
+                || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "\\") {
+                escaped.append(UInt8(ascii: "\\"))
+            }
+            escaped.append(byte)
+        }
+        return escaped
+    }
+
+    // MARK: Facts
+
+    /// The length command of each type Scry pages.
+    static let lengthCommands: [String: String] = [
+        "string": "STRLEN", "hash": "HLEN", "list": "LLEN", "set": "SCARD", "zset": "ZCARD", "stream": "XLEN",
+    ]
+
+    /// `TYPE`, `PTTL`, `MEMORY USAGE` and the length (`STRLEN`, `HLEN`, … by type) of each key:
+    /// two pipelines, the second once the types are known. A key that vanished has type `none`.
+    public func facts(_ keys: [[UInt8]]) throws -> [KeyFacts] {
+        guard !keys.isEmpty else { return [] }
+        var first: [RedisCommand] = []
+        first.reserveCapacity(keys.count * 3)
+        for key in keys {
+            first.append(RedisCommand("TYPE", bytes: key))
+            first.append(RedisCommand("PTTL", bytes: key))
+            first.append(RedisCommand("MEMORY", bytes: Array("USAGE".utf8), key))
+        }
+        let replies = try store.read(pipeline: first)
+        var facts: [KeyFacts] = []
+        facts.reserveCapacity(keys.count)
+        var lengthCommands: [RedisCommand] = []
+        var lengthOwners: [Int] = []
+        for (index, key) in keys.enumerated() {
+            let type = try replies[index * 3].get()
+            let ttl = try replies[index * 3 + 1].get()
+            let memory = try? replies[index * 3 + 2].get()
+            let typeName = type.reply.text ?? "none"
+            facts.append(KeyFacts(key: key, type: typeName, pttlMilliseconds: ttl.reply.integer ?? -2, length: nil,
+                                  memoryBytes: memory?.reply.integer, provenance: type.provenance))
+            if let command = Self.lengthCommands[typeName] {
+                lengthCommands.append(RedisCommand(command, bytes: key))
+                lengthOwners.append(index)
+            }
+        }
+        if !lengthCommands.isEmpty {
+            let lengths = try store.read(pipeline: lengthCommands)
+            for (owner, result) in zip(lengthOwners, lengths) {
+                facts[owner].length = (try? result.get())?.reply.integer
+            }
+        }
+        return facts
+    }
+
+    // MARK: Values
+
+    /// A window of a value: `GETRANGE` (and `STRLEN`), `HSCAN`/`SSCAN`/`ZSCAN` (scores come with
+    /// zset members), `LRANGE` (and `LLEN`), `XRANGE` after an id, exclusive, with `COUNT` (and
+    /// `XLEN`). `TYPE` goes in the same pipeline: a key that is gone reads as
+    /// `.unavailable(type: "none")`, one whose type is not `type` as `.unavailable` of its type.
+    public func value(_ key: [UInt8], type: String, _ window: ValueWindowRequest) throws -> ValueRead {
+        var commands = [RedisCommand("TYPE", bytes: key)]
+        switch (type, window) {
+        case ("string", .string(let offset, let length)):
+            let start = max(0, offset)
+            // GETRANGE's end is inclusive; a window of nothing asks for no bytes at all.
+            if length > 0 {
+                commands.append(RedisCommand("GETRANGE", bytes: key, Self.ascii(start), Self.ascii(start + length - 1)))
+            }
+            commands.append(RedisCommand("STRLEN", bytes: key))
+        case ("hash", .scan(let cursor, let count)), ("set", .scan(let cursor, let count)), ("zset", .scan(let cursor, let count)):
+            let name = type == "hash" ? "HSCAN" : type == "set" ? "SSCAN" : "ZSCAN"
+            commands.append(RedisCommand(name, bytes: key, Array(cursor.utf8), Array("COUNT".utf8), Self.ascii(max(1, count))))
+        case ("list", .list(let start, let count)):
+            commands.append(RedisCommand("LRANGE", bytes: key, Self.ascii(start), Self.ascii(start + max(1, count) - 1)))
+            commands.append(RedisCommand("LLEN", bytes: key))
+        case ("stream", .stream(let after, let count)):
+            let from = after.map { Array("(\($0)".utf8) } ?? Array("-".utf8)
+            commands.append(RedisCommand("XRANGE", bytes: key, from, Array("+".utf8), Array("COUNT".utf8), Self.ascii(max(1, count))))
+            commands.append(RedisCommand("XLEN", bytes: key))
+        default:
+            throw KeyBrowserError.windowDoesNotFit(type: type)
+        }
+        let results = try store.read(pipeline: commands)
+        let typeRead = try results[0].get()
+        let actual = typeRead.reply.text ?? "none"
+        guard actual == type else { return ValueRead(key: key, window: .unavailable(type: actual), provenance: typeRead.provenance) }
+        let reads = try results.dropFirst().map { result -> RedisRead in
+            let read = try result.get()
+            if case .error(let error) = read.reply { throw RedisError.server(error) }
+            return read
+        }
+        let provenance = reads.first?.provenance ?? typeRead.provenance
+        let windowRead: ValueWindow
+        switch window {
+        case .string(let offset, let length):
+            let total = Int(reads.last?.reply.integer ?? 0)
+            windowRead = .string(bytes: length > 0 ? reads[0].reply.bytes ?? [] : [], offset: max(0, offset), totalLength: total)
+        case .scan:
+            guard let parts = reads[0].reply.elements, parts.count == 2, let next = parts[0].text, let items = parts[1].elements else {
+                throw KeyBrowserError.unexpectedReply(command: commands[1].description)
+            }
+            let nextCursor = next == "0" ? nil : next
+            let bytes = items.map { $0.bytes ?? [] }
+            let pairs = stride(from: 0, to: bytes.count - 1, by: 2).map { (bytes[$0], bytes[$0 + 1]) }
+            switch type {
+            case "hash": windowRead = .hash(fields: pairs.map { (field: $0.0, value: $0.1) }, nextCursor: nextCursor)
+            case "zset": windowRead = .zset(members: pairs.map { (member: $0.0, score: String(decoding: $0.1, as: UTF8.self)) }, nextCursor: nextCursor)
+            default: windowRead = .set(members: bytes, nextCursor: nextCursor)
+            }
+        case .list(let start, _):
+            guard let items = reads[0].reply.elements else { throw KeyBrowserError.unexpectedReply(command: "LRANGE") }
+            windowRead = .list(items: items.map { $0.bytes ?? [] }, start: start, totalLength: Int(reads[1].reply.integer ?? 0))
+        case .stream:
+            guard let items = reads[0].reply.elements else { throw KeyBrowserError.unexpectedReply(command: "XRANGE") }
+            let entries = try items.map { item -> (id: String, fields: [(field: [UInt8], value: [UInt8])]) in
+                guard let parts = item.elements, parts.count == 2, let id = parts[0].text else {
+                    throw KeyBrowserError.unexpectedReply(command: "XRANGE")
+                }
+                let values = (parts[1].elements ?? []).map { $0.bytes ?? [] }
+                let fields = stride(from: 0, to: values.count - 1, by: 2).map { (field: values[$0], value: values[$0 + 1]) }
+                return (id: id, fields: fields)
+            }
+            windowRead = .stream(entries: entries, lastID: entries.last?.id, totalLength: Int(reads[1].reply.integer ?? 0))
+        }
+        return ValueRead(key: key, window: windowRead, provenance: provenance)
+    }
+
+    private static func ascii(_ number: Int) -> [UInt8] { Array(String(number).utf8) }
+}

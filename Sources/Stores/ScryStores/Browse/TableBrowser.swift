@@ -1,0 +1,291 @@
+import PostgresClient
+import ScryCore
+import Synchronization
+
+/// What cancels running PostgreSQL queries from any thread: the same object stops a diff or a
+/// browse page (`PQcancel` on each query registered with it).
+public typealias QueryCancellation = DiffCancellation
+
+public enum TableBrowserError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownEntity(String)
+    case unknownStore(String)
+    /// The source does not apply to the entity (no campaign state, not scoped by campaign).
+    case notBrowsable(String)
+    case noEventLog
+    /// No shard of the store holds the campaign (a range mapping that misses it, or an id that
+    /// is not an integer in a sharded store).
+    case noShard(store: String, campaign: String)
+    /// The cursor does not have one value per ordering column.
+    case badCursor(expected: Int, found: Int)
+
+    public var description: String {
+        switch self {
+        case .unknownEntity(let name): return "the atlas names no entity \"\(name)\""
+        case .unknownStore(let name): return "no PostgreSQL store \"\(name)\" was opened"
+        case .notBrowsable(let reason): return reason
+        case .noEventLog: return "the atlas declares no [events] log"
+        case .noShard(let store, let campaign): return "no shard of \(store) holds campaign \(campaign)"
+        case .badCursor(let expected, let found): return "a page cursor needs \(expected) values, found \(found)"
+        }
+    }
+}
+
+/// Pages through the tables the atlas names, a page at a time, with keyset pagination
+/// (`WHERE key > $last ORDER BY key LIMIT n+1`, never OFFSET): a page costs the same at the
+/// millionth row as at the first. Every value is a parameter and every name is quoted; the
+/// filter is an `ILIKE` on the row's text, run in the store over every row.
+///
+/// Cursors hold the ordering columns' text; PostgreSQL reads it back with the column's own type,
+/// so integer, text, timestamp keys all work. A NULL in an ordering column is not paged past
+/// (keys are expected NOT NULL). Events are ordered by the log's time then `key_column`, both
+/// descending; a log without `key_column` is ordered by time only, and events that share the
+/// time of a page's last row are then skipped by the next page.
+///
+/// Blocking: call it from a job thread. Safe to share between jobs.
+public final class TableBrowser: Sendable {
+    private let atlas: Atlas
+    private let stores: [String: PostgresStore]
+    /// Whether a column is of a collatable type, for merging text keys across shards.
+    private let collatable = Mutex<[String: Bool]>([:])
+
+    public init(atlas: Atlas, stores: [String: PostgresStore]) {
+        self.atlas = atlas
+        self.stores = stores
+    }
+
+    /// One page of `request.source`. Throws `CancellationError` when `cancellation` stopped it
+    /// (the query is cancelled on its server).
+    public func page(_ request: PageRequest, cancellation: DiffCancellation? = nil) throws -> RowPage {
+        let plan = try self.plan(request.source)
+        if let after = request.after, after.values.count != plan.order.count {
+            throw TableBrowserError.badCursor(expected: plan.order.count, found: after.values.count)
+        }
+        guard let store = stores[plan.store] else { throw TableBrowserError.unknownStore(plan.store) }
+        let cancellation = cancellation ?? DiffCancellation()
+        if cancellation.isCancelled { throw CancellationError() }
+        let limit = max(1, request.limit)
+
+        switch plan.shard {
+        case .one(let shard):
+            let (result, provenance) = try store.read(shard: shard) { connection in
+                try Self.run(plan, request, limit: limit, collateC: false, on: connection, cancellation)
+            }
+            return try Self.page(result, plan: plan, limit: limit, provenance: [provenance])
+        case .all where store.spec.groups.count == 1:
+            let (result, provenance) = try store.read(shard: 0) { connection in
+                try Self.run(plan, request, limit: limit, collateC: false, on: connection, cancellation)
+            }
+            return try Self.page(result, plan: plan, limit: limit, provenance: [provenance])
+        case .all:
+            // Each shard sends its first limit+1 rows by key; the first limit+1 of their merge
+            // are the first of the whole store. Text keys are ordered bytewise (COLLATE "C") on
+            // every shard, so that the merge here orders them as each shard did.
+            let column = plan.order[0]
+            let byBytes = try isCollatable(store, plan.table, column)
+            let results = try store.readAllShards({ (connection: PostgresConnection) -> [ShardRows] in
+                [try Self.run(plan, request, limit: limit, collateC: byBytes, on: connection, cancellation)]
+            }, key: { (_: ShardRows) in 0 })
+            let columns = results.rows.first?.columns ?? []
+            guard let keyIndex = columns.firstIndex(of: column) else {
+                return RowPage(columns: columns, rows: [], next: nil, provenance: results.provenance)
+            }
+            let type = results.rows.first?.types[keyIndex] ?? 0
+            let merged = ShardRouter.merge(results.rows.map(\.rows), by: { MergeKey($0[keyIndex], type: type) })
+            let combined = ShardRows(columns: columns, types: results.rows.first?.types ?? [], rows: Array(merged.prefix(limit + 1)))
+            return try Self.page(combined, plan: plan, limit: limit, provenance: results.provenance)
+        }
+    }
+
+    // MARK: Plans
+
+    enum ShardChoice: Sendable { case one(Int), all }
+
+    /// What a source reads: a table of a store, optionally scoped to one campaign, ordered by
+    /// one or more columns.
+    struct Plan: Sendable {
+        var store: String
+        var table: String
+        var scope: (column: String, value: String)?
+        var order: [String]
+        var descending: Bool
+        var shard: ShardChoice
+    }
+
+    func plan(_ source: TableSource) throws -> Plan {
+        switch source {
+        case .blueprints(let name), .entityRows(let name):
+            let entity = try entity(name)
+            return Plan(store: entity.store, table: entity.table, scope: nil, order: [entity.key], descending: false, shard: .all)
+        case .campaignState(let name, let campaign):
+            let entity = try entity(name)
+            guard let state = entity.campaignState else {
+                throw TableBrowserError.notBrowsable("entity \"\(name)\" has no per-campaign state table")
+            }
+            return Plan(store: state.store, table: state.table, scope: (state.campaignColumn, campaign), order: [state.blueprintColumn],
+                        descending: false, shard: .one(try shard(of: campaign, in: state.store)))
+        case .campaignRows(let name, let campaign):
+            let entity = try entity(name)
+            guard let column = entity.campaignColumn else {
+                throw TableBrowserError.notBrowsable("entity \"\(name)\" has no campaign_column, so its rows are not browsed per campaign")
+            }
+            return Plan(store: entity.store, table: entity.table, scope: (column, campaign), order: [entity.key],
+                        descending: false, shard: .one(try shard(of: campaign, in: entity.store)))
+        case .events(let campaign):
+            guard let log = atlas.eventLog else { throw TableBrowserError.noEventLog }
+            return Plan(store: log.store, table: log.table, scope: (log.campaignColumn, campaign),
+                        order: [log.timeColumn] + (log.keyColumn.map { [$0] } ?? []), descending: true,
+                        shard: .one(try shard(of: campaign, in: log.store)))
+        }
+    }
+
+    private func entity(_ name: String) throws -> EntitySpec {
+        guard let entity = atlas.entity(named: name) else { throw TableBrowserError.unknownEntity(name) }
+        return entity
+    }
+
+    private func shard(of campaign: String, in storeName: String) throws -> Int {
+        guard let spec = stores[storeName]?.spec ?? atlas.store(named: storeName) else { throw TableBrowserError.unknownStore(storeName) }
+        if spec.groups.count == 1 { return 0 }
+        guard let id = Int64(campaign), let shard = ShardRouter.shard(for: id, in: spec) else {
+            throw TableBrowserError.noShard(store: storeName, campaign: campaign)
+        }
+        return shard
+    }
+
+    private func isCollatable(_ store: PostgresStore, _ table: String, _ column: String) throws -> Bool {
+        let cacheKey = "\(store.spec.name)\u{0}\(table)\u{0}\(column)"
+        if let known = collatable.withLock({ $0[cacheKey] }) { return known }
+        let (value, _) = try store.read(shard: 0) { connection in
+            try connection.query("""
+                SELECT attcollation <> 0 FROM pg_attribute
+                WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped
+                """, [.text(try SQLNames(connection: connection).table(table)), .text(column)]).rows.first?.string(0) == "t"
+        }
+        collatable.withLock { $0[cacheKey] = value }
+        return value
+    }
+
+    // MARK: Queries
+
+    struct ShardRows: Sendable {
+        var columns: [String]
+        var types: [UInt32]
+        var rows: [[[UInt8]?]]
+    }
+
+
+    /// The page's SQL and its parameters.
+    static func statement(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, names: SQLNames) throws -> (String, [PostgresBind]) {
+        var binds: [PostgresBind] = []
+        func parameter(_ value: String) -> String {
+            binds.append(.text(value))
+            return "$\(binds.count)"
+        }
+        let ordered = try plan.order.map { try "scry_r." + names.identifier($0) + (collateC ? " COLLATE \"C\"" : "") }
+        var conditions: [String] = []
+        if let scope = plan.scope {
+            conditions.append("scry_r.\(try names.identifier(scope.column)) = \(parameter(scope.value))")
+        }
+        if let filter = request.filter, !filter.isEmpty {
+            conditions.append("scry_r::text ILIKE '%' || \(parameter(likePattern(filter))) || '%'")
+        }
+        if let after = request.after {
+            let comparison = plan.descending ? "<" : ">"
+            let values = after.values.map(parameter)
+            if ordered.count == 1 {
+                conditions.append("\(ordered[0]) \(comparison) \(values[0])")
+            } else {
+                conditions.append("(\(ordered.joined(separator: ", "))) \(comparison) (\(values.joined(separator: ", ")))")
+            }
+        }
+        let direction = plan.descending ? " DESC" : ""
+        var sql = "SELECT scry_r.* FROM \(try names.table(plan.table)) AS scry_r"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY " + ordered.map { $0 + direction }.joined(separator: ", ")
+        sql += " LIMIT \(parameter(String(limit + 1)))"
+        return (sql, binds)
+    }
+
+    /// `text` as an ILIKE pattern that matches it literally: `\`, `%` and `_` escaped.
+    static func likePattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    private static func run(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, on connection: PostgresConnection,
+                            _ cancellation: DiffCancellation) throws -> ShardRows {
+        let (sql, binds) = try statement(plan, request, limit: limit, collateC: collateC, names: SQLNames(connection: connection))
+        guard let token = cancellation.begin(try connection.makeCanceller()) else { throw CancellationError() }
+        defer { cancellation.end(token) }
+        do {
+            let rows = try connection.query(sql, binds)
+            return ShardRows(columns: rows.columns.map(\.name), types: rows.columns.map(\.typeOID), rows: rows.rows.map(\.values))
+        } catch let error as PostgresError where error.isQueryCanceled && cancellation.isCancelled {
+            throw CancellationError()
+        }
+    }
+
+    private static func page(_ result: ShardRows, plan: Plan, limit: Int, provenance: [Provenance]) throws -> RowPage {
+        let kept = Array(result.rows.prefix(limit))
+        var next: PageCursor?
+        if result.rows.count > limit, let last = kept.last {
+            let indices = plan.order.map { result.columns.firstIndex(of: $0) }
+            next = PageCursor(values: indices.map { index in
+                index.flatMap { last[$0] }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            })
+        }
+        return RowPage(columns: result.columns,
+                       rows: kept.map { row in row.map { $0.map(FieldValue.bytes) ?? .null } },
+                       next: next, provenance: provenance)
+    }
+}
+
+/// A key as a merge across shards compares it: integers by value, other numbers as doubles,
+/// anything else by its text's bytes (shards sort text keys with COLLATE "C" for that). NULL
+/// sorts last, as in PostgreSQL.
+enum MergeKey: Comparable {
+    case integer(Int64)
+    case number(Double)
+    case bytes([UInt8])
+    case null
+
+    /// int8, int2, int4, oid.
+    static let integerTypes: Set<UInt32> = [20, 21, 23, 26]
+    /// float4, float8, numeric.
+    static let numberTypes: Set<UInt32> = [700, 701, 1700]
+
+    init(_ value: [UInt8]?, type: UInt32) {
+        guard let value else { self = .null; return }
+        let text = String(decoding: value, as: UTF8.self)
+        if Self.integerTypes.contains(type), let number = Int64(text) {
+            self = .integer(number)
+        } else if Self.numberTypes.contains(type), let number = Double(text) {
+            self = .number(number)
+        } else {
+            self = .bytes(value)
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .integer, .number: return 0
+        case .bytes: return 1
+        case .null: return 2
+        }
+    }
+
+    static func < (lhs: MergeKey, rhs: MergeKey) -> Bool {
+        switch (lhs, rhs) {
+        case let (.integer(a), .integer(b)): return a < b
+        case let (.number(a), .number(b)): return a < b
+        case let (.integer(a), .number(b)): return Double(a) < b
+        case let (.number(a), .integer(b)): return a < Double(b)
+        case let (.bytes(a), .bytes(b)): return a.lexicographicallyPrecedes(b)
+        default: return lhs.rank < rhs.rank
+        }
+    }
+}
