@@ -151,6 +151,35 @@ struct TableBrowserTests {
         #expect(dreadnought.provenance.map(\.role) == [.replica], "the catalog is read on its replica only")
     }
 
+    @Test func aJumpStartsAtTheKeyInclusive() async throws {
+        let (atlas, browser) = try await Self.demo()
+        let character = try #require(atlas.entity(named: "character"))
+        let ids = try Self.psqlList("SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT \(character.key) AS id FROM \(character.table) ORDER BY 1 OFFSET 50 LIMIT 3) s",
+                                    database: DemoFixture.worldDatabase)
+        let page = try browser.page(PageRequest(source: .blueprints(entity: "character"), startKey: ids[0], limit: 3))
+        let index = try #require(page.columns.firstIndex(of: character.key))
+        #expect(page.rows.map { Self.text($0[index]) } == ids, "numeric keys compare as numbers: 51 comes before 100")
+        try Starlanes.prepare()
+        let starlanes = try Self.browser(try AtlasParser.parse(try TOMLReader.read(contentsOf: Starlanes.atlasPath), environment: ProcessInfo.processInfo.environment))
+        let codes = try Self.psqlList("SELECT string_agg(code, ',' ORDER BY code) FROM hull_designs", database: Starlanes.catalogDatabase)
+        let fromSecond = try starlanes.page(PageRequest(source: .blueprints(entity: "ship_class"), startKey: codes[1], limit: 100))
+        let codeIndex = try #require(fromSecond.columns.firstIndex(of: "code"))
+        #expect(fromSecond.rows.map { Self.text($0[codeIndex]) } == Array(codes.dropFirst()))
+    }
+
+    @Test func estimatesComeFromThePlannerNotACount() async throws {
+        let (atlas, browser) = try await Self.demo()
+        let estimates = try await offThePool { try browser.estimates(["character", "campaign", "decision"]) }
+        for name in ["character", "campaign", "decision"] {
+            let entity = try #require(atlas.entity(named: name))
+            let database = entity.store == "world" ? DemoFixture.worldDatabase : DemoFixture.campaignDatabase
+            let count = try Fixture.psql("SELECT count(*) FROM \(entity.table)", database: database)
+            // The demo loader analyses every table, and ANALYZE of a table this small reads all of it.
+            #expect(estimates.rows[name] == Int64(count), "\(name)")
+        }
+        #expect(Set(estimates.provenance.map(\.store)) == ["world", "campaign"])
+    }
+
     // MARK: Two shards
 
     /// A table of the test's own on both shards of the stack's campaign store: rows of even

@@ -25,14 +25,18 @@ public struct PageRequest: Sendable, Hashable {
     public var source: TableSource
     /// Nil for the first page.
     public var after: PageCursor?
+    /// For a first page (no `after`): start at this key, inclusive, instead of the first row.
+    /// Sources ordered by one key column only.
+    public var startKey: String?
     public var limit: Int
     /// A substring to find anywhere in a row's text, matched in the store (`ILIKE`, as a
     /// parameter), so it filters every row and not only those already read.
     public var filter: String?
 
-    public init(source: TableSource, after: PageCursor? = nil, limit: Int = 200, filter: String? = nil) {
+    public init(source: TableSource, after: PageCursor? = nil, startKey: String? = nil, limit: Int = 200, filter: String? = nil) {
         self.source = source
         self.after = after
+        self.startKey = startKey
         self.limit = limit
         self.filter = filter
     }
@@ -61,3 +65,18 @@ public struct RowPage: Sendable, Equatable {
         self.provenance = provenance
     }
 }
+
+/// How many rows each entity's table holds, as the planner estimates them (`reltuples`, summed
+/// over a partitioned table's leaves and over every shard): what a kind list shows beside each
+/// kind without counting a table of millions.
+public struct RowEstimates: Sendable, Equatable {
+    /// Entity → estimated rows; -1 when the table has never been analysed.
+    public var rows: [String: Int64]
+    public var provenance: [Provenance]
+
+    public init(rows: [String: Int64], provenance: [Provenance]) {
+        self.rows = rows
+        self.provenance = provenance
+    }
+}
+

@@ -43,8 +43,8 @@ public enum TableBrowserError: Error, Sendable, Equatable, CustomStringConvertib
 ///
 /// Blocking: call it from a job thread. Safe to share between jobs.
 public final class TableBrowser: Sendable {
-    private let atlas: Atlas
-    private let stores: [String: PostgresStore]
+    let atlas: Atlas
+    let stores: [String: PostgresStore]
     /// Whether a column is of a collatable type, for merging text keys across shards.
     private let collatable = Mutex<[String: Bool]>([:])
 
@@ -197,6 +197,9 @@ public final class TableBrowser: Sendable {
             } else {
                 conditions.append("(\(ordered.joined(separator: ", "))) \(comparison) (\(values.joined(separator: ", ")))")
             }
+        } else if let start = request.startKey {
+            // A jump to a key (`:character 7`): from that key on, by the first ordering column.
+            conditions.append("\(ordered[0]) \(plan.descending ? "<=" : ">=") \(parameter(start))")
         }
         let direction = plan.descending ? " DESC" : ""
         var sql = "SELECT scry_r.* FROM \(try names.table(plan.table)) AS scry_r"
