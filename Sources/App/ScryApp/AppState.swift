@@ -18,15 +18,22 @@ public struct NodeRow: Sendable, Equatable {
     }
 }
 
+/// The whole app: the three panes when an atlas is loaded, and the nodes screen (the only
+/// screen without an atlas, `:nodes` with one).
 public struct AppState: Sendable, Equatable {
     public var nodes: [NodeRow]
     public var selected: Int = 0
     public var showHelp = false
     public var wantsQuit = false
+    public var inspector: Inspector?
 
-    public init(nodes: [NodeAddress]) {
+    public init(nodes: [NodeAddress], inspector: Inspector? = nil) {
         self.nodes = nodes.map { NodeRow(address: $0) }
+        self.inspector = inspector
     }
+
+    /// True while the nodes screen is drawn.
+    public var showsNodes: Bool { inspector.map(\.showNodes) ?? true }
 }
 
 extension AppState {
@@ -43,20 +50,54 @@ extension AppState {
     }
 }
 
-/// What happens to the state: a key, or the answer of a job that an effect started.
+/// What happens to the state: a key, the clock, or the answer of a job that an effect started.
 public enum Message: Sendable, Equatable {
     case key(Key)
     case probed(node: Int, ProbeStatus)
     case start
+    /// The terminal's size, at start and after every resize.
+    case resized(width: Int, height: Int)
+    /// The runtime's clock, a few times a second: spinners and watch.
+    case tick(now: Double)
+    case pageLoaded(JobID, RowPage)
+    case estimated(JobID, RowEstimates)
+    case keysProgress(JobID, KeyLevelProgress)
+    /// A level's scan finished; the level comes sorted.
+    case keysLoaded(JobID, KeyLevel)
+    case factsLoaded(JobID, [KeyFacts])
+    case valueLoaded(JobID, ValueRead)
+    case jobFailed(JobID, String)
+    case jobCancelled(JobID)
+    case themeApplied(String)
+    case themeFailed(String)
+    case copied(Int)
 }
 
 /// Work that `update` asks for; the runtime runs it off the UI thread and posts a message back.
 public enum Effect: Sendable, Equatable {
     case probe(node: Int)
+    case run(Job)
+    /// Stops what runs in the lane (PQcancel for PostgreSQL) and drops what waits.
+    case cancel(Lane)
+    /// Puts text on the clipboard of the terminal, over SSH and tmux too (OSC 52).
+    case copy(String)
+    case setTheme(String)
 }
 
 /// The one place state changes.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+    if var inspector = state.inspector {
+        let nodesKey: Bool = if case .key = message { state.showsNodes } else { false }
+        let nodesMessage: Bool = if case .probed = message { true } else { false }
+        if !nodesKey && !nodesMessage {
+            let wasShowingNodes = inspector.showNodes
+            var effects = updateInspector(&inspector, message)
+            state.inspector = inspector
+            if inspector.wantsQuit { state.wantsQuit = true }
+            if !wasShowingNodes && inspector.showNodes { effects += probeAll(&state) }
+            return effects
+        }
+    }
     switch message {
     case .start:
         return probeAll(&state)
@@ -64,7 +105,15 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         guard state.nodes.indices.contains(node) else { return [] }
         state.nodes[node].status = status
         return []
+    case .resized, .tick, .pageLoaded, .estimated, .keysProgress, .keysLoaded, .factsLoaded, .valueLoaded, .jobFailed, .jobCancelled,
+         .themeApplied, .themeFailed, .copied:
+        return []
     case .key(let key):
+        // With panes behind it, Esc on the nodes screen goes back to them.
+        if state.inspector != nil, !state.showHelp, key == .escape || key == .character("h") || key == .left {
+            state.inspector!.showNodes = false
+            return []
+        }
         if state.showHelp, key == .escape {
             state.showHelp = false
             return []

@@ -1,0 +1,56 @@
+import ScryCore
+
+/// What the three panes offer, derived from the atlas alone: which entity kinds are world
+/// blueprints, which live per campaign, where events are, and which Redis stores exist.
+public struct Catalog: Sendable, Equatable {
+    public var atlasName: String
+    /// Entities in stores that hold no campaign state: the World pane's kinds.
+    public var worldKinds: [String]
+    /// Entities in campaign stores that are not scoped to one campaign (campaigns, players).
+    public var campaignKinds: [String]
+    /// The entity that is a campaign, when the atlas declares one.
+    public var campaignEntity: String?
+    /// Entities with per-campaign state copied from a blueprint.
+    public var stateKinds: [String]
+    /// Entities whose rows belong to one campaign (decisions, NPC actions).
+    public var scopedKinds: [String]
+    public var hasEvents: Bool
+    public var redisStores: [String]
+    /// Key patterns with one placeholder, by command name: `session` for `session:{token}`.
+    public var keyCommands: [KeyCommand]
+    /// Each entity's key column, for finding the key in a row.
+    public var keyColumns: [String: String]
+
+    public struct KeyCommand: Sendable, Equatable {
+        public var name: String
+        public var store: String
+        public var pattern: KeyPattern
+    }
+
+    public init(atlas: Atlas) {
+        atlasName = atlas.name
+        var campaignStores = Set(atlas.entities.compactMap { $0.lifecycle != nil ? $0.store : nil })
+        campaignStores.formUnion(atlas.entities.compactMap { $0.campaignState?.store })
+        if let events = atlas.eventLog { campaignStores.insert(events.store) }
+        worldKinds = atlas.entities.filter { !campaignStores.contains($0.store) }.map(\.name)
+        campaignKinds = atlas.entities.filter { campaignStores.contains($0.store) && $0.campaignColumn == nil }.map(\.name)
+        campaignEntity = atlas.entities.first { $0.lifecycle != nil }?.name
+        stateKinds = atlas.entities.filter { $0.campaignState != nil }.map(\.name)
+        scopedKinds = atlas.entities.filter { $0.campaignColumn != nil }.map(\.name)
+        hasEvents = atlas.eventLog != nil
+        redisStores = atlas.stores.filter { $0.engine == .redis }.map(\.name)
+        keyCommands = atlas.keyPatterns.compactMap { spec in
+            guard spec.pattern.placeholders.count == 1, case .literal(let prefix)? = spec.pattern.segments.first else { return nil }
+            let name = prefix.hasSuffix(":") ? String(prefix.dropLast()) : prefix
+            return name.isEmpty ? nil : KeyCommand(name: name, store: spec.store, pattern: spec.pattern)
+        }
+        keyColumns = Dictionary(atlas.entities.map { ($0.name, $0.key) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Which pane an entity kind opens in.
+    public func pane(of kind: String) -> PaneID? {
+        if worldKinds.contains(kind) { return .world }
+        if campaignKinds.contains(kind) { return .campaign }
+        return nil
+    }
+}

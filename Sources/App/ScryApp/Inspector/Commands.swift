@@ -1,0 +1,116 @@
+import ScryCore
+
+/// What `:` accepts. Parsing and completion are pure; `update` carries a command out.
+public enum PaneCommand: Sendable, Equatable {
+    case world(kind: String?)
+    case campaign(id: String?)
+    /// `:character 7`: an entity kind and a key.
+    case entity(kind: String, key: String)
+    /// `:session TOKEN`: a key pattern with one placeholder, and its value.
+    case keyPattern(name: String, value: String)
+    case key(pattern: String)
+    case theme(String)
+    case nodes
+    case help
+    case quit
+}
+
+public struct CommandSpec: Sendable {
+    public var name: String
+    public var argument: String
+    public var help: String
+}
+
+public enum Commands {
+    public static let fixed: [CommandSpec] = [
+        CommandSpec(name: "world", argument: "[KIND]", help: "the World pane, at its kinds or at a kind's blueprints"),
+        CommandSpec(name: "campaign", argument: "[ID]", help: "the Campaign pane, at its campaigns or at one campaign"),
+        CommandSpec(name: "key", argument: "TEXT", help: "the Redis keys that contain TEXT"),
+        CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
+        CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
+        CommandSpec(name: "help", argument: "", help: "this help"),
+        CommandSpec(name: "q", argument: "", help: "quit"),
+    ]
+
+    /// The fixed commands and those the atlas adds: one per entity kind, one per key pattern
+    /// with a single placeholder.
+    public static func all(for catalog: Catalog) -> [CommandSpec] {
+        var specs = fixed
+        for kind in catalog.worldKinds + catalog.campaignKinds where kind != catalog.campaignEntity {
+            specs.append(CommandSpec(name: kind, argument: "KEY", help: "open the \(kind) with this key"))
+        }
+        for command in catalog.keyCommands where !specs.contains(where: { $0.name == command.name }) {
+            specs.append(CommandSpec(name: command.name, argument: command.pattern.placeholders[0].uppercased(), help: "open the key \(command.pattern)"))
+        }
+        return specs
+    }
+
+    public enum ParseError: Error, Equatable, CustomStringConvertible {
+        case empty
+        case unknown(String)
+        case needsArgument(String, String)
+
+        public var description: String {
+            switch self {
+            case .empty: return "type a command, e.g. :world; Tab completes"
+            case .unknown(let name): return "no command \"\(name)\"; Tab lists them"
+            case .needsArgument(let name, let argument): return ":\(name) needs \(argument)"
+            }
+        }
+    }
+
+    public static func parse(_ text: String, catalog: Catalog) throws(ParseError) -> PaneCommand {
+        let words = text.split(separator: " ", maxSplits: 1).map { String($0).trimmingSpaces }
+        guard let name = words.first, !name.isEmpty else { throw .empty }
+        let argument = words.count > 1 && !words[1].isEmpty ? words[1] : nil
+        switch name {
+        case "q", "quit", "q!": return .quit
+        case "help": return .help
+        case "nodes": return .nodes
+        case "world": return .world(kind: argument)
+        case "campaign": return .campaign(id: argument)
+        case "key":
+            guard let argument else { throw .needsArgument(name, "TEXT") }
+            return .key(pattern: argument)
+        case "theme":
+            guard let argument else { throw .needsArgument(name, "a theme name") }
+            return .theme(argument)
+        default:
+            if catalog.worldKinds.contains(name) || catalog.campaignKinds.contains(name) {
+                guard let argument else { throw .needsArgument(name, "a key") }
+                return .entity(kind: name, key: argument)
+            }
+            if catalog.keyCommands.contains(where: { $0.name == name }) {
+                guard let argument else { throw .needsArgument(name, "a value") }
+                return .keyPattern(name: name, value: argument)
+            }
+            throw .unknown(name)
+        }
+    }
+
+    /// Completions for what is typed so far: command names, then kinds or theme names.
+    public static func completions(for text: String, catalog: Catalog, themes: [String]) -> [String] {
+        let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        if parts.count <= 1 {
+            let typed = parts.first ?? ""
+            return all(for: catalog).map(\.name).filter { $0.hasPrefix(typed) && $0 != typed || typed.isEmpty }
+        }
+        let (name, typed) = (parts[0], parts[1])
+        let candidates: [String]
+        switch name {
+        case "world": candidates = catalog.worldKinds
+        case "theme": candidates = themes
+        default: candidates = []
+        }
+        return candidates.filter { $0.hasPrefix(typed) }.map { "\(name) \($0)" }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first == " " { text = text.dropFirst() }
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}

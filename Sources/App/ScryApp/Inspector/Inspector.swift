@@ -1,0 +1,98 @@
+import ScryCore
+import ScryUIKit
+
+/// The three panes and everything around them: focus, zoom, the filter or command being
+/// typed, the help overlay and the last message.
+public struct Inspector: Sendable, Equatable {
+    public enum Mode: Sendable, Equatable {
+        case normal
+        /// Typing a filter; `original` comes back on Esc.
+        case filter(LineEditor, original: String?)
+        /// Typing a command; Tab cycles through the completions of `base`, what was typed.
+        case command(LineEditor, base: String, completion: Int?)
+        case help(offset: Int)
+    }
+
+    public struct Note: Sendable, Equatable {
+        public var text: String
+        public var role: Role
+    }
+
+    public var catalog: Catalog
+    public var panes: [Pane]
+    public var focus: PaneID = .world
+    public var zoomed = false
+    public var mode: Mode = .normal
+    public var note: Note?
+    public var nextJob: JobID = 1
+    /// Seconds, from the runtime's clock (`.tick`).
+    public var now: Double = 0
+    public var width = 80
+    public var height = 24
+    /// Theme names for `:theme` completion.
+    public var themes: [String]
+    public var themeName: String
+    public var wantsQuit = false
+    /// `:nodes` asks for the nodes screen.
+    public var showNodes = false
+
+    public init(catalog: Catalog, themes: [String] = [], themeName: String = "default") {
+        self.catalog = catalog
+        self.themes = themes
+        self.themeName = themeName
+        panes = PaneID.allCases.map { Pane(id: $0, root: Self.root(of: $0, catalog: catalog)) }
+    }
+
+    /// Something is being read, so the screen has a clock on it.
+    public var isBusy: Bool {
+        panes.contains { pane in
+            if pane.top.load.job != nil { return true }
+            if case .keys(let keys) = pane.top { return !keys.scanning.isEmpty }
+            return false
+        }
+    }
+
+    public var layout: ScreenLayout { ScreenLayout(width: width, height: height, focus: focus, zoomed: zoomed) }
+
+    public subscript(pane: PaneID) -> Pane {
+        get { panes[pane.rawValue] }
+        set { panes[pane.rawValue] = newValue }
+    }
+
+    static func root(of pane: PaneID, catalog: Catalog) -> PaneView {
+        switch pane {
+        case .world:
+            var menu = MenuView(title: "World", items: catalog.worldKinds.map { kind in
+                MenuView.Item(label: kind, detail: "blueprints", target: .rows(.blueprints(entity: kind), title: kind))
+            })
+            menu.wantsEstimates = !menu.items.isEmpty
+            return .menu(menu)
+        case .campaign:
+            var menu = MenuView(title: "Campaign", items: catalog.campaignKinds.map { kind in
+                MenuView.Item(label: kind, detail: kind == catalog.campaignEntity ? "campaigns" : "rows",
+                              target: .rows(.entityRows(entity: kind), title: kind))
+            })
+            menu.wantsEstimates = !menu.items.isEmpty
+            return .menu(menu)
+        case .redis:
+            if catalog.redisStores.count == 1 { return .keys(KeysView(store: catalog.redisStores[0])) }
+            return .menu(MenuView(title: "Redis", items: catalog.redisStores.map {
+                MenuView.Item(label: $0, detail: "keys", target: .redisStore($0))
+            }))
+        }
+    }
+
+    /// A campaign's sections: each kind's state, the rows scoped to it, its events.
+    static func campaignMenu(_ id: String, catalog: Catalog) -> PaneView {
+        var items = catalog.stateKinds.map { kind in
+            MenuView.Item(label: kind, detail: "state", target: .rows(.campaignState(entity: kind, campaign: id), title: kind))
+        }
+        items += catalog.scopedKinds.map { kind in
+            MenuView.Item(label: kind, detail: "rows", target: .rows(.campaignRows(entity: kind, campaign: id), title: kind))
+        }
+        if catalog.hasEvents {
+            items.append(MenuView.Item(label: "events", detail: "newest first", target: .rows(.events(campaign: id), title: "events")))
+        }
+        return .menu(MenuView(title: "\(catalog.campaignEntity ?? "campaign") \(id)", items: items))
+    }
+}

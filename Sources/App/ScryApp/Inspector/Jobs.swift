@@ -1,0 +1,32 @@
+import ScryCore
+
+/// A queue of work: at most one job runs per lane, and a job asked for while another runs in
+/// its lane replaces the one waiting (and cancels the running one, whose answer is no longer
+/// wanted), so a burst of keys costs one query, not fifty.
+public enum Lane: Sendable, Hashable {
+    /// What a pane shows: pages, levels, values.
+    case content(PaneID)
+    /// Type, TTL and size of the keys on screen.
+    case facts(PaneID)
+}
+
+public enum Work: Sendable, Equatable {
+    case page(PageRequest)
+    /// The planner's row estimates of entities' tables, for a list of kinds.
+    case estimates(entities: [String])
+    case keyLevel(store: String, prefix: [UInt8], filter: String?)
+    case keyFacts(store: String, keys: [[UInt8]])
+    case value(store: String, key: [UInt8], type: String, ValueWindowRequest)
+}
+
+public struct Job: Sendable, Equatable {
+    public var id: JobID
+    public var lane: Lane
+    public var work: Work
+
+    public init(id: JobID, lane: Lane, work: Work) {
+        self.id = id
+        self.lane = lane
+        self.work = work
+    }
+}

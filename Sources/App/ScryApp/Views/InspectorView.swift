@@ -1,0 +1,385 @@
+import ScryCore
+import ScryUIKit
+
+/// The three panes, the header, and the footer (hints, a message, or the filter or command
+/// being typed); help over everything on `?`.
+func renderInspector(_ state: Inspector, into buffer: inout ScreenBuffer) {
+    buffer.fill(buffer.area)
+    let layout = state.layout
+    renderHeader(state, into: &buffer, area: layout.header)
+    if let tabs = layout.tabs { renderTabs(state, into: &buffer, area: tabs) }
+    for pane in PaneID.allCases {
+        guard let frame = layout.panes[pane] else { continue }
+        renderPane(state, pane, into: &buffer, frame: frame)
+    }
+    renderFooter(state, into: &buffer, layout: layout)
+    if case .help(let offset) = state.mode {
+        let body = Rect(x: 0, y: layout.header.maxY, width: buffer.width, height: max(0, layout.footer.y - layout.header.maxY))
+        HelpOverlay(title: "Scry keys · \(state.focus.title) pane (Esc closes)", sections: helpSections(state), offset: offset)
+            .render(in: body, into: &buffer)
+    }
+}
+
+func helpSections(_ state: Inspector) -> [HelpSection] {
+    var sections: [HelpSection] = []
+    for scope in [PaneBinding.Scope.everywhere, .lists, .values] {
+        let entries = InspectorKeys.bindings.filter { $0.scope == scope }.map { (keys: $0.label, help: $0.help) }
+        sections.append(HelpSection(title: scope.rawValue, entries: entries))
+    }
+    let commands = Commands.all(for: state.catalog).map { (keys: ":" + $0.name + ($0.argument.isEmpty ? "" : " " + $0.argument), help: $0.help) }
+    sections.append(HelpSection(title: "Commands", entries: commands))
+    sections.append(HelpSection(title: "Filter and command line", entries: [
+        (keys: "Enter", help: "keep the filter / run the command"),
+        (keys: "Esc", help: "leave; a filter goes back to what it was"),
+        (keys: "C-w C-u", help: "delete a word / the line"),
+    ]))
+    return sections
+}
+
+func renderHeader(_ state: Inspector, into buffer: inout ScreenBuffer, area: Rect) {
+    var right: [StatusSegment] = []
+    let watched = PaneID.allCases.filter { state[$0].watching }.map(\.title)
+    if !watched.isEmpty { right.append(StatusSegment("watching " + watched.joined(separator: ", ") + " ", role: .warning)) }
+    right.append(StatusSegment("theme \(state.themeName) ", role: .statusBar))
+    StatusBar(left: [StatusSegment(" Scry ", role: .title, bold: true), StatusSegment("· atlas \(state.catalog.atlasName) · read-only", role: .statusBar)], right: right)
+        .render(in: area, into: &buffer)
+}
+
+func renderTabs(_ state: Inspector, into buffer: inout ScreenBuffer, area: Rect) {
+    var x = area.x
+    for pane in PaneID.allCases {
+        let focused = pane == state.focus
+        x += buffer.put(" \(pane.title) ", x: x, y: area.y, maxWidth: area.maxX - x, style: Style(focused ? .focusedBorder : .dim, bold: focused, reverse: focused))
+        x += buffer.put(" ", x: x, y: area.y, maxWidth: area.maxX - x)
+    }
+}
+
+func renderFooter(_ state: Inspector, into buffer: inout ScreenBuffer, layout: ScreenLayout) {
+    let area = layout.footer
+    switch state.mode {
+    case .filter(let editor, _):
+        CommandLineView(prompt: "/", editor: editor).render(in: area, into: &buffer)
+    case .command(let editor, let base, let completion):
+        let choices = Commands.completions(for: base, catalog: state.catalog, themes: state.themes)
+        let above = Rect(x: 0, y: layout.header.maxY, width: buffer.width, height: area.maxY - layout.header.maxY)
+        CommandLineView(prompt: ":", editor: editor, completions: choices, selectedCompletion: completion).render(in: above, into: &buffer)
+    case .normal, .help:
+        if let note = state.note {
+            buffer.fill(area, with: Cell(" ", style: Style(.statusBar)))
+            buffer.put(UntrustedText(note.text), x: area.x + 1, y: area.y, maxWidth: area.width - 1, style: Style(note.role))
+            return
+        }
+        var left: [StatusSegment] = []
+        for binding in InspectorKeys.bindings where binding.inHintBar {
+            left.append(StatusSegment(binding.label, role: .keyHint, bold: true))
+            left.append(StatusSegment(" " + binding.help.split(separator: ":")[0].split(separator: ";")[0] + "  "))
+        }
+        StatusBar(left: left).render(in: area, into: &buffer)
+    }
+}
+
+// MARK: - A pane
+
+func paneTitle(_ state: Inspector, _ pane: PaneID) -> String {
+    var title = pane.title
+    let provenance = state[pane].provenance
+    if !provenance.isEmpty { title += " · " + servedBy(provenance) }
+    switch state[pane].top.load {
+    case .loading(_, let since):
+        let seconds = max(0, state.now - since)
+        title += seconds >= 1 ? " · reading \(Int(seconds)) s (Esc cancels)" : " · reading…"
+    case .failed: title += " · failed"
+    case .cancelled: title += " · cancelled"
+    case .idle: break
+    }
+    if state[pane].watching { title += " · watching" }
+    return title
+}
+
+/// Which node served a pane, in the few cells a title has: `replica 127.0.0.1:55433 lag 0 B`;
+/// for several shards, each node; a read that went elsewhere than the policy prefers says so.
+func servedBy(_ provenance: [Provenance]) -> String {
+    func lag(_ item: Provenance) -> String {
+        guard item.role == .replica else { return "" }
+        switch (item.lagBytes, item.lagSeconds) {
+        case (let bytes?, let seconds?) where bytes > 0: return " lag \(ByteCount.format(bytes)) \(tenths(seconds)) s"
+        case (let bytes?, _): return " lag \(ByteCount.format(bytes))"
+        case (nil, let seconds?): return " lag \(tenths(seconds)) s"
+        case (nil, nil): return " lag ?"
+        }
+    }
+    func tenths(_ seconds: Double) -> String {
+        let value = Int((seconds * 10).rounded())
+        return "\(value / 10).\(value % 10)"
+    }
+    var text = provenance.map { item in
+        (item.shard.map { "[\($0)] " } ?? "") + "\(item.role.rawValue) \(item.node)" + lag(item)
+    }.joined(separator: ", ")
+    if provenance.contains(where: { $0.note != nil }) { text += " · rerouted" }
+    return text
+}
+
+func renderPane(_ state: Inspector, _ pane: PaneID, into buffer: inout ScreenBuffer, frame: Rect) {
+    let focused = pane == state.focus
+    let inner = Block(title: paneTitle(state, pane), focused: focused).render(in: frame, into: &buffer)
+    guard !inner.isEmpty else { return }
+    let (crumbRow, content) = inner.splitTop(1)
+    Breadcrumbs(state[pane].stack.map { UntrustedText($0.crumb) }).render(in: crumbRow, into: &buffer)
+    guard !content.isEmpty else { return }
+    switch state[pane].top {
+    case .menu(let view): renderMenu(view, focused: focused, into: &buffer, area: content)
+    case .rows(let view): renderRows(view, focused: focused, into: &buffer, area: content)
+    case .record(let view): renderRecord(view, focused: focused, into: &buffer, area: content)
+    case .field(let view): renderText(view.value.bytes, null: view.value == .null, text: view.text, into: &buffer, area: content)
+    case .keys(let view): renderKeys(view, focused: focused, phase: Int(state.now * 8), into: &buffer, area: content)
+    case .value(let view): renderValue(view, focused: focused, into: &buffer, area: content)
+    }
+}
+
+func renderMessage(_ text: String, role: Role, into buffer: inout ScreenBuffer, area: Rect) {
+    buffer.put(UntrustedText(text), x: area.x, y: area.y, maxWidth: area.width, style: Style(role))
+}
+
+func renderMenu(_ view: MenuView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    guard !view.items.isEmpty else {
+        renderMessage("The atlas declares nothing here.", role: .dim, into: &buffer, area: area)
+        return
+    }
+    let visible = Table.visibleRows(in: area)
+    let range = view.position.offset..<min(view.items.count, view.position.offset + visible)
+    let rows = range.map { index -> TableRow in
+        let item = view.items[index]
+        let estimate = item.entity.flatMap { view.estimates[$0] }.map { $0 < 0 ? "?" : "≈ " + groupedDigits($0) } ?? ""
+        return TableRow(cells: [UntrustedText(item.label), UntrustedText(estimate), UntrustedText(item.detail)])
+    }
+    Table(columns: [TableColumn("NAME", width: .flex(min: 8, weight: 2)), TableColumn("ROWS", width: .fixed(12), alignment: .right),
+                    TableColumn("", width: .flex(min: 6, weight: 2))],
+          rows: rows, rowCount: view.items.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
+        .render(in: area, into: &buffer)
+}
+
+/// 1234567 → "1,234,567".
+func groupedDigits(_ value: Int64) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (index, digit) in digits.enumerated() {
+        if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+        result.append(digit)
+    }
+    return (value < 0 ? "-" : "") + result
+}
+
+func cellText(_ value: FieldValue?) -> (UntrustedText, Role) {
+    switch value {
+    case nil: return (UntrustedText("…"), .dim)
+    case .null?: return (UntrustedText("NULL"), .dim)
+    case .bytes(let bytes)?: return (UntrustedText(bytes: bytes.prefix(512)), .normal)
+    }
+}
+
+func renderRows(_ view: RowsView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    if case .failed(let reason) = view.load, view.window.isEmpty {
+        renderMessage(reason, role: .error, into: &buffer, area: area)
+        return
+    }
+    if view.window.isEmpty {
+        let text: String = switch view.load {
+        case .loading: "reading…"
+        case .cancelled: "cancelled: R reads again"
+        default: view.window.isComplete ? (view.filter == nil ? "no rows" : "no rows match the filter") : ""
+        }
+        renderMessage(text, role: .dim, into: &buffer, area: area)
+        return
+    }
+    let (tableArea, status) = area.splitBottom(area.height > 3 ? 1 : 0)
+    let visible = Table.visibleRows(in: tableArea)
+    let count = view.window.rowCount
+    let range = view.position.offset..<min(count, view.position.offset + visible)
+    let rows = range.map { index -> TableRow in
+        guard let row = view.window.item(at: index) else {
+            return TableRow(cells: view.columns.map { _ in UntrustedText("…") }, role: .dim)
+        }
+        return TableRow(cells: row.map { cellText($0).0 })
+    }
+    let columns = fittedColumns(view.columns, rows: rows, width: tableArea.width)
+    Table(columns: columns, rows: rows, rowCount: count, offset: view.position.offset, selected: view.position.selected, focused: focused)
+        .render(in: tableArea, into: &buffer)
+    guard !status.isEmpty else { return }
+    var text = "row \(view.position.selected + 1) of \(count)\(view.window.isComplete ? "" : "+")"
+    if let filter = view.filter { text += " · filter \(filter)" }
+    if case .failed(let reason) = view.load { text += " · " + reason }
+    buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
+}
+
+/// Columns as wide as what they show on screen now (header included), up to a cap, laid out
+/// left to right in `width`: the column that reaches the edge is cut to what is left, so a
+/// wide value never hides every column after it; columns past the edge are not drawn.
+func fittedColumns(_ names: [String], rows: [TableRow], width: Int) -> [TableColumn] {
+    let cap = 24
+    var left = max(0, width - 1)  // the scroll indicator's column
+    var columns: [TableColumn] = []
+    for (index, name) in names.enumerated() {
+        // A long header over short values is cut rather than widening its column.
+        let widest = rows.reduce(min(CellWidth.of(name), 10)) { widest, row in
+            index < row.cells.count ? max(widest, row.cells[index].width) : widest
+        }
+        let wanted = min(max(widest, 1), cap)
+        let separator = columns.isEmpty ? 0 : 1
+        guard left - separator >= min(wanted, 4) else { break }
+        let given = min(wanted, left - separator)
+        left -= given + separator
+        columns.append(TableColumn(name, width: .fixed(given)))
+    }
+    // What is left goes to the last column drawn.
+    if let last = columns.indices.last, left > 0, case .fixed(let given) = columns[last].width {
+        columns[last] = TableColumn(names[last], width: .fixed(given + left))
+    }
+    return columns
+}
+
+func renderRecord(_ view: RecordView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    let visible = Table.visibleRows(in: area)
+    let range = view.position.offset..<min(view.columns.count, view.position.offset + visible)
+    let nameWidth = min(24, max(5, view.columns.map { CellWidth.of($0) }.max() ?? 5))
+    let rows = range.map { index -> TableRow in
+        let (text, role) = cellText(view.values[index])
+        return TableRow(cells: [UntrustedText(view.columns[index]), text], role: role)
+    }
+    Table(columns: [TableColumn("FIELD", width: .fixed(nameWidth)), TableColumn("VALUE", width: .flex(min: 4, weight: 1))],
+          rows: rows, rowCount: view.columns.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
+        .render(in: area, into: &buffer)
+}
+
+func renderText(_ bytes: [UInt8], null: Bool, text: TextState, into buffer: inout ScreenBuffer, area: Rect, baseOffset: Int = 0) {
+    if null {
+        renderMessage("NULL", role: .dim, into: &buffer, area: area)
+        return
+    }
+    if text.hex {
+        HexView(bytes: Array(bytes.prefix(TextContent.displayLimit)), baseOffset: baseOffset, offset: text.offset).render(in: area, into: &buffer)
+    } else {
+        let lines = TextContent.lines(bytes, hex: false, wrap: text.wrap, width: area.width)
+        TextView(lines: lines, offset: text.offset).render(in: area, into: &buffer)
+    }
+}
+
+// MARK: - Redis
+
+func ttlText(_ milliseconds: Int64) -> String {
+    switch milliseconds {
+    case -2: return "gone"
+    case ..<0: return "no TTL"
+    case ..<1000: return "TTL \(milliseconds) ms"
+    default:
+        let seconds = milliseconds / 1000
+        if seconds < 120 { return "TTL \(seconds) s" }
+        if seconds < 7200 { return "TTL \(seconds / 60) min" }
+        if seconds < 172_800 { return "TTL \(seconds / 3600) h" }
+        return "TTL \(seconds / 86400) d"
+    }
+}
+
+func factsText(_ facts: KeyFacts) -> String {
+    var parts = [facts.type]
+    if let length = facts.length {
+        parts.append(facts.type == "string" ? ByteCount.format(UInt64(max(0, length))) : "\(length) \(facts.type == "hash" ? "fields" : "items")")
+    }
+    parts.append(ttlText(facts.pttlMilliseconds))
+    if let memory = facts.memoryBytes { parts.append("mem " + ByteCount.format(UInt64(max(0, memory)))) }
+    return parts.joined(separator: " · ")
+}
+
+func renderKeys(_ view: KeysView, focused: Bool, phase: Int, into buffer: inout ScreenBuffer, area: Rect) {
+    let level = view.levels[view.root]
+    let scanning = !view.scanning.isEmpty
+    let (treeArea, status) = area.splitBottom(area.height > 3 && (scanning || level != nil) ? 1 : 0)
+    if case .failed(let reason) = view.load {
+        renderMessage(reason, role: .error, into: &buffer, area: area)
+        return
+    }
+    let entries = view.visibleEntries
+    if entries.isEmpty {
+        renderMessage(scanning ? "scanning…" : (level?.finished == true ? (view.filter == nil ? "no keys" : "no keys match the filter") : ""),
+                      role: .dim, into: &buffer, area: treeArea)
+    } else {
+        let range = view.position.offset..<min(entries.count, view.position.offset + treeArea.height)
+        let rows = range.map { index -> TreeRow in
+            let row = entries[index]
+            let label = UntrustedText(bytes: row.entry.label(under: row.parent ?? view.root))
+            switch row.entry.kind {
+            case .group(let count):
+                return TreeRow(depth: row.depth, label: label, expandable: true, expanded: view.expanded.contains(row.entry.name),
+                               detail: UntrustedText("\(count) key\(count == 1 ? "" : "s")"), role: .title)
+            case .key:
+                let detail = view.facts[row.entry.name].map { UntrustedText(factsText($0)) }
+                return TreeRow(depth: row.depth, label: label, expandable: false, expanded: false, detail: detail)
+            }
+        }
+        Tree(rows: rows, rowCount: entries.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
+            .render(in: treeArea, into: &buffer)
+    }
+    guard !status.isEmpty, let level else { return }
+    if scanning {
+        Gauge(ratio: nil, label: "scanning · \(level.keysScanned) keys · Esc cancels", phase: phase).render(in: status, into: &buffer)
+    } else {
+        var text = "\(entries.count) entries · \(level.keysScanned) keys"
+        if let filter = view.filter { text += " · filter \(filter)" }
+        if case .cancelled = view.load { text += " · scan cancelled: incomplete" }
+        if !level.failures.isEmpty { text += " · incomplete: \(level.failures.count) node(s) unreadable" }
+        buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(level.failures.isEmpty ? .dim : .warning))
+    }
+}
+
+func renderValue(_ view: ValueView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    let (header, body) = area.splitTop(1)
+    let keyText = UntrustedText(bytes: view.key)
+    var x = header.x + buffer.put(keyText, x: header.x, y: header.y, maxWidth: header.width, style: Style(.title, bold: true))
+    if let facts = view.facts {
+        x += buffer.put("  " + factsText(facts), x: x, y: header.y, maxWidth: header.maxX - x, style: Style(.dim))
+    }
+    if let unavailable = view.unavailable {
+        renderMessage(unavailable, role: .warning, into: &buffer, area: body)
+        return
+    }
+    if case .failed(let reason) = view.load {
+        renderMessage(reason, role: .error, into: &buffer, area: body)
+        return
+    }
+    if let string = view.string {
+        let (content, status) = body.splitBottom(body.height > 3 ? 1 : 0)
+        if string.bytes.isEmpty, string.total > 0 {
+            renderMessage("reading…", role: .dim, into: &buffer, area: content)
+        } else {
+            renderText(string.bytes, null: false, text: view.text, into: &buffer, area: content, baseOffset: string.offset)
+        }
+        if !status.isEmpty {
+            let end = string.offset + string.bytes.count
+            var text = string.total > string.bytes.count
+                ? "bytes \(string.offset)–\(max(string.offset, end - 1)) of \(string.total) · PgDn/PgUp: next/previous window"
+                : "\(string.total) bytes"
+            text += view.text.hex ? " · x: text" : " · x: hex"
+            buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
+        }
+        return
+    }
+    if view.items.isEmpty {
+        renderMessage(view.load.job != nil ? "reading…" : (view.items.isComplete ? "empty" : ""), role: .dim, into: &buffer, area: body)
+        return
+    }
+    let (tableArea, status) = body.splitBottom(body.height > 3 ? 1 : 0)
+    let visible = Table.visibleRows(in: tableArea)
+    let count = view.items.rowCount
+    let range = view.position.offset..<min(count, view.position.offset + visible)
+    let rows = range.map { index -> TableRow in
+        guard let item = view.items.item(at: index) else { return TableRow(cells: view.columns.map { _ in UntrustedText("…") }, role: .dim) }
+        return TableRow(cells: item.map { UntrustedText(bytes: $0.prefix(512)) })
+    }
+    let columns = fittedColumns(view.columns, rows: rows, width: tableArea.width)
+    Table(columns: columns, rows: rows, rowCount: count, offset: view.position.offset, selected: view.position.selected, focused: focused)
+        .render(in: tableArea, into: &buffer)
+    if !status.isEmpty {
+        let total = view.facts?.length.map { " of \($0)" } ?? ""
+        let text = "item \(view.position.selected + 1)\(total) · \(view.items.rowCount) read\(view.items.isComplete ? "" : ", more as you scroll")"
+        buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
+    }
+}

@@ -1,0 +1,202 @@
+import ScryCore
+import ScryUIKit
+import Testing
+@testable import ScryApp
+
+@Suite("Inspector: catalog and navigation")
+struct InspectorUpdateTests {
+    @Test func theCatalogComesFromTheAtlasOnly() throws {
+        let catalog = try referenceCatalog()
+        #expect(catalog.worldKinds == ["world", "faction", "location", "character", "item"])
+        #expect(catalog.campaignKinds == ["campaign", "player"])
+        #expect(catalog.campaignEntity == "campaign")
+        #expect(catalog.stateKinds == ["faction", "location", "character", "item"])
+        #expect(catalog.scopedKinds == ["decision", "npc_action"])
+        #expect(catalog.redisStores == ["cache"])
+        #expect(catalog.keyCommands.map(\.name) == ["cache:character", "cache:item", "session", "ai"])
+
+        let starlanes = try starlanesCatalog()
+        #expect(starlanes.worldKinds == ["galaxy", "ship_class"])
+        #expect(starlanes.campaignKinds == ["voyage", "pilot"])
+        #expect(starlanes.campaignEntity == "voyage")
+        #expect(starlanes.keyCommands.map(\.name) == ["hull", "pilot-session"])
+    }
+
+    @Test func enterOnAKindReadsItsFirstPageAndTheRowsLandInOrder() throws {
+        var state = try inspector()
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let effects = press(&state, .enter)
+        let started = jobs(effects)
+        #expect(started.count == 1)
+        #expect(started[0].lane == .content(.world))
+        #expect(started[0].work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows)))
+        #expect(state[.world].stack.map(\.crumb) == ["World", "character"])
+        #expect(state.isBusy)
+
+        let more = updateInspector(&state, .pageLoaded(started[0].id, page(keys: 1..<201, hasMore: true)))
+        guard case .rows(let rows) = state[.world].top else { Issue.record("not a rows view"); return }
+        #expect(rows.window.rowCount == 200)
+        #expect(rows.columns == ["id", "name"])
+        #expect(state[.world].provenance == [provenance("world")])
+        #expect(jobs(more).isEmpty, "one screen is far from the end: nothing more is read")
+
+        // G goes to the last row read, which brings the end near: the next page is asked for.
+        let next = jobs(press(&state, .character("G")))
+        #expect(next.count == 1)
+        #expect(next.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), after: PageCursor(values: ["200"]), limit: Paging.rows)))
+    }
+
+    @Test func anAnswerNobodyWaitsForIsDropped() throws {
+        var state = try inspector()
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let first = jobs(press(&state, .enter))[0]
+        press(&state, .escape)  // cancels the read
+        #expect(state[.world].stack.count == 2)
+        guard case .rows(let rows) = state[.world].top else { return }
+        #expect(rows.load == .cancelled)
+        _ = updateInspector(&state, .pageLoaded(first.id, page(keys: 1..<3, hasMore: false)))
+        guard case .rows(let after) = state[.world].top else { return }
+        #expect(after.window.isEmpty, "the cancelled job's answer does not land")
+        press(&state, .escape)
+        #expect(state[.world].stack.count == 1, "a second Esc goes back")
+    }
+
+    @Test func escCancelsTheRunningReadOnItsLane() throws {
+        var state = try inspector()
+        press(&state, .character("j"), .character("j"), .character("j"))
+        press(&state, .enter)
+        #expect(press(&state, .escape) == [.cancel(.content(.world))])
+    }
+
+    @Test func aFilterIsTypedLiveAndRunsInTheStore() throws {
+        var state = try inspector()
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let first = jobs(press(&state, .enter))[0]
+        _ = updateInspector(&state, .pageLoaded(first.id, page(keys: 1..<201, hasMore: true)))
+        press(&state, .character("/"))
+        let typed = type(&state, "Ar")
+        let requests = jobs(typed).compactMap { job -> PageRequest? in if case .page(let request) = job.work { return request } else { return nil } }
+        #expect(requests.map(\.filter) == ["A", "Ar"])
+        #expect(requests.allSatisfy { $0.after == nil }, "a new filter reads from the start")
+        #expect(typed.contains(.cancel(.content(.world))), "the read for the previous text is cancelled")
+        press(&state, .enter)
+        #expect(state.mode == .normal)
+        guard case .rows(let rows) = state[.world].top else { return }
+        #expect(rows.filter == "Ar")
+        #expect(state[.world].stack.map(\.crumb) == ["World", "character /Ar"])
+
+        // Esc while typing puts back the filter there was.
+        press(&state, .character("/"))
+        type(&state, "x")
+        press(&state, .escape)
+        guard case .rows(let restored) = state[.world].top else { return }
+        #expect(restored.filter == "Ar")
+    }
+
+    @Test func focusZoomAndLayoutFollowTheTerminal() throws {
+        var state = try inspector(width: 150, height: 40)
+        #expect(state.layout.arrangement == .columns)
+        press(&state, .tab)
+        #expect(state.focus == .campaign)
+        press(&state, .backTab, .backTab)
+        #expect(state.focus == .redis)
+        press(&state, .character("z"))
+        #expect(state.layout.panes.keys.sorted { $0.rawValue < $1.rawValue } == [.redis])
+        press(&state, .character("z"))
+        _ = updateInspector(&state, .resized(width: 90, height: 40))
+        #expect(state.layout.arrangement == .stacked)
+        _ = updateInspector(&state, .resized(width: 90, height: 20))
+        #expect(state.layout.arrangement == .single)
+        #expect(state.layout.tabs != nil)
+    }
+
+    @Test func aCampaignOpensIntoItsSections() throws {
+        var state = try inspector()
+        press(&state, .tab)
+        let read = jobs(press(&state, .enter))[0]
+        #expect(read.work == .page(PageRequest(source: .entityRows(entity: "campaign"), limit: Paging.rows)))
+        let campaigns = RowPage(columns: ["id", "world_id", "name"], rows: [[FieldValue("42"), FieldValue("1"), FieldValue("The Long Night")]],
+                                next: nil, provenance: [provenance("campaign")])
+        _ = updateInspector(&state, .pageLoaded(read.id, campaigns))
+        press(&state, .enter)
+        guard case .menu(let sections) = state[.campaign].top else { Issue.record("no sections"); return }
+        #expect(sections.title == "campaign 42")
+        #expect(sections.items.map(\.label) == ["faction", "location", "character", "item", "decision", "npc_action", "events"])
+        press(&state, .character("G"))
+        let events = jobs(press(&state, .enter))
+        #expect(events.first?.work == .page(PageRequest(source: .events(campaign: "42"), limit: Paging.rows)))
+    }
+
+    @Test func commandsOpenWhatTheyName() throws {
+        var state = try inspector()
+        press(&state, .character(":"))
+        type(&state, "character 7")
+        let opened = jobs(press(&state, .enter))
+        #expect(state.focus == .world)
+        #expect(opened.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), startKey: "7", limit: Paging.rows)))
+
+        press(&state, .character(":"))
+        type(&state, "session tok-1")
+        let session = jobs(press(&state, .enter))
+        #expect(state.focus == .redis)
+        #expect(state[.redis].stack.map(\.crumb) == ["cache", "session:tok-1"])
+        #expect(session.contains { $0.work == .keyFacts(store: "cache", keys: [Array("session:tok-1".utf8)]) })
+
+        press(&state, .character(":"))
+        type(&state, "campaign 42")
+        press(&state, .enter)
+        #expect(state[.campaign].stack.map(\.crumb) == ["Campaign", "campaign", "campaign 42"])
+
+        press(&state, .character(":"))
+        type(&state, "nosuch")
+        press(&state, .enter)
+        #expect(state.note?.text == "no command \"nosuch\"; Tab lists them")
+
+        press(&state, .character(":"))
+        type(&state, "theme light")
+        #expect(press(&state, .enter) == [.setTheme("light")])
+
+        press(&state, .character(":"))
+        type(&state, "q")
+        press(&state, .enter)
+        #expect(state.wantsQuit)
+    }
+
+    @Test func tabCompletesCommandsAndTheirArguments() throws {
+        var state = try inspector()
+        let catalog = state.catalog
+        #expect(Commands.completions(for: "ca", catalog: catalog, themes: []) == ["campaign", "cache:character", "cache:item"])
+        #expect(Commands.completions(for: "world c", catalog: catalog, themes: []) == ["world character"])
+        #expect(Commands.completions(for: "theme l", catalog: catalog, themes: ["light", "mono"]) == ["theme light"])
+        press(&state, .character(":"))
+        type(&state, "wor")
+        press(&state, .tab)
+        guard case .command(let editor, _, let completion) = state.mode else { Issue.record("not in command mode"); return }
+        #expect(editor.text == "world")
+        #expect(completion == 0)
+    }
+
+    @Test func copyTakesTheSelectionAsDrawnNotRawBytes() throws {
+        var state = try inspector()
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let read = jobs(press(&state, .enter))[0]
+        let hostile = RowPage(columns: ["id", "name"], rows: [[FieldValue("1"), .bytes(Array("\u{1B}[31mred".utf8) + [0xFF])]],
+                              next: nil, provenance: [provenance("world")])
+        _ = updateInspector(&state, .pageLoaded(read.id, hostile))
+        #expect(press(&state, .character("y")) == [.copy("1\t\\x1b[31mred\\xff")])
+    }
+
+    @Test func watchReadsAgainOnTheClock() throws {
+        var state = try inspector()
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let read = jobs(press(&state, .enter))[0]
+        _ = updateInspector(&state, .pageLoaded(read.id, page(keys: 1..<3, hasMore: false)))
+        _ = updateInspector(&state, .tick(now: 10))
+        press(&state, .character("w"))
+        #expect(state[.world].watching)
+        #expect(jobs(updateInspector(&state, .tick(now: 11))).isEmpty)
+        let again = jobs(updateInspector(&state, .tick(now: 12.1)))
+        #expect(again.count == 1)
+        #expect(again.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows)))
+    }
+}
