@@ -86,10 +86,20 @@ let package = Package(
             path: "Sources/App/ScryApp"
         ),
 
+        // MARK: Runtime: the loop that joins the app to the stores and to a terminal backend.
+        // It runs effects as jobs off the UI thread; it links no ncurses, so tests drive the
+        // whole app through the headless terminal.
+        .target(
+            name: "ScryRuntime",
+            dependencies: ["ScryApp", "ScryCore", "ScryStores", "ScryUIKit"],
+            path: "Sources/Runtime/ScryRuntime"
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "scry",
             dependencies: [
+                "ScryRuntime",
                 "PostgresClient",
                 "RedisClient",
                 "ScryCore",
@@ -173,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScryAppTests",
-            dependencies: ["ScryApp", "ScryCore", "ScryUIKit", "TestSupport"],
+            dependencies: ["ScryApp", "ScryCore", "ScryConfig", "ScryUIKit", "TestSupport"],
             path: "Tests/ScryAppTests"
         ),
         .testTarget(

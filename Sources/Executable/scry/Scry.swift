@@ -1,4 +1,8 @@
 import ArgumentParser
+import Foundation
+import NCursesBackend
+import ScryConfig
+import ScryRuntime
 import PostgresClient
 import RedisClient
 import ScryCore
@@ -34,11 +38,27 @@ struct Scry: ParsableCommand {
         if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
             throw ValidationError("the node name \"\(duplicate)\" is used twice")
         }
+        let terminal: NCursesTerminal
         do {
-            try InspectorLoop(connections: connections, theme: loaded.theme).run()
-        } catch let failure as TerminalStartFailure {
-            throw ValidationError(failure.description)
+            terminal = try NCursesTerminal(theme: loaded.theme)
+        } catch {
+            throw ValidationError(String(describing: error))
         }
+        defer { terminal.restore() }
+        let themeFolder = (profile.configPath().path as NSString).deletingLastPathComponent
+        let searchPath = profile.themeSearchPath(configFolder: themeFolder)
+        let themes = AppRuntime.Themes(names: ThemeReader.names(in: searchPath)) { name in
+            guard let file = ThemeReader.locate(name, searchPath: searchPath) else {
+                return .failure(.init("no theme named \"\(name)\"; looked in \(searchPath.joined(separator: ", "))"))
+            }
+            do {
+                return .success(try ThemeReader.parse(try TOMLReader.read(contentsOf: file)))
+            } catch {
+                return .failure(.init(String(describing: error)))
+            }
+        }
+        AppRuntime(terminal: terminal, nodes: connections, atlas: loaded.atlas, credentials: loaded.credentials,
+                   themes: themes, themeName: profile.theme ?? loaded.profile?.theme ?? "default").run()
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import CNCursesW
 import ScryUIKit
 
@@ -6,7 +7,7 @@ import ScryUIKit
 /// on `restore()`, in `deinit`, on SIGTERM/SIGHUP/SIGINT (via the UI loop), and on a crash.
 ///
 /// ncurses is not thread-safe: only the UI thread may use an instance.
-public final class NCursesTerminal {
+public final class NCursesTerminal: TerminalBackend {
     public enum Failure: Error, CustomStringConvertible {
         case notATerminal
         case unknownTerminal(String)
@@ -20,7 +21,8 @@ public final class NCursesTerminal {
 
     private var screen: OpaquePointer?
     private var previous: ScreenBuffer?
-    private let palette: Palette
+    private var palette: Palette
+    private let colors: ColorSupport
 
     public init(theme: Theme = .builtIn, colors: ColorSupport = .auto) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
@@ -39,7 +41,28 @@ public final class NCursesTerminal {
         nonl()
         keypad(scry_stdscr(), true)
         curs_set(0)
+        self.colors = colors
         palette = Palette(theme: theme, support: colors)
+    }
+
+    public func apply(_ theme: Theme) {
+        guard screen != nil else { return }
+        palette = Palette(theme: theme, support: colors)
+        invalidate()
+    }
+
+    /// OSC 52: the terminal puts the text on the system clipboard, over SSH too. Inside tmux the
+    /// sequence also goes through tmux's passthrough, for a tmux that does not take OSC 52
+    /// from programs itself.
+    public func copyToClipboard(_ text: String) {
+        guard screen != nil else { return }
+        let payload = Data(text.utf8).base64EncodedString()
+        var sequence = "\u{1B}]52;c;\(payload)\u{07}"
+        if getenv("TMUX") != nil {
+            sequence += "\u{1B}Ptmux;\u{1B}\u{1B}]52;c;\(payload)\u{07}\u{1B}\\"
+        }
+        fputs(sequence, scry_stdout())
+        fflush(scry_stdout())
     }
 
     deinit { restore() }

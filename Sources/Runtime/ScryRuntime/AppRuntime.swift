@@ -1,0 +1,178 @@
+import Foundation
+import ScryApp
+import ScryCore
+import ScryStores
+import ScryUIKit
+import Synchronization
+
+/// The one loop that owns the terminal: it drains the messages that jobs post, updates the
+/// state, draws when something changed, and waits briefly for a key. Jobs run on their own
+/// threads and never touch the terminal. The same loop drives ncurses in `scry` and the
+/// headless terminal in tests.
+public final class AppRuntime {
+    public struct Themes: Sendable {
+        public var names: [String]
+        /// Reads a theme by name: a small local file, read on the UI thread.
+        public var load: @Sendable (String) -> Result<Theme, ThemeLoadFailure>
+
+        public init(names: [String], load: @escaping @Sendable (String) -> Result<Theme, ThemeLoadFailure>) {
+            self.names = names
+            self.load = load
+        }
+    }
+
+    public struct ThemeLoadFailure: Error, Sendable {
+        public var message: String
+        public init(_ message: String) { self.message = message }
+    }
+
+    private let terminal: any TerminalBackend
+    private let nodes: [NodeConnection]
+    private let services: StoreServices?
+    private let themes: Themes?
+    private let inbox = Inbox()
+    private let runner: JobRunner
+    private var probing: [Int: Bool] = [:]  // node → another probe was asked for meanwhile
+    public private(set) var state: AppState
+    private let started = Date()
+
+    public init(terminal: any TerminalBackend, nodes: [NodeConnection], atlas: Atlas?, credentials: StoreCredentials,
+                themes: Themes? = nil, themeName: String = "default") {
+        self.terminal = terminal
+        self.nodes = nodes
+        self.themes = themes
+        let services = atlas.map { StoreServices(atlas: $0, credentials: credentials) }
+        self.services = services
+        let inbox = self.inbox
+        runner = JobRunner(execute: { job, cancellation, post in
+            guard let services else { return .jobFailed(job.id, "no atlas: nothing to read") }
+            return services.execute(job, cancellation: cancellation, post: post)
+        }, post: { inbox.post($0) })
+        state = AppState(nodes: nodes.map(\.address),
+                         inspector: atlas.map { Inspector(catalog: Catalog(atlas: $0), themes: themes?.names ?? [], themeName: themeName) })
+    }
+
+    /// Jobs started so far, for tests that check coalescing.
+    public var jobsStarted: Int { runner.jobsStarted }
+
+    /// Runs until the user quits or a signal asks to stop. Cancels running queries on the way out.
+    public func run() {
+        defer {
+            runner.cancelAll()
+            services?.close()
+        }
+        var size = terminal.size
+        apply(update(&state, .resized(width: size.width, height: size.height)))
+        apply(update(&state, .tick(now: clock())))
+        apply(update(&state, .start))
+        var dirty = true
+        var lastTick = clock()
+        while !state.wantsQuit, terminal.pendingSignal == nil {
+            for message in inbox.drain() {
+                if case .probed(let node, _) = message { finishedProbe(node) }
+                apply(update(&state, message))
+                dirty = true
+            }
+            let now = clock()
+            if now - lastTick >= 0.125 {
+                lastTick = now
+                apply(update(&state, .tick(now: now)))
+                // Spinners and "reading 3 s" move while something is read.
+                if state.inspector?.isBusy == true { dirty = true }
+            }
+            if dirty {
+                size = terminal.size
+                var buffer = ScreenBuffer(width: size.width, height: size.height)
+                render(state, into: &buffer)
+                terminal.draw(buffer)
+                dirty = false
+            }
+            if let key = terminal.readKey(timeoutMilliseconds: 40) {
+                if key == .resize {
+                    terminal.invalidate()
+                    size = terminal.size
+                    apply(update(&state, .resized(width: size.width, height: size.height)))
+                }
+                apply(update(&state, .key(key)))
+                dirty = true
+                // Keys typed ahead are handled before the next frame: a burst costs one frame.
+                while let next = terminal.readKey(timeoutMilliseconds: 0) {
+                    if next == .resize {
+                        terminal.invalidate()
+                        size = terminal.size
+                        apply(update(&state, .resized(width: size.width, height: size.height)))
+                    }
+                    apply(update(&state, .key(next)))
+                    if state.wantsQuit { break }
+                }
+            }
+        }
+    }
+
+    private func clock() -> Double { Date().timeIntervalSince(started) }
+
+    private func apply(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .probe(let node):
+                // A probe asked for while one runs is queued once, not stacked.
+                if probing[node] != nil {
+                    probing[node] = true
+                    continue
+                }
+                probing[node] = false
+                startProbe(node)
+            case .run(let job):
+                runner.submit(job)
+            case .cancel(let lane):
+                runner.cancel(lane)
+            case .copy(let text):
+                terminal.copyToClipboard(text)
+                inbox.post(.copied(text.count))
+            case .setTheme(let name):
+                guard let themes else {
+                    inbox.post(.themeFailed("no themes available"))
+                    continue
+                }
+                switch themes.load(name) {
+                case .success(let theme):
+                    terminal.apply(theme)
+                    terminal.invalidate()
+                    inbox.post(.themeApplied(name))
+                case .failure(let failure):
+                    inbox.post(.themeFailed(failure.message))
+                }
+            }
+        }
+    }
+
+    private func finishedProbe(_ node: Int) {
+        if probing.removeValue(forKey: node) == true {
+            probing[node] = false
+            startProbe(node)
+        }
+    }
+
+    private func startProbe(_ node: Int) {
+        let connection = nodes[node]
+        let inbox = self.inbox
+        Thread.detachNewThread {
+            let status: ProbeStatus
+            do {
+                status = .up(try NodeProbe.probe(connection))
+            } catch {
+                status = .failed(StoreErrorText.message(for: error))
+            }
+            inbox.post(.probed(node: node, status))
+        }
+    }
+}
+
+/// Messages from job threads to the UI loop.
+final class Inbox: Sendable {
+    private let messages = Mutex<[Message]>([])
+
+    func post(_ message: Message) { messages.withLock { $0.append(message) } }
+
+    func drain() -> [Message] { messages.withLock { queue in defer { queue.removeAll() }; return queue } }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import ScryApp
+import ScryCore
+import ScryStores
+import Synchronization
+
+/// Carries out the app's work on the stores the atlas names. PostgreSQL stores are shared by
+/// every job (they pool connections); each Redis store is opened once per lane, because a
+/// Redis store serves one job at a time and the facts lane reads while the content lane scans.
+public final class StoreServices: Sendable {
+    private let atlas: Atlas
+    private let credentials: StoreCredentials
+    private let tables: Mutex<TableBrowser?> = Mutex(nil)
+    private let keyBrowsers = Mutex<[String: KeyBrowserBox]>([:])
+
+    private final class KeyBrowserBox: @unchecked Sendable {
+        let browser: KeyBrowser
+        let store: any RedisStore
+        /// One job per lane uses a box at a time; the lock only guards against a bug.
+        let inUse = Mutex(false)
+        init(store: any RedisStore) {
+            self.store = store
+            browser = KeyBrowser(store: store)
+        }
+    }
+
+    public init(atlas: Atlas, credentials: StoreCredentials) {
+        self.atlas = atlas
+        self.credentials = credentials
+    }
+
+    func tableBrowser() throws -> TableBrowser {
+        try tables.withLock { browser in
+            if let browser { return browser }
+            var stores: [String: PostgresStore] = [:]
+            for spec in atlas.stores where spec.engine == .postgres {
+                stores[spec.name] = try PostgresStore(spec: spec, credentials: credentials)
+            }
+            let made = TableBrowser(atlas: atlas, stores: stores)
+            browser = made
+            return made
+        }
+    }
+
+    private func keyBrowser(_ store: String, lane: Lane) throws -> KeyBrowserBox {
+        let name = "\(store)/\(lane)"
+        return try keyBrowsers.withLock { boxes in
+            if let box = boxes[name] { return box }
+            guard let spec = atlas.store(named: store) else { throw DriftError.unknownStore(store) }
+            let box = KeyBrowserBox(store: try RedisStores.open(spec, credentials: credentials))
+            boxes[name] = box
+            return box
+        }
+    }
+
+    public func close() {
+        let boxes = keyBrowsers.withLock { boxes in defer { boxes = [:] }; return Array(boxes.values) }
+        for box in boxes { box.store.close() }
+    }
+
+    /// Runs a job on this thread and returns its answer. Progress of a scan is posted as it
+    /// comes; a level's entries travel with it only while the level is small, after which the
+    /// UI shows a count until the sorted level arrives.
+    public func execute(_ job: Job, cancellation: DiffCancellation, post: @escaping @Sendable (Message) -> Void) -> Message {
+        do {
+            switch job.work {
+            case .page(let request):
+                return .pageLoaded(job.id, try tableBrowser().page(request, cancellation: cancellation))
+            case .estimates(let entities):
+                return .estimated(job.id, try tableBrowser().estimates(entities))
+            case .keyLevel(let store, let prefix, let filter):
+                let box = try keyBrowser(store, lane: job.lane)
+                var level = KeyLevel()
+                try box.browser.level(prefix: prefix, filter: filter, isCancelled: { cancellation.isCancelled }) { progress in
+                    level.merge(progress)
+                    var update = progress
+                    if level.entries.count > Self.liveEntriesLimit { update.entries = [] }
+                    post(.keysProgress(job.id, update))
+                }
+                if cancellation.isCancelled { return .jobCancelled(job.id) }
+                level.finished = true
+                return .keysLoaded(job.id, level.sorted())
+            case .keyFacts(let store, let keys):
+                return .factsLoaded(job.id, try keyBrowser(store, lane: job.lane).browser.facts(keys))
+            case .value(let store, let key, let type, let window):
+                return .valueLoaded(job.id, try keyBrowser(store, lane: job.lane).browser.value(key, type: type, window))
+            }
+        } catch {
+            if cancellation.isCancelled { return .jobCancelled(job.id) }
+            return .jobFailed(job.id, StoreErrorText.message(for: error))
+        }
+    }
+
+    /// Entries sent to the screen while a level is scanned, before only counts are.
+    static let liveEntriesLimit = 5_000
+}
