@@ -187,6 +187,11 @@ let package = Package(
             path: "Tests/ScryAppTests"
         ),
         .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["ScryRuntime", "ScryApp", "ScryConfig", "ScryCore", "ScryStores", "ScryUIKit", "TestSupport", "DemoFixtures"],
+            path: "Tests/RuntimeTests"
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["scry", "TestSupport", "DemoFixtures"],
             path: "Tests/EndToEndTests"

@@ -200,3 +200,27 @@ struct InspectorUpdateTests {
         #expect(again.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows)))
     }
 }
+
+@Suite("Effects of a burst of keys")
+struct CoalescingTests {
+    @Test func eachLaneRunsOnlyItsLastJobAndIsCancelledOnce() {
+        let page = { (id: JobID, filter: String) in Effect.run(Job(id: id, lane: .content(.world), work: .page(PageRequest(source: .blueprints(entity: "x"), filter: filter)))) }
+        let facts = Effect.run(Job(id: 9, lane: .facts(.redis), work: .keyFacts(store: "cache", keys: [[1]])))
+        let burst: [Effect] = [.cancel(.content(.world)), page(1, "a"), facts, .cancel(.content(.world)), page(2, "ab"), .copy("x"), .cancel(.content(.world)), page(3, "abc")]
+        let (effects, dropped) = Effect.coalesced(burst)
+        #expect(effects == [.cancel(.content(.world)), facts, .copy("x"), page(3, "abc")])
+        #expect(dropped == [1, 2])
+    }
+
+    @Test func fiftyFilterKeysAskForOneRead() throws {
+        var state = try inspector()
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let first = jobs(press(&state, .enter))[0]
+        _ = updateInspector(&state, .pageLoaded(first.id, page(keys: 1..<201, hasMore: true)))
+        var burst = press(&state, .character("/"))
+        burst += type(&state, String(repeating: "z", count: 50))
+        let (effects, _) = Effect.coalesced(burst)
+        #expect(jobs(effects).count == 1)
+        #expect(jobs(effects).first?.work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows, filter: String(repeating: "z", count: 50))))
+    }
+}

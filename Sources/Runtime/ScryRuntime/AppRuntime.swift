@@ -9,7 +9,10 @@ import Synchronization
 /// state, draws when something changed, and waits briefly for a key. Jobs run on their own
 /// threads and never touch the terminal. The same loop drives ncurses in `scry` and the
 /// headless terminal in tests.
-public final class AppRuntime {
+///
+/// `run()` owns the instance while it runs, on one thread; only `jobsStarted` may be read
+/// from another.
+public final class AppRuntime: @unchecked Sendable {
     public struct Themes: Sendable {
         public var names: [String]
         /// Reads a theme by name: a small local file, read on the UI thread.
@@ -93,18 +96,21 @@ public final class AppRuntime {
                     size = terminal.size
                     apply(update(&state, .resized(width: size.width, height: size.height)))
                 }
-                apply(update(&state, .key(key)))
-                dirty = true
-                // Keys typed ahead are handled before the next frame: a burst costs one frame.
-                while let next = terminal.readKey(timeoutMilliseconds: 0) {
+                // Keys typed ahead are handled before anything runs or is drawn: a burst costs
+                // one frame, and in each lane one job, the last one asked for.
+                var burst = update(&state, .key(key))
+                while !state.wantsQuit, let next = terminal.readKey(timeoutMilliseconds: 0) {
                     if next == .resize {
                         terminal.invalidate()
                         size = terminal.size
-                        apply(update(&state, .resized(width: size.width, height: size.height)))
+                        burst += update(&state, .resized(width: size.width, height: size.height))
                     }
-                    apply(update(&state, .key(next)))
-                    if state.wantsQuit { break }
+                    burst += update(&state, .key(next))
                 }
+                let (effects, dropped) = Effect.coalesced(burst)
+                for job in dropped { inbox.post(.jobCancelled(job)) }
+                apply(effects)
+                dirty = true
             }
         }
     }

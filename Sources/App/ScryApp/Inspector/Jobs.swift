@@ -30,3 +30,33 @@ public struct Job: Sendable, Equatable {
         self.work = work
     }
 }
+
+extension Effect {
+    /// The effects of a burst of keys, as one: in each lane only the last job asked for runs,
+    /// and the lane is cancelled once, before it. The jobs dropped are returned so that the
+    /// runtime can answer them as cancelled (no view then waits for them).
+    public static func coalesced(_ effects: [Effect]) -> (effects: [Effect], dropped: [JobID]) {
+        var lastJob: [Lane: Int] = [:]
+        var firstCancel: [Lane: Int] = [:]
+        for (index, effect) in effects.enumerated() {
+            switch effect {
+            case .run(let job): lastJob[job.lane] = index
+            case .cancel(let lane): if firstCancel[lane] == nil { firstCancel[lane] = index }
+            default: break
+            }
+        }
+        var result: [Effect] = []
+        var dropped: [JobID] = []
+        for (index, effect) in effects.enumerated() {
+            switch effect {
+            case .run(let job):
+                if lastJob[job.lane] == index { result.append(effect) } else { dropped.append(job.id) }
+            case .cancel(let lane):
+                if firstCancel[lane] == index { result.append(effect) }
+            default:
+                result.append(effect)
+            }
+        }
+        return (result, dropped)
+    }
+}

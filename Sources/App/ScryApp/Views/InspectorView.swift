@@ -178,11 +178,11 @@ func cellText(_ value: FieldValue?) -> (UntrustedText, Role) {
 }
 
 func renderRows(_ view: RowsView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
-    if case .failed(let reason) = view.load, view.window.isEmpty {
+    if case .failed(let reason) = view.load, view.window.rowCount == 0 {
         renderMessage(reason, role: .error, into: &buffer, area: area)
         return
     }
-    if view.window.isEmpty {
+    if view.window.rowCount == 0 {
         let text: String = switch view.load {
         case .loading: "reading…"
         case .cancelled: "cancelled: R reads again"
@@ -362,7 +362,7 @@ func renderValue(_ view: ValueView, focused: Bool, into buffer: inout ScreenBuff
         }
         return
     }
-    if view.items.isEmpty {
+    if view.items.rowCount == 0 {
         renderMessage(view.load.job != nil ? "reading…" : (view.items.isComplete ? "empty" : ""), role: .dim, into: &buffer, area: body)
         return
     }
