@@ -8,7 +8,7 @@ struct AtlasCommandTests {
     @Test func theReferenceAtlasIsValidOffline() throws {
         let (status, output) = try ScryCommandLineTests.run(["atlas", "check", Repository.path("demo/atlas.toml")])
         #expect(status == 0)
-        #expect(output == "\(Repository.path("demo/atlas.toml")): valid (3 stores, 7 entities, 6 key patterns, 10 checks)\n")
+        #expect(output == "\(Repository.path("demo/atlas.toml")): valid (3 stores, 9 entities, 6 key patterns, 10 checks)\n")
     }
 
     @Test func aBrokenAtlasFailsWithFileAndLine() throws {
@@ -51,12 +51,24 @@ struct AtlasCommandTests {
             """.write(to: directory.appendingPathComponent("scry/config.toml"), atomically: true, encoding: .utf8)
 
         let session = try TmuxSession(command: ["XDG_CONFIG_HOME=\(directory.path)", scryBinary], width: 120, height: 16)
-        let screen = try session.waitForScreen { $0.first?.contains("nodes 4/4 up") == true }
+        // The profile's atlas opens the three panes, reading through its credentials.
+        var screen = try session.waitForScreen { $0.joined().contains("galaxy") && $0.joined().contains("≈") }
+        #expect(screen[0].hasPrefix(" Scry · atlas starlanes · read-only"), "\(screen.joined(separator: "\n"))")
+        #expect(screen[1].contains("┌ World · replica 127.0.0.1:\(Stack.pgReplicaPort)"), "the catalog is replica-only")
+        #expect(screen[1].contains("┌ Campaign · primary 127.0.0.1:\(Stack.pgPrimaryPort)"), "live routes to its primary")
+        #expect(screen.contains { $0.contains("ship_class") })
+        // :nodes shows every node of the atlas.
+        try session.sendKeys(":")
+        try session.type("nodes")
+        try session.sendKeys("Enter")
+        screen = try session.waitForScreen { $0.first?.contains("nodes 4/4 up") == true }
         #expect(screen[0].hasPrefix("┌ Scry · nodes 4/4 up"), "\(screen.joined(separator: "\n"))")
         #expect(screen.contains { $0.hasPrefix("│catalog/primary   postgres primary") })
         #expect(screen.contains { $0.hasPrefix("│catalog/replica-1 postgres replica") })
         #expect(screen.contains { $0.hasPrefix("│live/primary      postgres primary") })
         #expect(screen.contains { $0.hasPrefix("│hot/\(Stack.redisPort)") })
+        try session.sendKeys("Escape")
+        try session.waitForScreen { $0.first?.hasPrefix(" Scry · atlas starlanes") == true }
         try session.sendKeys("q")
         #expect(try session.waitForExit() == 0)
 

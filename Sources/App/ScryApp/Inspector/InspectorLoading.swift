@@ -202,22 +202,10 @@ extension Inspector {
                 value.facts = facts.first
                 value.load = .idle
                 if let fact = facts.first { pane.provenance = [fact.provenance] }
-                value.columns = Self.columns(for: facts.first?.type ?? "")
                 view = .value(value)
             default:
                 break
             }
-        }
-    }
-
-    static func columns(for type: String) -> [String] {
-        switch type {
-        case "hash": return ["FIELD", "VALUE"]
-        case "set": return ["MEMBER"]
-        case "zset": return ["MEMBER", "SCORE"]
-        case "list": return ["INDEX", "ITEM"]
-        case "stream": return ["ID", "FIELDS"]
-        default: return []
         }
     }
 

@@ -71,7 +71,17 @@ extension Inspector {
             case .escape, .character("?"), .character("q"): mode = .normal
             case .character("j"), .down: mode = .help(offset: offset + 1)
             case .character("k"), .up: mode = .help(offset: max(0, offset - 1))
+            case .pageDown, .control("d"), .character(" "): mode = .help(offset: offset + max(1, layout.listRows(for: focus) / 2))
+            case .pageUp, .control("u"): mode = .help(offset: max(0, offset - max(1, layout.listRows(for: focus) / 2)))
+            case .character("g"), .home: mode = .help(offset: 0)
+            case .character("G"), .end: mode = .help(offset: Int.max / 2)
             default: break
+            }
+            // Kept within the lines there are, so that k scrolls back at once from the end.
+            if case .help(let offset) = mode {
+                let lines = HelpOverlay(title: "", sections: helpSections(self)).lineCount
+                let visible = max(1, height - 2 - 2)
+                mode = .help(offset: min(offset, max(0, lines - visible)))
             }
             return []
         case .filter(var editor, let original):

@@ -143,7 +143,6 @@ public struct ValueView: Sendable, Equatable {
     public var string: (bytes: [UInt8], offset: Int, total: Int)?
     /// Set for a hash, set, sorted set, list or stream: its items as table cells.
     public var items = PagedWindow<[[UInt8]], ValueWindowRequest>()
-    public var columns: [String] = []
     public var position = ListPosition()
     public var text = TextState(hex: false)
     public var load: LoadState = .idle
@@ -157,10 +156,22 @@ public struct ValueView: Sendable, Equatable {
         self.facts = facts
     }
 
+    /// The item table's columns, by the value's type.
+    public var columns: [String] {
+        switch facts?.type {
+        case "hash": return ["FIELD", "VALUE"]
+        case "set": return ["MEMBER"]
+        case "zset": return ["MEMBER", "SCORE"]
+        case "list": return ["INDEX", "ITEM"]
+        case "stream": return ["ID", "FIELDS"]
+        default: return []
+        }
+    }
+
     public static func == (lhs: ValueView, rhs: ValueView) -> Bool {
         lhs.store == rhs.store && lhs.key == rhs.key && lhs.facts == rhs.facts
             && lhs.string?.bytes == rhs.string?.bytes && lhs.string?.offset == rhs.string?.offset && lhs.string?.total == rhs.string?.total
-            && lhs.items == rhs.items && lhs.columns == rhs.columns && lhs.position == rhs.position && lhs.text == rhs.text
+            && lhs.items == rhs.items && lhs.position == rhs.position && lhs.text == rhs.text
             && lhs.load == rhs.load && lhs.loadingPage == rhs.loadingPage && lhs.provenance == rhs.provenance && lhs.unavailable == rhs.unavailable
     }
 }

@@ -1,0 +1,139 @@
+import DemoFixtures
+import Foundation
+import Testing
+import TestSupport
+
+/// The three panes on the loaded demo, in tmux, as a person sees them.
+@Suite("scry panes end to end", .serialized)
+struct InspectorEndToEndTests {
+    /// scry on the test demo's databases through demo/atlas.toml.
+    static func open(width: Int = 150, height: Int = 40) async throws -> TmuxSession {
+        _ = try await DemoFixture.loaded()
+        let environment = ["SCRY_WORLD_DB=\(DemoFixture.worldDatabase)", "SCRY_CAMPAIGN_DB=\(DemoFixture.campaignDatabase)",
+                           "SCRY_CACHE_DB=\(DemoFixture.redisDatabase)", "PGUSER=postgres"]
+        let session = try TmuxSession(command: environment + [scryBinary, "--atlas", Repository.path("demo/atlas.toml")], width: width, height: height)
+        try session.waitForScreen { $0.joined().contains("hostile:") }
+        return session
+    }
+
+    static func text(_ screen: [String]) -> String { screen.joined(separator: "\n") }
+
+    @Test func threePanesAppearAndNavigationFilterAndHelpWork() async throws {
+        let session = try await Self.open()
+        var screen = try session.waitForScreen { $0.joined().contains("Redis · primary") && $0.joined().contains("≈") }
+        #expect(screen[0].hasPrefix(" Scry · atlas reference · read-only"), "\(Self.text(screen))")
+        #expect(screen[1].contains("┌ World · replica 127.0.0.1:\(Stack.pgReplicaPort) lag"), "\(Self.text(screen))")
+        #expect(screen[1].contains("┌ Campaign · replica 127.0.0.1:\(Stack.pgReplicaPort) lag"))
+        #expect(screen[1].contains("┌ Redis · primary 127.0.0.1:\(Stack.redisPort) ─"))
+        #expect(screen.contains { $0.contains("character") && $0.contains("blueprints") })
+        #expect(screen.contains { $0.contains("session:") && $0.contains("keys") })
+
+        // World › character: the rows, and the node that served them in the title.
+        try session.sendKeys("j", "j", "j", "Enter")
+        screen = try session.waitForScreen { $0.joined().contains("row 1 of") }
+        #expect(screen.contains { $0.contains("World › character") }, "\(Self.text(screen))")
+        #expect(screen.contains { $0.contains("world_id") && $0.contains("name") })
+
+        // A filter, typed in the store: a name far past the first page.
+        let name = try Fixture.psql("SELECT name FROM characters ORDER BY id DESC LIMIT 1", database: DemoFixture.worldDatabase)
+        try session.sendKeys("/")
+        try session.type(name)
+        try session.sendKeys("Enter")
+        screen = try session.waitForScreen { $0.joined().contains("filter \(name)") && $0.joined().contains("row 1 of 1") }
+        #expect(screen.contains { $0.contains(name) }, "\(Self.text(screen))")
+
+        // Enter opens the row; Esc goes back.
+        try session.sendKeys("Enter")
+        screen = try session.waitForScreen { $0.joined().contains("FIELD") }
+        #expect(screen.contains { $0.contains("version") })
+        try session.sendKeys("Escape")
+        try session.waitForScreen { !$0.joined().contains("FIELD") }
+
+        // Help, built from the key table.
+        try session.sendKeys("?")
+        try session.waitForScreen { $0.joined().contains("Scry keys · World pane") }
+        try session.sendKeys("G")
+        screen = try session.waitForScreen { $0.joined().contains(":session TOKEN") }
+        #expect(screen.contains { $0.contains(":session TOKEN") && $0.contains("open the key session:{token}") }, "\(Self.text(screen))")
+        #expect(screen.contains { $0.contains(":character KEY") })
+        try session.sendKeys("Escape")
+        try session.waitForScreen { !$0.joined().contains(":session TOKEN") }
+
+        try session.sendKeys("q")
+        #expect(try session.waitForExit() == 0)
+    }
+
+    @Test func theSessionCommandOpensTheSessionHash() async throws {
+        let session = try await Self.open()
+        let key = try Fixture.redisCLI(["-n", String(DemoFixture.redisDatabase), "--scan", "--pattern", "session:*"])
+            .split(separator: "\n").map(String.init).first { $0.split(separator: ":").count == 2 }
+        let token = try #require(key).dropFirst("session:".count)
+        try session.sendKeys(":")
+        try session.type("session \(token)")
+        try session.sendKeys("Enter")
+        let screen = try session.waitForScreen { $0.joined().contains("campaign_id") }
+        #expect(screen.contains { $0.contains("session:\(token)") && $0.contains("hash") }, "\(Self.text(screen))")
+        #expect(screen.contains { $0.contains("user_id") })
+        #expect(screen.contains { $0.contains("character_id") })
+        try session.sendKeys("q")
+        #expect(try session.waitForExit() == 0)
+    }
+
+    @Test func hostileKeysAndHugeValuesAreDrawnSafelyAndTheUIStaysResponsive() async throws {
+        let session = try await Self.open()
+        try session.sendKeys("Tab", "Tab")
+        try session.sendKeys(":")
+        try session.type("key hostile:")
+        try session.sendKeys("Enter")
+        var screen = try session.waitForScreen { $0.joined().contains("huge-string") && $0.joined().contains("red-key") }
+        let all = Self.text(screen)
+        #expect(all.contains("\\x1b[31mred-key\\x1b[0m"), "an escape in a key name is drawn escaped:\n\(all)")
+        #expect(all.contains("\\xff\\xfe-not-utf8"))
+        #expect(all.contains("nul\\x00in-key"))
+        #expect(all.contains("wide-🐉-猫の騎士"))
+
+        // The 50 MiB string: one window, its place in the whole.
+        try session.sendKeys("Enter")  // into the hostile: group
+        try session.waitForScreen { $0.joined().contains("huge-hash") }
+        try session.sendKeys(":")
+        try session.type("key hostile:huge-string")
+        try session.sendKeys("Enter")
+        try session.waitForScreen { $0.joined().contains("1 entries") }
+        try session.sendKeys("Enter")
+        screen = try session.waitForScreen { $0.joined().contains("of 52428800") }
+        #expect(screen.contains { $0.contains("bytes 0–16383 of 52428800") }, "\(Self.text(screen))")
+        #expect(screen.contains { $0.contains("hostile:huge-string is fifty mebibytes") })
+        try session.sendKeys("PageDown")
+        try session.waitForScreen { $0.joined().contains("bytes 16384–32767 of 52428800") }
+
+        // The hash of a million fields: the first page, and the UI answers keys at once.
+        try session.sendKeys(":")
+        try session.type("key hostile:huge-hash")
+        try session.sendKeys("Enter")
+        try session.waitForScreen { $0.joined().contains("1 entries") }
+        try session.sendKeys("Enter")
+        screen = try session.waitForScreen { $0.joined().contains("of 1000000") }
+        #expect(screen.contains { $0.contains("FIELD") && $0.contains("VALUE") }, "\(Self.text(screen))")
+        // Keys are answered while pages of the hash are read: focus moves and help opens for the next pane.
+        try session.sendKeys("G", "Tab", "?")
+        screen = try session.waitForScreen(timeout: 2) { $0.joined().contains("Scry keys · World pane") }
+        #expect(screen.joined().contains("Scry keys · World pane"), "\(Self.text(screen))")
+        try session.sendKeys("Escape")
+        try session.sendKeys("q")
+        #expect(try session.waitForExit() == 0)
+    }
+
+    @Test func resizingRearrangesThePanesWithoutBreakingTheScreen() async throws {
+        let session = try await Self.open(width: 150, height: 40)
+        try session.waitForScreen { $0.joined().contains("Redis · primary") }
+        try session.tmux(["resize-window", "-x", "90", "-y", "40"])
+        var screen = try session.waitForScreen { $0.count >= 40 && $0[0].count <= 90 && $0.filter { $0.hasPrefix("┌") }.count == 3 }
+        #expect(screen.filter { $0.hasPrefix("┌") }.count == 3, "stacked: three frames one above the other\n\(Self.text(screen))")
+        try session.tmux(["resize-window", "-x", "60", "-y", "16"])
+        screen = try session.waitForScreen { $0.count == 16 && $0.contains { $0.contains(" World ") && $0.contains(" Campaign ") && $0.contains(" Redis ") } }
+        #expect(screen.filter { $0.hasPrefix("┌") }.count == 1, "one pane at a time, with tabs\n\(Self.text(screen))")
+        #expect(screen.allSatisfy { $0.count <= 60 })
+        try session.sendKeys("q")
+        #expect(try session.waitForExit() == 0)
+    }
+}
