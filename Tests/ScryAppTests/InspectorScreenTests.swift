@@ -1,0 +1,228 @@
+import ScryCore
+import ScryUIKit
+import Testing
+import TestSupport
+@testable import ScryApp
+
+/// The app's main screens as whole buffers, padding included.
+@Suite("Inspector screens")
+struct InspectorScreenTests {
+    static func draw(_ state: Inspector) -> ScreenBuffer {
+        var buffer = ScreenBuffer(width: state.width, height: state.height)
+        render(AppState(nodes: [], inspector: state), into: &buffer)
+        return buffer
+    }
+
+    /// The reference atlas after start: kinds with estimates, and a Redis root level.
+    static func started(width: Int, height: Int) throws -> Inspector {
+        var state = try inspector(width: width, height: height)
+        let start = jobs(updateInspector(&state, .start))
+        for job in start {
+            switch job.work {
+            case .estimates(let entities):
+                let rows = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1, Int64(($0 + 1) * 1_234)) })
+                _ = updateInspector(&state, .estimated(job.id, RowEstimates(rows: rows, provenance: [provenance(job.lane == .content(.world) ? "world" : "campaign", lag: 512)])))
+            case .keyLevel:
+                _ = updateInspector(&state, .keysLoaded(job.id, level([group("cache:", 880), group("session:", 24), key("hostile:\u{1B}[31mred\u{1B}[0m"),
+                                                                        key("wide-🐉-猫"), .init(name: Array("bin".utf8) + [0xFF, 0x00], kind: .key)], scanned: 907)))
+            default:
+                break
+            }
+        }
+        return state
+    }
+
+    /// World › character with hostile and wide values, one pane at a time.
+    static func hostileRows(width: Int, height: Int) throws -> Inspector {
+        var state = try started(width: width, height: height)
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let read = jobs(press(&state, .enter)).first { $0.lane == .content(.world) }!
+        let rows: [[FieldValue]] = [
+            [FieldValue("1"), .bytes(Array("\u{1B}[31mRed Baron\u{1B}[0m".utf8)), FieldValue("19")],
+            [FieldValue("2"), FieldValue("猫の騎士 🐉"), FieldValue("7")],
+            [FieldValue("3"), FieldValue("Z\u{0336}a\u{0337}lgo"), .null],
+            [FieldValue("4"), .bytes([0x4E, 0xC3, 0x28, 0xFF]), FieldValue("1")],
+            [FieldValue("5"), FieldValue("\u{202E}desrever"), FieldValue("3")],
+        ]
+        _ = updateInspector(&state, .pageLoaded(read.id, RowPage(columns: ["id", "name", "level"], rows: rows, next: nil, provenance: [provenance("world", lag: 0)])))
+        press(&state, .character("j"))
+        return state
+    }
+
+    static func hashValue(width: Int, height: Int) throws -> Inspector {
+        var state = try started(width: width, height: height)
+        press(&state, .tab, .tab, .character("z"))
+        press(&state, .character(":"))
+        type(&state, "session abc")
+        let read = jobs(press(&state, .enter)).first { $0.lane == .content(.redis) }!
+        let value = jobs(updateInspector(&state, .factsLoaded(read.id, [facts("session:abc", "hash", length: 4, ttl: 1_800_000)]))).first!
+        let fields: [(field: [UInt8], value: [UInt8])] = [(bytes("user_id"), bytes("7")), (bytes("campaign_id"), bytes("42")),
+                                                          (bytes("note"), bytes("\u{1B}]0;owned\u{07}x")), ([0xFF, 0xFE] + bytes("f"), [0x61, 0x00, 0x62])]
+        _ = updateInspector(&state, .valueLoaded(value.id, ValueRead(key: bytes("session:abc"), window: .hash(fields: fields, nextCursor: nil), provenance: provenance("cache", role: .primary, lag: nil))))
+        return state
+    }
+
+    /// The start: kinds with their estimates, the Redis root with hostile key names escaped.
+    @Test func startupSideBySide() throws {
+        let state = try Self.started(width: 100, height: 12)
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only                                                   theme default ",
+            "┌ World · replica 127.0.0.1:5543┐┌ Campaign · replica 127.0.0.1:5┐┌ Redis · primary 127.0.0.1:55433┐",
+            "│World                          ││Campaign                       ││cache                           │",
+            "│NAME              ROWS         ││NAME              ROWS         ││▸ cache:                880 keys│",
+            "│world          ≈ 1,234 bluepri…││campaign       ≈ 1,234 campaig…││▸ session:               24 keys│",
+            "│faction        ≈ 2,468 bluepri…││player         ≈ 2,468 rows    ││  bin\\xff\\x00                   │",
+            "│location       ≈ 3,702 bluepri…││                               ││  hostile:\\x1b[31mred\\x1b[0m    │",
+            "│character      ≈ 4,936 bluepri…││                               ││  wide-🐉-猫                    │",
+            "│item           ≈ 6,170 bluepri…││                               ││                                │",
+            "│                               ││                               ││5 entries · 907 keys            │",
+            "└───────────────────────────────┘└───────────────────────────────┘└────────────────────────────────┘",
+            "Tab next pane  Enter open  Esc h ← back  / filter, in the store  : command line (Tab completes)  ? …",
+        ])
+    }
+
+    /// Rows with escapes, wide characters, combining marks, NULL and invalid UTF-8, in a narrow terminal.
+    @Test func rowsOneAtATimeWithHostileAndWideValues() throws {
+        let state = try Self.hostileRows(width: 60, height: 12)
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 0 B ─────────────────┐",
+            "│World › character                                         │",
+            "│id name                     level                         │",
+            "│1  \\x1b[31mRed Baron\\x1b[0m 19                           ┃│",
+            "│2  猫の騎士 🐉              7                            ┃│",
+            "│3  Z̶a̷lgo                    NULL                         ┃│",
+            "│4  N\\xc3(\\xff               1                            ││",
+            "│row 2 of 5                                                │",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab next pane  Enter open  Esc h ← back  / filter, in the s…",
+        ])
+    }
+
+    @Test func escapesHaveTheirOwnStyleAndTheSelectionIsReversed() throws {
+        let buffer = Self.draw(try Self.hostileRows(width: 60, height: 12))
+        // Row 1 (y 5) holds "\x1b[31mRed Baron": its escape is drawn in the escaped role.
+        #expect(buffer[4, 5].grapheme == "\\")
+        #expect(buffer[4, 5].style.role == .escaped)
+        #expect(buffer[12, 5].style.role == .normal, "the text after it is not")
+        // Row 2 is selected (j was pressed): reversed across the pane, not beyond it.
+        #expect(buffer[1, 6].style.reverse && buffer[40, 6].style.reverse)
+        #expect(!buffer[1, 5].style.reverse)
+        #expect(!buffer[0, 6].style.reverse, "the border is not selected")
+    }
+
+    /// A session hash, zoomed, with its type, length and TTL.
+    @Test func aHashValueZoomed() throws {
+        let state = try Self.hashValue(width: 80, height: 11)
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only                               theme default ",
+            "┌ Redis · primary 127.0.0.1:55433 ─────────────────────────────────────────────┐",
+            "│cache › session:abc                                                           │",
+            "│session:abc  hash · 4 fields · TTL 30 min · mem 120 B                         │",
+            "│FIELD       VALUE                                                             │",
+            "│user_id     7                                                                ┃│",
+            "│campaign_id 42                                                               ┃│",
+            "│note        \\x1b]0;owned\\x07x                                                ││",
+            "│item 1 of 4 · 4 read                                                          │",
+            "└──────────────────────────────────────────────────────────────────────────────┘",
+            "Tab next pane  Enter open  Esc h ← back  / filter, in the store  : command line…",
+        ])
+    }
+
+    /// Help over the screen.
+    @Test func helpOverTheScreen() throws {
+        var state = try Self.started(width: 80, height: 16)
+        press(&state, .character("?"))
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only                               theme default ",
+            "┌ Scry keys · World pane (Esc closes) ─────────────────────────────────────────┐",
+            "│ Everywhere                                                                   ┃",
+            "│   Tab                  next pane                                             ┃",
+            "│   S-Tab                previous pane                                         │",
+            "│   z                    zoom the pane in focus (again: side by side)          │",
+            "│   Enter                open: a kind, a row, a field, a key; drill into a ke… │",
+            "│   l →                  open; on a key group, expand it in place              │",
+            "│   Esc h ←              back; cancels a running read; closes a group          │",
+            "│   /                    filter, in the store                                  │",
+            "│   :                    command line (Tab completes)                          │",
+            "│   R                    read again                                            │",
+            "│   w                    watch: read again every 2 s                           │",
+            "│   y                    copy the selection (OSC 52)                           │",
+            "└──────────────────────────────────────────────────────────────────────────────┘",
+            "Tab next pane  Enter open  Esc h ← back  / filter, in the store  : command line…",
+        ])
+    }
+
+    /// The command line with its completions.
+    @Test func commandLineCompletion() throws {
+        var state = try Self.started(width: 80, height: 12)
+        press(&state, .character(":"))
+        type(&state, "ca")
+        press(&state, .tab)
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only                               theme default ",
+            " World   Campaign   Redis                                                       ",
+            "┌ World · replica 127.0.0.1:55433 lag 512 B ───────────────────────────────────┐",
+            "│World                                                                         │",
+            "│NAME                                      ROWS                                │",
+            "│world                                  ≈ 1,234 blueprints                     │",
+            "┌─────────────────┐                     ≈ 2,468 blueprints                     │",
+            "│ campaign        │                     ≈ 3,702 blueprints                     │",
+            "│ cache:character │                     ≈ 4,936 blueprints                     │",
+            "│ cache:item      │                     ≈ 6,170 blueprints                     │",
+            "└─────────────────┘────────────────────────────────────────────────────────────┘",
+            ":campaign                                                                       ",
+        ])
+    }
+
+    /// 20x6: one pane, cut but whole.
+    @Test func aTwentyBySixTerminal() throws {
+        let state = try Self.started(width: 20, height: 6)
+        expectScreen(Self.draw(state), [
+            " Scr… theme default ",
+            " World   Campaign   ",
+            "┌ World · replica 1┐",
+            "│World             │",
+            "└──────────────────┘",
+            "Tab next pane  Ente…",
+        ])
+    }
+
+    /// Narrow and tall: the panes stacked.
+    @Test func stackedWhenNarrowAndTall() throws {
+        let state = try Self.started(width: 40, height: 30)
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference … theme default ",
+            "┌ World · replica 127.0.0.1:55433 lag 5┐",
+            "│World                                 │",
+            "│NAME                  ROWS            │",
+            "│world              ≈ 1,234 blueprints │",
+            "│faction            ≈ 2,468 blueprints │",
+            "│location           ≈ 3,702 blueprints │",
+            "│character          ≈ 4,936 blueprints │",
+            "│item               ≈ 6,170 blueprints │",
+            "└──────────────────────────────────────┘",
+            "┌ Campaign · replica 127.0.0.1:55433 la┐",
+            "│Campaign                              │",
+            "│NAME                  ROWS            │",
+            "│campaign           ≈ 1,234 campaigns  │",
+            "│player             ≈ 2,468 rows       │",
+            "│                                      │",
+            "│                                      │",
+            "│                                      │",
+            "└──────────────────────────────────────┘",
+            "┌ Redis · primary 127.0.0.1:55433 ─────┐",
+            "│cache                                 │",
+            "│▸ cache:                      880 keys│",
+            "│▸ session:                     24 keys│",
+            "│  bin\\xff\\x00                         │",
+            "│  hostile:\\x1b[31mred\\x1b[0m          │",
+            "│  wide-🐉-猫                          │",
+            "│                                      │",
+            "│5 entries · 907 keys                  │",
+            "└──────────────────────────────────────┘",
+            "Tab next pane  Enter open  Esc h ← back…",
+        ])
+    }
+}
