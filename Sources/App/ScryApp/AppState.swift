@@ -61,6 +61,7 @@ public enum Message: Sendable, Equatable {
     case tick(now: Double)
     case pageLoaded(JobID, RowPage)
     case estimated(JobID, RowEstimates)
+    case linked(JobID, LinkedView)
     case keysProgress(JobID, KeyLevelProgress)
     /// A level's scan finished; the level comes sorted.
     case keysLoaded(JobID, KeyLevel)
@@ -105,7 +106,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         guard state.nodes.indices.contains(node) else { return [] }
         state.nodes[node].status = status
         return []
-    case .resized, .tick, .pageLoaded, .estimated, .keysProgress, .keysLoaded, .factsLoaded, .valueLoaded, .jobFailed, .jobCancelled,
+    case .resized, .tick, .pageLoaded, .estimated, .linked, .keysProgress, .keysLoaded, .factsLoaded, .valueLoaded, .jobFailed, .jobCancelled,
          .themeApplied, .themeFailed, .copied:
         return []
     case .key(let key):

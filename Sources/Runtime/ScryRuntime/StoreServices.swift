@@ -66,6 +66,9 @@ public final class StoreServices: Sendable {
             switch job.work {
             case .page(let request):
                 return .pageLoaded(job.id, try tableBrowser().page(request, cancellation: cancellation))
+            case .link:
+                // TEMPORARY until branch links lands with LinkResolver.
+                return .jobFailed(job.id, "linking is not wired yet")
             case .estimates(let entities):
                 return .estimated(job.id, try tableBrowser().estimates(entities))
             case .keyLevel(let store, let prefix, let filter):

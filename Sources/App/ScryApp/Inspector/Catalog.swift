@@ -20,6 +20,14 @@ public struct Catalog: Sendable, Equatable {
     public var keyCommands: [KeyCommand]
     /// Each entity's key column, for finding the key in a row.
     public var keyColumns: [String: String]
+    /// State entity → the column of a state row that holds its blueprint's key.
+    public var blueprintColumns: [String: String]
+    /// World entities that something links to: campaign state or a Redis key.
+    public var linkable: Set<String>
+    /// The entity that sessions point at as their player, if any.
+    public var playerEntity: String?
+    /// Key patterns that mirror or point at rows: a key matching one can be linked.
+    public var linkedPatterns: [KeyPattern]
 
     public struct KeyCommand: Sendable, Equatable {
         public var name: String
@@ -45,6 +53,14 @@ public struct Catalog: Sendable, Equatable {
             return name.isEmpty ? nil : KeyCommand(name: name, store: spec.store, pattern: spec.pattern)
         }
         keyColumns = Dictionary(atlas.entities.map { ($0.name, $0.key) }, uniquingKeysWith: { first, _ in first })
+        blueprintColumns = Dictionary(atlas.entities.compactMap { entity in entity.campaignState.map { (entity.name, $0.blueprintColumn) } },
+                                      uniquingKeysWith: { first, _ in first })
+        linkable = Set(atlas.entities.filter { $0.campaignState != nil }.map(\.name))
+            .union(atlas.keyPatterns.compactMap(\.mirrors))
+        let campaignEntity = self.campaignEntity
+        let kinds = campaignKinds
+        playerEntity = atlas.keyPatterns.flatMap { $0.pointsAt.values.sorted() }.first { kinds.contains($0) && $0 != campaignEntity }
+        linkedPatterns = atlas.keyPatterns.filter { $0.mirrors != nil || !$0.pointsAt.isEmpty }.map(\.pattern)
     }
 
     /// Which pane an entity kind opens in.
@@ -52,5 +68,11 @@ public struct Catalog: Sendable, Equatable {
         if worldKinds.contains(kind) { return .world }
         if campaignKinds.contains(kind) { return .campaign }
         return nil
+    }
+
+    /// Whether a key is one the atlas maps to rows.
+    public func mapsKey(_ key: [UInt8]) -> Bool {
+        let text = String(decoding: key, as: UTF8.self)
+        return linkedPatterns.contains { $0.match(text) != nil }
     }
 }

@@ -9,6 +9,8 @@ public enum PaneCommand: Sendable, Equatable {
     /// `:session TOKEN`: a key pattern with one placeholder, and its value.
     case keyPattern(name: String, value: String)
     case key(pattern: String)
+    /// `:player 7`: the player's sessions, campaign and character.
+    case player(String)
     case theme(String)
     case nodes
     case help
@@ -25,7 +27,8 @@ public enum Commands {
     public static let fixed: [CommandSpec] = [
         CommandSpec(name: "world", argument: "[KIND]", help: "the World pane, at its kinds or at a kind's blueprints"),
         CommandSpec(name: "campaign", argument: "[ID]", help: "the Campaign pane, at its campaigns or at one campaign"),
-        CommandSpec(name: "key", argument: "TEXT", help: "the Redis keys that contain TEXT"),
+        CommandSpec(name: "key", argument: "TEXT", help: "the Redis keys under TEXT's prefix that contain the rest"),
+        CommandSpec(name: "player", argument: "ID", help: "a player across the stores: sessions, campaign, character"),
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
         CommandSpec(name: "help", argument: "", help: "this help"),
@@ -72,6 +75,9 @@ public enum Commands {
         case "key":
             guard let argument else { throw .needsArgument(name, "TEXT") }
             return .key(pattern: argument)
+        case "player" where catalog.playerEntity != nil:
+            guard let argument else { throw .needsArgument(name, "an id") }
+            return .player(argument)
         case "theme":
             guard let argument else { throw .needsArgument(name, "a theme name") }
             return .theme(argument)

@@ -33,6 +33,10 @@ public struct Inspector: Sendable, Equatable {
     public var themes: [String]
     public var themeName: String
     public var wantsQuit = false
+    /// Selecting a row or key shows it across the other panes (`L` turns it off).
+    public var linking = true
+    /// The last link asked for, so that moving within one row does not ask again.
+    public var lastLink: LinkTarget?
     /// `:nodes` asks for the nodes screen.
     public var showNodes = false
 

@@ -8,7 +8,7 @@ public enum PaneAction: Sendable, Equatable {
     case down, up, halfPageDown, halfPageUp, pageDown, pageUp, first, last
     case open, expand, back
     case filter, command, help
-    case refresh, watch, copy, toggleHex
+    case refresh, watch, copy, toggleHex, toggleLinking
 }
 
 public struct PaneBinding: Sendable {
@@ -38,6 +38,7 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character(":")], label: ":", action: .command, help: "command line (Tab completes)", scope: .everywhere, inHintBar: true),
         PaneBinding(keys: [.character("R"), .control("r")], label: "R", action: .refresh, help: "read again", scope: .everywhere, inHintBar: false),
         PaneBinding(keys: [.character("w")], label: "w", action: .watch, help: "watch: read again every 2 s", scope: .everywhere, inHintBar: false),
+        PaneBinding(keys: [.character("L")], label: "L", action: .toggleLinking, help: "linking on/off: a selected row or key shown across the panes", scope: .everywhere, inHintBar: false),
         PaneBinding(keys: [.character("y")], label: "y", action: .copy, help: "copy the selection (OSC 52)", scope: .everywhere, inHintBar: false),
         PaneBinding(keys: [.character("?")], label: "?", action: .help, help: "help", scope: .everywhere, inHintBar: true),
         PaneBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit", scope: .everywhere, inHintBar: true),

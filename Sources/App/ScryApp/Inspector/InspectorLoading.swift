@@ -103,7 +103,7 @@ extension Inspector {
                 view.estimatesJob = job
                 self[pane].top = .menu(view)
                 effects.append(.run(Job(id: job, lane: .content(pane), work: .estimates(entities: view.items.compactMap(\.entity)))))
-            case .record, .field:
+            case .record, .field, .linked:
                 continue
             }
         }
@@ -128,6 +128,7 @@ extension Inspector {
                 case .keys(let keys): keys.scanning.values.contains(job) || keys.factsJob == job
                 case .value(let value): value.load.job == job
                 case .menu(let menu): menu.estimatesJob == job
+                case .linked: false
                 case .record, .field: false
                 }
                 guard waits else { continue }
@@ -257,6 +258,15 @@ extension Inspector {
     }
 
     mutating func landFailure(_ job: JobID, _ load: LoadState) {
+        for pane in PaneID.allCases {
+            if case .linked(var linked) = self[pane].top, linked.load.job == job {
+                linked.load = load
+                if case .failed(let reason) = load {
+                    linked.lines = [LinkLine(depth: 0, UntrustedText(reason), role: .error)]
+                }
+                self[pane].top = .linked(linked)
+            }
+        }
         withView(waitingFor: job) { view, _ in
             switch view {
             case .menu(var menu):

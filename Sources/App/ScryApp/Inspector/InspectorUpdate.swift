@@ -33,6 +33,8 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landPage(job, page)
     case .estimated(let job, let estimates):
         state.landEstimates(job, estimates)
+    case .linked(let job, let view):
+        state.landLinked(job, view)
     case .keysProgress(let job, let progress):
         state.landKeys(job, progress: progress, level: nil)
     case .keysLoaded(let job, let level):
@@ -155,18 +157,25 @@ extension Inspector {
         case .zoom:
             zoomed.toggle()
             for pane in PaneID.allCases { clampPosition(pane) }
-        case .down: move(pane, by: 1)
-        case .up: move(pane, by: -1)
-        case .halfPageDown: move(pane, by: max(1, rows / 2))
-        case .halfPageUp: move(pane, by: -max(1, rows / 2))
+        case .down: move(pane, by: 1); return followSelection(pane)
+        case .up: move(pane, by: -1); return followSelection(pane)
+        case .halfPageDown: move(pane, by: max(1, rows / 2)); return followSelection(pane)
+        case .halfPageUp: move(pane, by: -max(1, rows / 2)); return followSelection(pane)
         case .pageDown:
             if case .value(let view) = self[pane].top, view.string != nil { return stringWindow(pane, forward: true) }
             move(pane, by: rows)
+            return followSelection(pane)
         case .pageUp:
             if case .value(let view) = self[pane].top, view.string != nil { return stringWindow(pane, forward: false) }
             move(pane, by: -rows)
-        case .first: move(pane, by: -Int.max / 2)
-        case .last: move(pane, by: Int.max / 2)
+            return followSelection(pane)
+        case .first: move(pane, by: -Int.max / 2); return followSelection(pane)
+        case .last: move(pane, by: Int.max / 2); return followSelection(pane)
+        case .toggleLinking:
+            linking.toggle()
+            lastLink = nil
+            note = Note(text: linking ? "linking: a selected row or key shows across the panes" : "linking off", role: .ok)
+            return linking ? followSelection(pane) : []
         case .open: return open(pane, expandInPlace: false)
         case .expand: return open(pane, expandInPlace: true)
         case .back: return back(pane)
@@ -212,6 +221,7 @@ extension Inspector {
         case .menu(let view): return view.items.count
         case .rows(let view): return view.window.rowCount
         case .record(let view): return view.columns.count
+        case .linked(let view): return view.lines.count
         case .field(let view): return textLineCount(view.value.bytes, text: view.text, width: layout.contentWidth(for: pane))
         case .keys(let view): return view.visibleEntries.count
         case .value(let view):
@@ -236,6 +246,7 @@ extension Inspector {
         case .menu(var view): moved(&view.position); self[pane].top = .menu(view)
         case .rows(var view): moved(&view.position); view.window.evict(around: view.position.offset..<(view.position.offset + rows)); self[pane].top = .rows(view)
         case .record(var view): moved(&view.position); self[pane].top = .record(view)
+        case .linked(var view): moved(&view.position); self[pane].top = .linked(view)
         case .field(var view): scrolled(&view.text); self[pane].top = .field(view)
         case .keys(var view): moved(&view.position); self[pane].top = .keys(view)
         case .value(var view):
@@ -259,6 +270,8 @@ extension Inspector {
 
     mutating func open(_ pane: PaneID, expandInPlace: Bool) -> [Effect] {
         switch self[pane].top {
+        case .linked:
+            return openLine(pane)
         case .menu(let view):
             guard view.items.indices.contains(view.position.selected) else { return [] }
             switch view.items[view.position.selected].target {
@@ -325,8 +338,13 @@ extension Inspector {
 
     mutating func back(_ pane: PaneID) -> [Effect] {
         let top = self[pane].top
-        if let job = top.load.job {
-            _ = job
+        if case .linked(var linked) = top, linked.load.job != nil {
+            linked.load = .cancelled
+            self[pane].top = .linked(linked)
+            note = Note(text: "cancelled", role: .warning)
+            return [.cancel(.link)]
+        }
+        if top.load.job != nil {
             cancelTop(pane)
             note = Note(text: "cancelled", role: .warning)
             return [.cancel(.content(pane))]
@@ -407,6 +425,12 @@ extension Inspector {
     mutating func refresh(_ pane: PaneID) -> [Effect] {
         self[pane].lastRefresh = now
         switch self[pane].top {
+        case .linked(let linked):
+            // Every pane that shows this link reads it again, with one job.
+            let showing = Set(PaneID.allCases.filter { other in
+                if case .linked(let view) = self[other].top { return view.target == linked.target } else { return false }
+            })
+            return [.cancel(.link)] + link(linked.target, from: nil, only: showing)
         case .rows(var view):
             view.window.reset()
             view.load = .idle
@@ -444,6 +468,10 @@ extension Inspector {
             mode = .help(offset: 0)
         case .nodes:
             showNodes = true
+        case .player(let id):
+            lastLink = .player(id)
+            focus = .campaign
+            return link(.player(id), from: nil)
         case .theme(let name):
             return [.setTheme(name)]
         case .world(let kind):
@@ -466,7 +494,11 @@ extension Inspector {
             }
             selectMenuItem(.campaign, label: entity)
             push(.rows(RowsView(title: entity, source: .entityRows(entity: entity))), on: .campaign)
-            if let id { push(Self.campaignMenu(id, catalog: catalog), on: .campaign) }
+            if let id {
+                push(Self.campaignMenu(id, catalog: catalog), on: .campaign)
+                lastLink = .entity(kind: entity, key: id, campaign: nil)
+                return [.cancel(.content(.campaign))] + link(.entity(kind: entity, key: id, campaign: nil), from: .campaign)
+            }
         case .entity(let kind, let key):
             guard let pane = catalog.pane(of: kind) else { return [] }
             focus = pane
@@ -476,12 +508,20 @@ extension Inspector {
             var view = RowsView(title: kind, source: source)
             view.start = key
             push(.rows(view), on: pane)
+            let target: LinkTarget = kind == catalog.playerEntity ? .player(key) : .entity(kind: kind, key: key, campaign: nil)
+            lastLink = target
+            return [.cancel(.content(focus)), .cancel(.facts(focus))] + link(target, from: pane)
         case .keyPattern(let name, let value):
             guard let command = catalog.keyCommands.first(where: { $0.name == name }),
                   let key = command.pattern.key([command.pattern.placeholders[0]: value]) else { return [] }
             focus = .redis
             self[.redis].stack = [.keys(KeysView(store: command.store))]
             push(.value(ValueView(store: command.store, key: Array(key.utf8), facts: nil)), on: .redis)
+            // A key the atlas maps opens what it mirrors or points at in every pane.
+            if catalog.mapsKey(Array(key.utf8)) {
+                lastLink = .key(Array(key.utf8))
+                return [.cancel(.content(.redis)), .cancel(.facts(.redis))] + link(.key(Array(key.utf8)), from: nil)
+            }
         case .key(let pattern):
             guard let store = catalog.redisStores.first else {
                 note = Note(text: "the atlas declares no Redis store", role: .error)
@@ -509,6 +549,10 @@ extension Inspector {
         switch self[pane].top {
         case .menu(let view):
             return view.items.indices.contains(view.position.selected) ? view.items[view.position.selected].label : nil
+        case .linked(let view):
+            guard view.lines.indices.contains(view.position.selected) else { return nil }
+            let line = view.lines[view.position.selected]
+            return line.label.displayString + (line.detail.map { "\t" + $0.displayString } ?? "")
         case .rows(let view):
             guard let row = view.window.item(at: view.position.selected) else { return nil }
             return row.map(\.displayString).joined(separator: "\t")

@@ -8,6 +8,8 @@ public enum Lane: Sendable, Hashable {
     case content(PaneID)
     /// Type, TTL and size of the keys on screen.
     case facts(PaneID)
+    /// The linked view of the selection, for the other panes.
+    case link
 }
 
 public enum Work: Sendable, Equatable {
@@ -17,6 +19,7 @@ public enum Work: Sendable, Equatable {
     case keyLevel(store: String, prefix: [UInt8], filter: String?)
     case keyFacts(store: String, keys: [[UInt8]])
     case value(store: String, key: [UInt8], type: String, ValueWindowRequest)
+    case link(LinkTarget)
 }
 
 public struct Job: Sendable, Equatable {

@@ -183,6 +183,7 @@ public enum PaneView: Sendable, Equatable {
     case field(FieldView)
     case keys(KeysView)
     case value(ValueView)
+    case linked(LinkedPane)
 
     public var crumb: String {
         switch self {
@@ -194,6 +195,7 @@ public enum PaneView: Sendable, Equatable {
             let root = keys.root.isEmpty ? keys.store : String(decoding: keys.root, as: UTF8.self)
             return root + (keys.filter.map { " /\($0)" } ?? "")
         case .value(let value): return String(decoding: value.key, as: UTF8.self)
+        case .linked(let linked): return linked.crumb
         }
     }
 
@@ -202,6 +204,7 @@ public enum PaneView: Sendable, Equatable {
         case .rows(let view): return view.load
         case .keys(let view): return view.load
         case .value(let view): return view.load
+        case .linked(let view): return view.load
         case .menu, .record, .field: return .idle
         }
     }

@@ -128,6 +128,7 @@ func renderPane(_ state: Inspector, _ pane: PaneID, into buffer: inout ScreenBuf
     guard !content.isEmpty else { return }
     switch state[pane].top {
     case .menu(let view): renderMenu(view, focused: focused, into: &buffer, area: content)
+    case .linked(let view): renderLinked(view, focused: focused, into: &buffer, area: content)
     case .rows(let view): renderRows(view, focused: focused, into: &buffer, area: content)
     case .record(let view): renderRecord(view, focused: focused, into: &buffer, area: content)
     case .field(let view): renderText(view.value.bytes, null: view.value == .null, text: view.text, into: &buffer, area: content)
@@ -382,4 +383,25 @@ func renderValue(_ view: ValueView, focused: Bool, into buffer: inout ScreenBuff
         let text = "item \(view.position.selected + 1)\(total) · \(view.items.rowCount) read\(view.items.isComplete ? "" : ", more as you scroll")"
         buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
     }
+}
+
+func renderLinked(_ view: LinkedPane, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    if view.lines.isEmpty {
+        let text: String = switch view.load {
+        case .loading: "following the links…"
+        case .cancelled: "cancelled: R reads again"
+        case .failed(let reason): reason
+        case .idle: ""
+        }
+        renderMessage(text, role: .dim, into: &buffer, area: area)
+        return
+    }
+    let range = view.position.offset..<min(view.lines.count, view.position.offset + area.height)
+    let rows = range.map { index -> TreeRow in
+        let line = view.lines[index]
+        return TreeRow(depth: line.depth, label: line.label, expandable: false, expanded: false, detail: line.detail, role: line.role,
+                       marker: line.marker.map { (text: $0, role: line.markerRole) })
+    }
+    Tree(rows: rows, rowCount: view.lines.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
+        .render(in: area, into: &buffer)
 }
