@@ -139,6 +139,11 @@ let package = Package(
             dependencies: ["ScryCore", "ScryStores", "PostgresClient"],
             path: "Sources/Benchmarks/scry-bench-diff"
         ),
+        .executableTarget(
+            name: "scry-bench-tui",
+            dependencies: ["ScryRuntime", "ScryApp", "ScryConfig", "ScryCore", "ScryStores", "ScryUIKit"],
+            path: "Sources/Benchmarks/scry-bench-tui"
+        ),
 
         // MARK: Tests
         .target(
