@@ -52,9 +52,9 @@ struct InspectorScreenTests {
     static func hashValue(width: Int, height: Int) throws -> Inspector {
         var state = try started(width: width, height: height)
         press(&state, .tab, .tab, .character("z"))
-        press(&state, .character(":"))
-        type(&state, "session abc")
-        let read = jobs(press(&state, .enter)).first { $0.lane == .content(.redis) }!
+        // A session key opened from the tree (`:session` would open its links instead).
+        state[.redis].stack.append(.value(ValueView(store: "cache", key: bytes("session:abc"), facts: nil)))
+        let read = try #require(jobs(updateInspector(&state, .tick(now: 1))).first { $0.lane == .content(.redis) })
         let value = jobs(updateInspector(&state, .factsLoaded(read.id, [facts("session:abc", "hash", length: 4, ttl: 1_800_000)]))).first!
         let fields: [(field: [UInt8], value: [UInt8])] = [(bytes("user_id"), bytes("7")), (bytes("campaign_id"), bytes("42")),
                                                           (bytes("note"), bytes("\u{1B}]0;owned\u{07}x")), ([0xFF, 0xFE] + bytes("f"), [0x61, 0x00, 0x62])]
@@ -148,7 +148,7 @@ struct InspectorScreenTests {
             "│   :                    command line (Tab completes)                          │",
             "│   R                    read again                                            │",
             "│   w                    watch: read again every 2 s                           │",
-            "│   y                    copy the selection (OSC 52)                           │",
+            "│   L                    linking on/off: a selected row or key shown across t… │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
             "Tab next pane  Enter open  Esc h ← back  / filter, in the store  : command line…",
         ])

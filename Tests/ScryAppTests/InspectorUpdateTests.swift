@@ -40,8 +40,9 @@ struct InspectorUpdateTests {
         #expect(state[.world].provenance == [provenance("world")])
         #expect(jobs(more).isEmpty, "one screen is far from the end: nothing more is read")
 
-        // G goes to the last row read, which brings the end near: the next page is asked for.
-        let next = jobs(press(&state, .character("G")))
+        // G goes to the last row read, which brings the end near: the next page is asked for
+        // (and the selected blueprint's links, in their own lane).
+        let next = jobs(press(&state, .character("G"))).filter { $0.lane == .content(.world) }
         #expect(next.count == 1)
         #expect(next.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), after: PageCursor(values: ["200"]), limit: Paging.rows)))
     }
@@ -133,14 +134,22 @@ struct InspectorUpdateTests {
         type(&state, "character 7")
         let opened = jobs(press(&state, .enter))
         #expect(state.focus == .world)
-        #expect(opened.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), startKey: "7", limit: Paging.rows)))
+        #expect(opened.map(\.work) == [.link(.entity(kind: "character", key: "7", campaign: nil)),
+                                        .page(PageRequest(source: .blueprints(entity: "character"), startKey: "7", limit: Paging.rows))])
 
         press(&state, .character(":"))
         type(&state, "session tok-1")
         let session = jobs(press(&state, .enter))
         #expect(state.focus == .redis)
-        #expect(state[.redis].stack.map(\.crumb) == ["cache", "session:tok-1"])
-        #expect(session.contains { $0.work == .keyFacts(store: "cache", keys: [Array("session:tok-1".utf8)]) })
+        #expect(state[.redis].stack.map(\.crumb) == ["cache", "session:tok-1 · linked"])
+        #expect(state[.world].top.crumb == "session:tok-1 · linked")
+        #expect(state[.campaign].top.crumb == "session:tok-1 · linked")
+        #expect(session.filter { $0.lane == .link }.map(\.work) == [.link(.key(Array("session:tok-1".utf8)))], "one read links all three panes")
+
+        press(&state, .character(":"))
+        type(&state, "ai s1")
+        press(&state, .enter)
+        #expect(state[.redis].stack.map(\.crumb) == ["cache", "ai:s1"], "a key that maps to no row opens its value")
 
         press(&state, .character(":"))
         type(&state, "campaign 42")

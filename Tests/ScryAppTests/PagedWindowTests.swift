@@ -67,9 +67,10 @@ struct KeyLevelTests {
                                                KeyLevelEntry(name: Array("z".utf8), kind: .key)], keysScanned: 3, finished: false, provenance: []))
         level.merge(KeyLevelProgress(entries: [KeyLevelEntry(name: Array("b:".utf8), kind: .group(count: 5)),
                                                KeyLevelEntry(name: Array("a".utf8), kind: .key),
+                                               KeyLevelEntry(name: Array("z".utf8), kind: .key),
                                                KeyLevelEntry(name: Array("a:".utf8), kind: .group(count: 1))], keysScanned: 8, finished: true, provenance: []))
         let sorted = level.sorted()
-        #expect(sorted.entries.map { String(decoding: $0.name, as: UTF8.self) } == ["a:", "b:", "a", "z"])
+        #expect(sorted.entries.map { String(decoding: $0.name, as: UTF8.self) } == ["a:", "b:", "a", "z"], "a key SCAN returned twice is kept once")
         #expect(sorted.entries[1].kind == .group(count: 5))
         #expect(sorted.keysScanned == 8)
         #expect(sorted.finished)

@@ -101,10 +101,10 @@ struct RedisPaneTests {
     @Test func aKeyThatIsGoneSaysSo() throws {
         var state = try inspector()
         press(&state, .character(":"))
-        type(&state, "session nope")
-        let read = jobs(press(&state, .enter)).first { $0.lane == .content(.redis) }!
-        _ = updateInspector(&state, .factsLoaded(read.id, [facts("session:nope", "none", ttl: -2)]))
-        guard case .value(let value) = state[.redis].top else { return }
+        type(&state, "ai nope")
+        let read = try #require(jobs(press(&state, .enter)).first { $0.lane == .content(.redis) })
+        _ = updateInspector(&state, .factsLoaded(read.id, [facts("ai:nope", "none", ttl: -2)]))
+        guard case .value(let value) = state[.redis].top else { Issue.record("no value view"); return }
         #expect(value.unavailable == "the key does not exist (it may have expired)")
     }
 }

@@ -87,10 +87,13 @@ public enum Effect: Sendable, Equatable {
 
 /// The one place state changes.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
-    if var inspector = state.inspector {
+    if state.inspector != nil {
         let nodesKey: Bool = if case .key = message { state.showsNodes } else { false }
         let nodesMessage: Bool = if case .probed = message { true } else { false }
         if !nodesKey && !nodesMessage {
+            // Taken out while it changes, so that its arrays are not shared and copied on write.
+            var inspector = state.inspector!
+            state.inspector = nil
             let wasShowingNodes = inspector.showNodes
             var effects = updateInspector(&inspector, message)
             state.inspector = inspector

@@ -60,6 +60,7 @@ final class StampedTerminal: TerminalBackend, @unchecked Sendable {
     var pendingSignal: Int32? { inner.pendingSignal }
     func copyToClipboard(_ text: String) { inner.copyToClipboard(text) }
     func apply(_ theme: Theme) { inner.apply(theme) }
+    var waker: @Sendable () -> Void { inner.waker }
 
     var frameCount: Int { inner.frameCount }
 

@@ -33,7 +33,7 @@ public final class AppRuntime: @unchecked Sendable {
     private let nodes: [NodeConnection]
     private let services: StoreServices?
     private let themes: Themes?
-    private let inbox = Inbox()
+    private let inbox: Inbox
     private let runner: JobRunner
     private var probing: [Int: Bool] = [:]  // node → another probe was asked for meanwhile
     public private(set) var state: AppState
@@ -44,6 +44,7 @@ public final class AppRuntime: @unchecked Sendable {
         self.terminal = terminal
         self.nodes = nodes
         self.themes = themes
+        inbox = Inbox(wake: terminal.waker)
         let services = atlas.map { StoreServices(atlas: $0, credentials: credentials) }
         self.services = services
         let inbox = self.inbox
@@ -177,8 +178,14 @@ public final class AppRuntime: @unchecked Sendable {
 /// Messages from job threads to the UI loop.
 final class Inbox: Sendable {
     private let messages = Mutex<[Message]>([])
+    private let wake: @Sendable () -> Void
 
-    func post(_ message: Message) { messages.withLock { $0.append(message) } }
+    init(wake: @escaping @Sendable () -> Void) { self.wake = wake }
+
+    func post(_ message: Message) {
+        messages.withLock { $0.append(message) }
+        wake()
+    }
 
     func drain() -> [Message] { messages.withLock { queue in defer { queue.removeAll() }; return queue } }
 }

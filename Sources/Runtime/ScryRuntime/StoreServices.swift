@@ -77,7 +77,7 @@ public final class StoreServices: Sendable {
                 try box.browser.level(prefix: prefix, filter: filter, isCancelled: { cancellation.isCancelled }) { progress in
                     level.merge(progress)
                     var update = progress
-                    if level.entries.count > Self.liveEntriesLimit { update.entries = [] }
+                    if level.count > Self.liveEntriesLimit { update.entries = [] }
                     post(.keysProgress(job.id, update))
                 }
                 if cancellation.isCancelled { return .jobCancelled(job.id) }

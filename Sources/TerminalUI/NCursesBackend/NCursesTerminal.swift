@@ -22,6 +22,8 @@ public final class NCursesTerminal: TerminalBackend {
     private var screen: OpaquePointer?
     private var previous: ScreenBuffer?
     private var palette: Palette
+    /// A pipe that `waker` writes to, polled with standard input.
+    private let wakePipe: (read: Int32, write: Int32)
     private let colors: ColorSupport
 
     public init(theme: Theme = .builtIn, colors: ColorSupport = .auto) throws {
@@ -31,6 +33,10 @@ public final class NCursesTerminal: TerminalBackend {
         // Escape must not wait a second for a sequence that never comes.
         if getenv("ESCDELAY") == nil { setenv("ESCDELAY", "25", 1) }
         // newterm, unlike initscr, returns an error for an unknown TERM instead of exiting.
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw Failure.notATerminal }
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        wakePipe = (fds[0], fds[1])
         guard let screen = newterm(nil, scry_stdout(), scry_stdin()) else {
             throw Failure.unknownTerminal(getenv("TERM").map { String(cString: $0) } ?? "")
         }
@@ -65,7 +71,19 @@ public final class NCursesTerminal: TerminalBackend {
         fflush(scry_stdout())
     }
 
-    deinit { restore() }
+    deinit {
+        restore()
+        close(wakePipe.read)
+        close(wakePipe.write)
+    }
+
+    public var waker: @Sendable () -> Void {
+        let fd = wakePipe.write
+        return {
+            var byte: UInt8 = 1
+            _ = write(fd, &byte, 1)
+        }
+    }
 
     /// Gives the terminal back: cursor, echo, line mode, main screen. Safe to call twice.
     public func restore() {
@@ -108,11 +126,26 @@ public final class NCursesTerminal: TerminalBackend {
         wrefresh(window)
     }
 
-    /// Waits up to `milliseconds` for a key. Returns nil when none came.
+    /// Waits up to `milliseconds` for a key, or until `waker` is called. Returns nil when no
+    /// key came.
     public func readKey(timeoutMilliseconds milliseconds: Int) -> Key? {
         guard screen != nil else { return nil }
+        // A key ncurses already holds (typed ahead) comes first, without waiting.
+        if let key = readKeyNow() { return key }
+        guard milliseconds > 0 else { return nil }
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 2, Int32(milliseconds))
+        if fds[1].revents != 0 {
+            var sink = [UInt8](repeating: 0, count: 64)
+            while read(wakePipe.read, &sink, sink.count) > 0 {}
+        }
+        // Also after a signal (EINTR): a resize comes back from ncurses as KEY_RESIZE.
+        return readKeyNow()
+    }
+
+    private func readKeyNow() -> Key? {
         let window = scry_stdscr()
-        wtimeout(window, Int32(milliseconds))
+        wtimeout(window, 0)
         var character: wint_t = 0
         let status = wget_wch(window, &character)
         if status == KEY_CODE_YES { return Self.key(forCode: Int32(character)) }

@@ -50,6 +50,8 @@ public final class HeadlessTerminal: TerminalBackend, @unchecked Sendable {
 
     public func apply(_ theme: Theme) { shared.withLock { $0.theme = theme } }
 
+    public var waker: @Sendable () -> Void { { [self] in condition.broadcast() } }
+
     // MARK: The test's side
 
     public func press(_ keys: Key...) { press(keys) }

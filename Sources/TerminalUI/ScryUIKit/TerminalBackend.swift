@@ -14,4 +14,7 @@ public protocol TerminalBackend: AnyObject {
     /// Puts text on the terminal's clipboard (OSC 52).
     func copyToClipboard(_ text: String)
     func apply(_ theme: Theme)
+    /// Ends a `readKey` wait early; callable from any thread, so that a job's answer is drawn
+    /// at once instead of when the wait times out.
+    var waker: @Sendable () -> Void { get }
 }

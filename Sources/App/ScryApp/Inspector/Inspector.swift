@@ -60,6 +60,7 @@ public struct Inspector: Sendable, Equatable {
 
     public subscript(pane: PaneID) -> Pane {
         get { panes[pane.rawValue] }
+        _modify { yield &panes[pane.rawValue] }
         set { panes[pane.rawValue] = newValue }
     }
 

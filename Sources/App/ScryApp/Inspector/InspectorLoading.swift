@@ -121,22 +121,13 @@ extension Inspector {
     /// Finds the view, anywhere in any pane's stack, that waits for `job`.
     mutating func withView(waitingFor job: JobID, _ body: (inout PaneView, inout Pane) -> Void) {
         for pane in PaneID.allCases {
-            for index in self[pane].stack.indices.reversed() {
-                let view = self[pane].stack[index]
-                let waits: Bool = switch view {
-                case .rows(let rows): rows.load.job == job
-                case .keys(let keys): keys.scanning.values.contains(job) || keys.factsJob == job
-                case .value(let value): value.load.job == job
-                case .menu(let menu): menu.estimatesJob == job
-                case .linked: false
-                case .record, .field: false
-                }
-                guard waits else { continue }
-                var copy = view
-                var paneCopy = self[pane]
-                body(&copy, &paneCopy)
-                paneCopy.stack[index] = copy
-                self[pane] = paneCopy
+            for index in self[pane].stack.indices.reversed() where panes[pane.rawValue].stack[index].waits(for: job) {
+                // Moved out of the stack while it changes: its pages are then not shared, and
+                // landing a page does not copy every page held before.
+                var moved = panes[pane.rawValue].stack[index]
+                panes[pane.rawValue].stack[index] = .placeholder
+                body(&moved, &panes[pane.rawValue])
+                panes[pane.rawValue].stack[index] = moved
                 return
             }
         }
@@ -304,5 +295,20 @@ extension Inspector {
         view.text.offset = 0
         self[pane].top = .value(view)
         return []
+    }
+}
+
+extension PaneView {
+    /// What stands in a stack while its view is moved out to change.
+    static let placeholder = PaneView.menu(MenuView(title: "", items: []))
+
+    func waits(for job: JobID) -> Bool {
+        switch self {
+        case .rows(let rows): return rows.load.job == job
+        case .keys(let keys): return keys.scanning.values.contains(job) || keys.factsJob == job
+        case .value(let value): return value.load.job == job
+        case .menu(let menu): return menu.estimatesJob == job
+        case .linked, .record, .field: return false
+        }
     }
 }

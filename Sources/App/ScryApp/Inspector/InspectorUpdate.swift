@@ -242,20 +242,31 @@ extension Inspector {
             let limit = max(0, count - rows)
             text.offset = max(0, min(limit, text.offset.addingReportingOverflow(delta).partialValue))
         }
-        switch self[pane].top {
-        case .menu(var view): moved(&view.position); self[pane].top = .menu(view)
-        case .rows(var view): moved(&view.position); view.window.evict(around: view.position.offset..<(view.position.offset + rows)); self[pane].top = .rows(view)
-        case .record(var view): moved(&view.position); self[pane].top = .record(view)
-        case .linked(var view): moved(&view.position); self[pane].top = .linked(view)
-        case .field(var view): scrolled(&view.text); self[pane].top = .field(view)
-        case .keys(var view): moved(&view.position); self[pane].top = .keys(view)
+        // The view is moved out while it changes (a placeholder stands in the stack, and the
+        // local copy is cleared before the change), so that its pages are not copied on write.
+        let last = self[pane].stack.count - 1
+        var top = self[pane].stack[last]
+        self[pane].stack[last] = .placeholder
+        switch top {
+        case .menu(var view): top = .placeholder; moved(&view.position); top = .menu(view)
+        case .rows(var view):
+            top = .placeholder
+            moved(&view.position)
+            view.window.evict(around: view.position.offset..<(view.position.offset + rows))
+            top = .rows(view)
+        case .record(var view): top = .placeholder; moved(&view.position); top = .record(view)
+        case .linked(var view): top = .placeholder; moved(&view.position); top = .linked(view)
+        case .field(var view): top = .placeholder; scrolled(&view.text); top = .field(view)
+        case .keys(var view): top = .placeholder; moved(&view.position); top = .keys(view)
         case .value(var view):
+            top = .placeholder
             if view.string != nil { scrolled(&view.text) } else {
                 moved(&view.position)
                 view.items.evict(around: view.position.offset..<(view.position.offset + rows))
             }
-            self[pane].top = .value(view)
+            top = .value(view)
         }
+        self[pane].stack[last] = top
     }
 
     mutating func clampPosition(_ pane: PaneID) { move(pane, by: 0) }
@@ -516,12 +527,13 @@ extension Inspector {
                   let key = command.pattern.key([command.pattern.placeholders[0]: value]) else { return [] }
             focus = .redis
             self[.redis].stack = [.keys(KeysView(store: command.store))]
-            push(.value(ValueView(store: command.store, key: Array(key.utf8), facts: nil)), on: .redis)
-            // A key the atlas maps opens what it mirrors or points at in every pane.
+            // A key the atlas maps opens what it mirrors or points at in every pane (the key
+            // itself among the Redis pane's lines); any other key opens its value.
             if catalog.mapsKey(Array(key.utf8)) {
                 lastLink = .key(Array(key.utf8))
                 return [.cancel(.content(.redis)), .cancel(.facts(.redis))] + link(.key(Array(key.utf8)), from: nil)
             }
+            push(.value(ValueView(store: command.store, key: Array(key.utf8), facts: nil)), on: .redis)
         case .key(let pattern):
             guard let store = catalog.redisStores.first else {
                 note = Note(text: "the atlas declares no Redis store", role: .error)

@@ -11,7 +11,7 @@ public struct KeyRow: Sendable, Equatable {
 /// keys under one prefix cost no work per frame.
 public struct KeyRows: Sendable, RandomAccessCollection {
     enum Storage: Sendable {
-        case level([KeyLevelEntry])
+        case level(KeyLevel)
         case tree([KeyRow])
     }
 
@@ -20,14 +20,14 @@ public struct KeyRows: Sendable, RandomAccessCollection {
     public var startIndex: Int { 0 }
     public var endIndex: Int {
         switch storage {
-        case .level(let entries): return entries.count
+        case .level(let level): return level.count
         case .tree(let rows): return rows.count
         }
     }
 
     public subscript(position: Int) -> KeyRow {
         switch storage {
-        case .level(let entries): return KeyRow(entry: entries[position], depth: 0, parent: nil)
+        case .level(let level): return KeyRow(entry: level[position], depth: 0, parent: nil)
         case .tree(let rows): return rows[position]
         }
     }
@@ -35,18 +35,19 @@ public struct KeyRows: Sendable, RandomAccessCollection {
 
 extension KeysView {
     public var visibleEntries: KeyRows {
-        guard let level = levels[root] else { return KeyRows(storage: .level([])) }
-        if expanded.isEmpty { return KeyRows(storage: .level(level.entries)) }
+        guard let level = levels[root] else { return KeyRows(storage: .level(KeyLevel())) }
+        if expanded.isEmpty { return KeyRows(storage: .level(level)) }
         var rows: [KeyRow] = []
-        func add(_ entries: [KeyLevelEntry], depth: Int, parent: [UInt8]?) {
-            for entry in entries {
+        func add(_ level: KeyLevel, depth: Int, parent: [UInt8]?) {
+            for index in 0..<level.count {
+                let entry = level[index]
                 rows.append(KeyRow(entry: entry, depth: depth, parent: parent))
                 if entry.isGroup, expanded.contains(entry.name), let children = levels[entry.name] {
-                    add(children.entries, depth: depth + 1, parent: entry.name)
+                    add(children, depth: depth + 1, parent: entry.name)
                 }
             }
         }
-        add(level.entries, depth: 0, parent: nil)
+        add(level, depth: 0, parent: nil)
         return KeyRows(storage: .tree(rows))
     }
 

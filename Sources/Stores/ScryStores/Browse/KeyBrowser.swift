@@ -34,13 +34,14 @@ public final class KeyBrowser {
     /// characters of prefix and filter escaped. `onProgress` gets batches (new entries, and
     /// groups whose count changed) at most every ~100 ms or 10,000 keys, and a last one with
     /// `finished` set. Throws `CancellationError` soon after `isCancelled` turns true. Memory
-    /// holds the level's distinct entries, not the keys under its groups.
+    /// holds the level's groups and one batch of keys, not the keys under its groups nor every
+    /// key of the level: a key that SCAN returns twice (it may, while a node rehashes or a slot
+    /// moves) is reported twice, and the caller drops the repeat when it sorts the level.
     public func level(prefix: [UInt8], filter: String?, isCancelled: () -> Bool, onProgress: (KeyLevelProgress) -> Void) throws {
         var match = Self.escapeGlob(prefix) + [UInt8(ascii: "*")]
         if let filter, !filter.isEmpty { match += Self.escapeGlob(Array(filter.utf8)) + [UInt8(ascii: "*")] }
 
         var groups: [[UInt8]: Int] = [:]
-        var keys: Set<[UInt8]> = []
         var changedGroups: Set<[UInt8]> = []
         var newKeys: [[UInt8]] = []
         var provenance: [Provenance] = []
@@ -68,7 +69,7 @@ public final class KeyBrowser {
                     let group = Array(key[...separator])
                     groups[group, default: 0] += 1
                     changedGroups.insert(group)
-                } else if keys.insert(key).inserted {
+                } else {
                     newKeys.append(key)
                 }
             }
