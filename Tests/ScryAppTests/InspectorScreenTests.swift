@@ -77,7 +77,7 @@ struct InspectorScreenTests {
             "│item           ≈ 6,170 bluepri…││                               ││                                │",
             "│                               ││                               ││5 entries · 907 keys            │",
             "└───────────────────────────────┘└───────────────────────────────┘└────────────────────────────────┘",
-            "Tab next pane  Enter open  Esc h ← back  / filter, in the store  : command line (Tab completes)  ? …",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit                        ",
         ])
     }
 
@@ -96,7 +96,7 @@ struct InspectorScreenTests {
             "│4  N\\xc3(\\xff               1                            ││",
             "│row 2 of 5                                                │",
             "└──────────────────────────────────────────────────────────┘",
-            "Tab next pane  Enter open  Esc h ← back  / filter, in the s…",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
         ])
     }
 
@@ -126,7 +126,7 @@ struct InspectorScreenTests {
             "│note        \\x1b]0;owned\\x07x                                                ││",
             "│item 1 of 4 · 4 read                                                          │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
-            "Tab next pane  Enter open  Esc h ← back  / filter, in the store  : command line…",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit    ",
         ])
     }
 
@@ -148,9 +148,9 @@ struct InspectorScreenTests {
             "│   :                    command line (Tab completes)                          │",
             "│   R                    read again                                            │",
             "│   w                    watch: read again every 2 s                           │",
-            "│   L                    linking on/off: a selected row or key shown across t… │",
+            "│   d                    drift: run the checks of this pane (Esc cancels)      │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
-            "Tab next pane  Enter open  Esc h ← back  / filter, in the store  : command line…",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit    ",
         ])
     }
 
@@ -185,7 +185,7 @@ struct InspectorScreenTests {
             "┌ World · replica 1┐",
             "│World             │",
             "└──────────────────┘",
-            "Tab next pane  Ente…",
+            "Tab pane  Enter ope…",
         ])
     }
 
@@ -222,7 +222,7 @@ struct InspectorScreenTests {
             "│                                      │",
             "│5 entries · 907 keys                  │",
             "└──────────────────────────────────────┘",
-            "Tab next pane  Enter open  Esc h ← back…",
+            "Tab pane  Enter open  Esc back  / filte…",
         ])
     }
 }

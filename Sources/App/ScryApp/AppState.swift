@@ -62,6 +62,8 @@ public enum Message: Sendable, Equatable {
     case pageLoaded(JobID, RowPage)
     case estimated(JobID, RowEstimates)
     case linked(JobID, LinkedView)
+    case driftProgress(JobID, DriftProgress)
+    case driftDone(JobID, findings: [Finding], notes: [String])
     case keysProgress(JobID, KeyLevelProgress)
     /// A level's scan finished; the level comes sorted.
     case keysLoaded(JobID, KeyLevel)
@@ -109,7 +111,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         guard state.nodes.indices.contains(node) else { return [] }
         state.nodes[node].status = status
         return []
-    case .resized, .tick, .pageLoaded, .estimated, .linked, .keysProgress, .keysLoaded, .factsLoaded, .valueLoaded, .jobFailed, .jobCancelled,
+    case .resized, .tick, .pageLoaded, .estimated, .linked, .driftProgress, .driftDone, .keysProgress, .keysLoaded, .factsLoaded, .valueLoaded, .jobFailed, .jobCancelled,
          .themeApplied, .themeFailed, .copied:
         return []
     case .key(let key):

@@ -69,6 +69,14 @@ public final class StoreServices: Sendable {
             case .link:
                 // TEMPORARY until branch links lands with LinkResolver.
                 return .jobFailed(job.id, "linking is not wired yet")
+            case .drift(let checks, let campaign):
+                // TEMPORARY until branch drift-headless lands with cancellation and DriftProgress.
+                let names = checks.compactMap(CheckName.init(rawValue:))
+                let runner = DriftRunner(atlas: atlas, credentials: credentials) { title in
+                    post(.driftProgress(job.id, DriftProgress(step: 0, steps: 1, title: title, findings: 0)))
+                }
+                let report = try runner.run(DriftOptions(checks: names, campaign: campaign))
+                return .driftDone(job.id, findings: report.findings, notes: report.notes)
             case .estimates(let entities):
                 return .estimated(job.id, try tableBrowser().estimates(entities))
             case .keyLevel(let store, let prefix, let filter):

@@ -28,6 +28,8 @@ public struct Catalog: Sendable, Equatable {
     public var playerEntity: String?
     /// Key patterns that mirror or point at rows: a key matching one can be linked.
     public var linkedPatterns: [KeyPattern]
+    /// The checks the atlas enables, built in and declared, by name.
+    public var checks: [String]
 
     public struct KeyCommand: Sendable, Equatable {
         public var name: String
@@ -60,6 +62,7 @@ public struct Catalog: Sendable, Equatable {
         let campaignEntity = self.campaignEntity
         let kinds = campaignKinds
         playerEntity = atlas.keyPatterns.flatMap { $0.pointsAt.values.sorted() }.first { kinds.contains($0) && $0 != campaignEntity }
+        checks = atlas.checks.map(\.rawValue) + atlas.declaredChecks.map(\.name)
         linkedPatterns = atlas.keyPatterns.filter { $0.mirrors != nil || !$0.pointsAt.isEmpty }.map(\.pattern)
     }
 

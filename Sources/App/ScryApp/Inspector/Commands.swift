@@ -11,6 +11,8 @@ public enum PaneCommand: Sendable, Equatable {
     case key(pattern: String)
     /// `:player 7`: the player's sessions, campaign and character.
     case player(String)
+    /// `:diff [CHECK ...]`: a drift run, in the campaign in focus if there is one.
+    case diff([String])
     case theme(String)
     case nodes
     case help
@@ -28,6 +30,7 @@ public enum Commands {
         CommandSpec(name: "world", argument: "[KIND]", help: "the World pane, at its kinds or at a kind's blueprints"),
         CommandSpec(name: "campaign", argument: "[ID]", help: "the Campaign pane, at its campaigns or at one campaign"),
         CommandSpec(name: "key", argument: "TEXT", help: "the Redis keys under TEXT's prefix that contain the rest"),
+        CommandSpec(name: "diff", argument: "[CHECK…]", help: "run drift checks (all enabled ones by default)"),
         CommandSpec(name: "player", argument: "ID", help: "a player across the stores: sessions, campaign, character"),
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
@@ -75,6 +78,8 @@ public enum Commands {
         case "key":
             guard let argument else { throw .needsArgument(name, "TEXT") }
             return .key(pattern: argument)
+        case "diff":
+            return .diff(argument.map { $0.split(separator: " ").map(String.init) } ?? [])
         case "player" where catalog.playerEntity != nil:
             guard let argument else { throw .needsArgument(name, "an id") }
             return .player(argument)
@@ -106,6 +111,7 @@ public enum Commands {
         switch name {
         case "world": candidates = catalog.worldKinds
         case "theme": candidates = themes
+        case "diff": candidates = catalog.checks
         default: candidates = []
         }
         return candidates.filter { $0.hasPrefix(typed) }.map { "\(name) \($0)" }

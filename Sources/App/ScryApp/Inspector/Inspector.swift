@@ -37,6 +37,7 @@ public struct Inspector: Sendable, Equatable {
     public var linking = true
     /// The last link asked for, so that moving within one row does not ask again.
     public var lastLink: LinkTarget?
+    public var drift = DriftState()
     /// `:nodes` asks for the nodes screen.
     public var showNodes = false
 

@@ -8,7 +8,7 @@ public enum PaneAction: Sendable, Equatable {
     case down, up, halfPageDown, halfPageUp, pageDown, pageUp, first, last
     case open, expand, back
     case filter, command, help
-    case refresh, watch, copy, toggleHex, toggleLinking
+    case refresh, watch, copy, toggleHex, toggleLinking, drift
 }
 
 public struct PaneBinding: Sendable {
@@ -23,34 +23,45 @@ public struct PaneBinding: Sendable {
     public var action: PaneAction
     public var help: String
     public var scope: Scope
-    public var inHintBar: Bool
+    /// The word for it in the one-line hint bar; nil keeps it to the help screen.
+    public var hint: String?
+
+    init(keys: [Key], label: String, action: PaneAction, help: String, scope: Scope, hint: String? = nil) {
+        self.keys = keys
+        self.label = label
+        self.action = action
+        self.help = help
+        self.scope = scope
+        self.hint = hint
+    }
 }
 
 public enum InspectorKeys {
     public static let bindings: [PaneBinding] = [
-        PaneBinding(keys: [.tab], label: "Tab", action: .nextPane, help: "next pane", scope: .everywhere, inHintBar: true),
-        PaneBinding(keys: [.backTab], label: "S-Tab", action: .previousPane, help: "previous pane", scope: .everywhere, inHintBar: false),
-        PaneBinding(keys: [.character("z")], label: "z", action: .zoom, help: "zoom the pane in focus (again: side by side)", scope: .everywhere, inHintBar: false),
-        PaneBinding(keys: [.enter], label: "Enter", action: .open, help: "open: a kind, a row, a field, a key; drill into a key group", scope: .everywhere, inHintBar: true),
-        PaneBinding(keys: [.character("l"), .right], label: "l →", action: .expand, help: "open; on a key group, expand it in place", scope: .everywhere, inHintBar: false),
-        PaneBinding(keys: [.escape, .character("h"), .left], label: "Esc h ←", action: .back, help: "back; cancels a running read; closes a group", scope: .everywhere, inHintBar: true),
-        PaneBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter, in the store", scope: .everywhere, inHintBar: true),
-        PaneBinding(keys: [.character(":")], label: ":", action: .command, help: "command line (Tab completes)", scope: .everywhere, inHintBar: true),
-        PaneBinding(keys: [.character("R"), .control("r")], label: "R", action: .refresh, help: "read again", scope: .everywhere, inHintBar: false),
-        PaneBinding(keys: [.character("w")], label: "w", action: .watch, help: "watch: read again every 2 s", scope: .everywhere, inHintBar: false),
-        PaneBinding(keys: [.character("L")], label: "L", action: .toggleLinking, help: "linking on/off: a selected row or key shown across the panes", scope: .everywhere, inHintBar: false),
-        PaneBinding(keys: [.character("y")], label: "y", action: .copy, help: "copy the selection (OSC 52)", scope: .everywhere, inHintBar: false),
-        PaneBinding(keys: [.character("?")], label: "?", action: .help, help: "help", scope: .everywhere, inHintBar: true),
-        PaneBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit", scope: .everywhere, inHintBar: true),
-        PaneBinding(keys: [.character("j"), .down], label: "j ↓", action: .down, help: "down", scope: .lists, inHintBar: false),
-        PaneBinding(keys: [.character("k"), .up], label: "k ↑", action: .up, help: "up", scope: .lists, inHintBar: false),
-        PaneBinding(keys: [.control("d")], label: "C-d", action: .halfPageDown, help: "half a page down", scope: .lists, inHintBar: false),
-        PaneBinding(keys: [.control("u")], label: "C-u", action: .halfPageUp, help: "half a page up", scope: .lists, inHintBar: false),
-        PaneBinding(keys: [.pageDown, .control("f")], label: "PgDn", action: .pageDown, help: "page down (a string: next window)", scope: .lists, inHintBar: false),
-        PaneBinding(keys: [.pageUp, .control("b")], label: "PgUp", action: .pageUp, help: "page up (a string: previous window)", scope: .lists, inHintBar: false),
-        PaneBinding(keys: [.character("g"), .home], label: "g", action: .first, help: "first", scope: .lists, inHintBar: false),
-        PaneBinding(keys: [.character("G"), .end], label: "G", action: .last, help: "last read so far (reads on)", scope: .lists, inHintBar: false),
-        PaneBinding(keys: [.character("x")], label: "x", action: .toggleHex, help: "hex / text", scope: .values, inHintBar: false),
+        PaneBinding(keys: [.tab], label: "Tab", action: .nextPane, help: "next pane", scope: .everywhere, hint: "pane"),
+        PaneBinding(keys: [.backTab], label: "S-Tab", action: .previousPane, help: "previous pane", scope: .everywhere),
+        PaneBinding(keys: [.character("z")], label: "z", action: .zoom, help: "zoom the pane in focus (again: side by side)", scope: .everywhere),
+        PaneBinding(keys: [.enter], label: "Enter", action: .open, help: "open: a kind, a row, a field, a key; drill into a key group", scope: .everywhere, hint: "open"),
+        PaneBinding(keys: [.character("l"), .right], label: "l →", action: .expand, help: "open; on a key group, expand it in place", scope: .everywhere),
+        PaneBinding(keys: [.escape, .character("h"), .left], label: "Esc h ←", action: .back, help: "back; cancels a running read; closes a group", scope: .everywhere, hint: "back"),
+        PaneBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter, in the store", scope: .everywhere, hint: "filter"),
+        PaneBinding(keys: [.character(":")], label: ":", action: .command, help: "command line (Tab completes)", scope: .everywhere, hint: "command"),
+        PaneBinding(keys: [.character("R"), .control("r")], label: "R", action: .refresh, help: "read again", scope: .everywhere),
+        PaneBinding(keys: [.character("w")], label: "w", action: .watch, help: "watch: read again every 2 s", scope: .everywhere),
+        PaneBinding(keys: [.character("d")], label: "d", action: .drift, help: "drift: run the checks of this pane (Esc cancels)", scope: .everywhere, hint: "drift"),
+        PaneBinding(keys: [.character("L")], label: "L", action: .toggleLinking, help: "linking on/off: a selected row or key shown across the panes", scope: .everywhere),
+        PaneBinding(keys: [.character("y")], label: "y", action: .copy, help: "copy the selection (OSC 52)", scope: .everywhere),
+        PaneBinding(keys: [.character("?")], label: "?", action: .help, help: "help", scope: .everywhere, hint: "help"),
+        PaneBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit", scope: .everywhere, hint: "quit"),
+        PaneBinding(keys: [.character("j"), .down], label: "j ↓", action: .down, help: "down", scope: .lists),
+        PaneBinding(keys: [.character("k"), .up], label: "k ↑", action: .up, help: "up", scope: .lists),
+        PaneBinding(keys: [.control("d")], label: "C-d", action: .halfPageDown, help: "half a page down", scope: .lists),
+        PaneBinding(keys: [.control("u")], label: "C-u", action: .halfPageUp, help: "half a page up", scope: .lists),
+        PaneBinding(keys: [.pageDown, .control("f")], label: "PgDn", action: .pageDown, help: "page down (a string: next window)", scope: .lists),
+        PaneBinding(keys: [.pageUp, .control("b")], label: "PgUp", action: .pageUp, help: "page up (a string: previous window)", scope: .lists),
+        PaneBinding(keys: [.character("g"), .home], label: "g", action: .first, help: "first", scope: .lists),
+        PaneBinding(keys: [.character("G"), .end], label: "G", action: .last, help: "last read so far (reads on)", scope: .lists),
+        PaneBinding(keys: [.character("x")], label: "x", action: .toggleHex, help: "hex / text", scope: .values),
     ]
 
     public static func action(for key: Key) -> PaneAction? {

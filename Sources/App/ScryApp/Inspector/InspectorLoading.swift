@@ -103,7 +103,7 @@ extension Inspector {
                 view.estimatesJob = job
                 self[pane].top = .menu(view)
                 effects.append(.run(Job(id: job, lane: .content(pane), work: .estimates(entities: view.items.compactMap(\.entity)))))
-            case .record, .field, .linked:
+            case .record, .field, .linked, .drift:
                 continue
             }
         }
@@ -249,6 +249,7 @@ extension Inspector {
     }
 
     mutating func landFailure(_ job: JobID, _ load: LoadState) {
+        if driftFailed(job, load) { return }
         for pane in PaneID.allCases {
             if case .linked(var linked) = self[pane].top, linked.load.job == job {
                 linked.load = load
@@ -308,7 +309,7 @@ extension PaneView {
         case .keys(let keys): return keys.scanning.values.contains(job) || keys.factsJob == job
         case .value(let value): return value.load.job == job
         case .menu(let menu): return menu.estimatesJob == job
-        case .linked, .record, .field: return false
+        case .linked, .record, .field, .drift: return false
         }
     }
 }

@@ -35,6 +35,10 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landEstimates(job, estimates)
     case .linked(let job, let view):
         state.landLinked(job, view)
+    case .driftProgress(let job, let progress):
+        state.landDriftProgress(job, progress)
+    case .driftDone(let job, let findings, let notes):
+        state.landDrift(job, findings: findings, notes: notes)
     case .keysProgress(let job, let progress):
         state.landKeys(job, progress: progress, level: nil)
     case .keysLoaded(let job, let level):
@@ -171,6 +175,13 @@ extension Inspector {
             return followSelection(pane)
         case .first: move(pane, by: -Int.max / 2); return followSelection(pane)
         case .last: move(pane, by: Int.max / 2); return followSelection(pane)
+        case .drift:
+            let checks = checks(for: pane)
+            guard !checks.isEmpty else {
+                note = Note(text: "the atlas enables no check for the \(pane.title) pane", role: .warning)
+                return []
+            }
+            return startDrift(checks: checks, campaign: pane == .redis ? nil : campaignInFocus)
         case .toggleLinking:
             linking.toggle()
             lastLink = nil
@@ -222,6 +233,7 @@ extension Inspector {
         case .rows(let view): return view.window.rowCount
         case .record(let view): return view.columns.count
         case .linked(let view): return view.lines.count
+        case .drift(let view): return view.lines.count
         case .field(let view): return textLineCount(view.value.bytes, text: view.text, width: layout.contentWidth(for: pane))
         case .keys(let view): return view.visibleEntries.count
         case .value(let view):
@@ -256,6 +268,7 @@ extension Inspector {
             top = .rows(view)
         case .record(var view): top = .placeholder; moved(&view.position); top = .record(view)
         case .linked(var view): top = .placeholder; moved(&view.position); top = .linked(view)
+        case .drift(var view): top = .placeholder; moved(&view.position); top = .drift(view)
         case .field(var view): top = .placeholder; scrolled(&view.text); top = .field(view)
         case .keys(var view): top = .placeholder; moved(&view.position); top = .keys(view)
         case .value(var view):
@@ -283,6 +296,8 @@ extension Inspector {
         switch self[pane].top {
         case .linked:
             return openLine(pane)
+        case .drift:
+            return openFinding(pane)
         case .menu(let view):
             guard view.items.indices.contains(view.position.selected) else { return [] }
             switch view.items[view.position.selected].target {
@@ -359,6 +374,10 @@ extension Inspector {
             cancelTop(pane)
             note = Note(text: "cancelled", role: .warning)
             return [.cancel(.content(pane))]
+        }
+        // Nothing of the pane's own runs: Esc stops a drift run first.
+        if drift.job != nil {
+            return [.cancel(.drift)]
         }
         if case .keys(var view) = top {
             // ← on a key inside an open group closes the group.
@@ -479,6 +498,13 @@ extension Inspector {
             mode = .help(offset: 0)
         case .nodes:
             showNodes = true
+        case .diff(let checks):
+            let unknown = checks.filter { !catalog.checks.contains($0) }
+            guard unknown.isEmpty else {
+                note = Note(text: "no check \(unknown.joined(separator: ", ")); checks are \(catalog.checks.joined(separator: ", "))", role: .error)
+                return []
+            }
+            return startDrift(checks: checks.isEmpty ? catalog.checks : checks, campaign: campaignInFocus)
         case .player(let id):
             lastLink = .player(id)
             focus = .campaign
@@ -561,6 +587,10 @@ extension Inspector {
         switch self[pane].top {
         case .menu(let view):
             return view.items.indices.contains(view.position.selected) ? view.items[view.position.selected].label : nil
+        case .drift(let view):
+            guard view.lines.indices.contains(view.position.selected) else { return nil }
+            let line = view.lines[view.position.selected]
+            return line.text.displayString + (line.detail.map { "\t" + $0.displayString } ?? "")
         case .linked(let view):
             guard view.lines.indices.contains(view.position.selected) else { return nil }
             let line = view.lines[view.position.selected]

@@ -10,6 +10,8 @@ public enum Lane: Sendable, Hashable {
     case facts(PaneID)
     /// The linked view of the selection, for the other panes.
     case link
+    /// A drift run.
+    case drift
 }
 
 public enum Work: Sendable, Equatable {
@@ -20,6 +22,7 @@ public enum Work: Sendable, Equatable {
     case keyFacts(store: String, keys: [[UInt8]])
     case value(store: String, key: [UInt8], type: String, ValueWindowRequest)
     case link(LinkTarget)
+    case drift(checks: [String], campaign: Int64?)
 }
 
 public struct Job: Sendable, Equatable {

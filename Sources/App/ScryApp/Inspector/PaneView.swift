@@ -184,6 +184,7 @@ public enum PaneView: Sendable, Equatable {
     case keys(KeysView)
     case value(ValueView)
     case linked(LinkedPane)
+    case drift(DriftListView)
 
     public var crumb: String {
         switch self {
@@ -196,6 +197,7 @@ public enum PaneView: Sendable, Equatable {
             return root + (keys.filter.map { " /\($0)" } ?? "")
         case .value(let value): return String(decoding: value.key, as: UTF8.self)
         case .linked(let linked): return linked.crumb
+        case .drift: return "drift"
         }
     }
 
@@ -205,7 +207,7 @@ public enum PaneView: Sendable, Equatable {
         case .keys(let view): return view.load
         case .value(let view): return view.load
         case .linked(let view): return view.load
-        case .menu, .record, .field: return .idle
+        case .menu, .record, .field, .drift: return .idle
         }
     }
 }

@@ -37,6 +37,16 @@ func helpSections(_ state: Inspector) -> [HelpSection] {
 }
 
 func renderHeader(_ state: Inspector, into buffer: inout ScreenBuffer, area: Rect) {
+    if state.drift.job != nil {
+        let progress = state.drift.progress
+        let ratio = progress.map { $0.steps > 0 ? Double($0.step) / Double($0.steps) : 0 }
+        var label = "drift " + (state.drift.campaign.map { "in campaign \($0) · " } ?? "")
+        if let progress { label += "\(progress.title) · \(progress.findings) found" } else { label += "waiting for replicas to catch up" }
+        label += " · Esc cancels"
+        let (gauge, _) = area.splitBottom(0)
+        Gauge(ratio: ratio, label: label, phase: Int(state.now * 8)).render(in: gauge, into: &buffer)
+        return
+    }
     var right: [StatusSegment] = []
     let watched = PaneID.allCases.filter { state[$0].watching }.map(\.title)
     if !watched.isEmpty { right.append(StatusSegment("watching " + watched.joined(separator: ", ") + " ", role: .warning)) }
@@ -70,9 +80,10 @@ func renderFooter(_ state: Inspector, into buffer: inout ScreenBuffer, layout: S
             return
         }
         var left: [StatusSegment] = []
-        for binding in InspectorKeys.bindings where binding.inHintBar {
-            left.append(StatusSegment(binding.label, role: .keyHint, bold: true))
-            left.append(StatusSegment(" " + binding.help.split(separator: ":")[0].split(separator: ";")[0] + "  "))
+        for binding in InspectorKeys.bindings {
+            guard let hint = binding.hint else { continue }
+            left.append(StatusSegment(String(binding.label.split(separator: " ")[0]), role: .keyHint, bold: true))
+            left.append(StatusSegment(" " + hint + "  "))
         }
         StatusBar(left: left).render(in: area, into: &buffer)
     }
@@ -129,10 +140,11 @@ func renderPane(_ state: Inspector, _ pane: PaneID, into buffer: inout ScreenBuf
     switch state[pane].top {
     case .menu(let view): renderMenu(view, focused: focused, into: &buffer, area: content)
     case .linked(let view): renderLinked(view, focused: focused, into: &buffer, area: content)
-    case .rows(let view): renderRows(view, focused: focused, into: &buffer, area: content)
+    case .drift(let view): renderDriftList(view, focused: focused, into: &buffer, area: content)
+    case .rows(let view): renderRows(view, focused: focused, marks: rowMarker(state, view), into: &buffer, area: content)
     case .record(let view): renderRecord(view, focused: focused, into: &buffer, area: content)
     case .field(let view): renderText(view.value.bytes, null: view.value == .null, text: view.text, into: &buffer, area: content)
-    case .keys(let view): renderKeys(view, focused: focused, phase: Int(state.now * 8), into: &buffer, area: content)
+    case .keys(let view): renderKeys(view, focused: focused, phase: Int(state.now * 8), marks: state.drift.marks, into: &buffer, area: content)
     case .value(let view): renderValue(view, focused: focused, into: &buffer, area: content)
     }
 }
@@ -178,7 +190,30 @@ func cellText(_ value: FieldValue?) -> (UntrustedText, Role) {
     }
 }
 
-func renderRows(_ view: RowsView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+/// The drift marker of a row of `view`, from the last drift run's findings.
+func rowMarker(_ state: Inspector, _ view: RowsView) -> ([FieldValue]) -> (text: String, role: Role)? {
+    let marks = state.drift.marks
+    guard state.drift.ranOnce else { return { _ in nil } }
+    func text(_ row: [FieldValue], _ column: String?) -> String? {
+        guard let column, let index = view.columns.firstIndex(of: column), case .bytes(let bytes) = row[index] else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+    switch view.source {
+    case .blueprints(let entity):
+        let column = state.catalog.keyColumns[entity]
+        return { row in text(row, column).flatMap { marks.rows[entity]?[$0] }.flatMap { DriftMarks.marker($0) } }
+    case .entityRows(let entity) where entity == state.catalog.campaignEntity:
+        let column = state.catalog.keyColumns[entity]
+        return { row in text(row, column).flatMap { marks.campaigns[$0] }.flatMap { DriftMarks.marker($0) } }
+    case .campaignState(let entity, let campaign):
+        let column = state.catalog.blueprintColumns[entity]
+        return { row in text(row, column).flatMap { marks.stateRows["\(entity) \(campaign) \($0)"] }.flatMap { DriftMarks.marker($0) } }
+    default:
+        return { _ in nil }
+    }
+}
+
+func renderRows(_ view: RowsView, focused: Bool, marks: ([FieldValue]) -> (text: String, role: Role)?, into buffer: inout ScreenBuffer, area: Rect) {
     if case .failed(let reason) = view.load, view.window.rowCount == 0 {
         renderMessage(reason, role: .error, into: &buffer, area: area)
         return
@@ -200,9 +235,10 @@ func renderRows(_ view: RowsView, focused: Bool, into buffer: inout ScreenBuffer
         guard let row = view.window.item(at: index) else {
             return TableRow(cells: view.columns.map { _ in UntrustedText("…") }, role: .dim)
         }
-        return TableRow(cells: row.map { cellText($0).0 })
+        return TableRow(cells: row.map { cellText($0).0 }, marker: marks(row))
     }
-    let columns = fittedColumns(view.columns, rows: rows, width: tableArea.width)
+    let markerWidth = rows.contains { $0.marker != nil } ? 2 : 0
+    let columns = fittedColumns(view.columns, rows: rows, width: tableArea.width - markerWidth)
     Table(columns: columns, rows: rows, rowCount: count, offset: view.position.offset, selected: view.position.selected, focused: focused)
         .render(in: tableArea, into: &buffer)
     guard !status.isEmpty else { return }
@@ -290,7 +326,7 @@ func factsText(_ facts: KeyFacts) -> String {
     return parts.joined(separator: " · ")
 }
 
-func renderKeys(_ view: KeysView, focused: Bool, phase: Int, into buffer: inout ScreenBuffer, area: Rect) {
+func renderKeys(_ view: KeysView, focused: Bool, phase: Int, marks: DriftMarks, into buffer: inout ScreenBuffer, area: Rect) {
     let level = view.levels[view.root]
     let scanning = !view.scanning.isEmpty
     let (treeArea, status) = area.splitBottom(area.height > 3 && (scanning || level != nil) ? 1 : 0)
@@ -313,7 +349,8 @@ func renderKeys(_ view: KeysView, focused: Bool, phase: Int, into buffer: inout 
                                detail: UntrustedText("\(count) key\(count == 1 ? "" : "s")"), role: .title)
             case .key:
                 let detail = view.facts[row.entry.name].map { UntrustedText(factsText($0)) }
-                return TreeRow(depth: row.depth, label: label, expandable: false, expanded: false, detail: detail)
+                return TreeRow(depth: row.depth, label: label, expandable: false, expanded: false, detail: detail,
+                               marker: DriftMarks.marker(marks.keys[row.entry.name]))
             }
         }
         Tree(rows: rows, rowCount: entries.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
@@ -401,6 +438,17 @@ func renderLinked(_ view: LinkedPane, focused: Bool, into buffer: inout ScreenBu
         let line = view.lines[index]
         return TreeRow(depth: line.depth, label: line.label, expandable: false, expanded: false, detail: line.detail, role: line.role,
                        marker: line.marker.map { (text: $0, role: line.markerRole) })
+    }
+    Tree(rows: rows, rowCount: view.lines.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
+        .render(in: area, into: &buffer)
+}
+
+func renderDriftList(_ view: DriftListView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    let range = view.position.offset..<min(view.lines.count, view.position.offset + area.height)
+    let rows = range.map { index -> TreeRow in
+        let line = view.lines[index]
+        let marker = line.finding.flatMap { DriftMarks.marker($0.severity) }
+        return TreeRow(depth: line.depth, label: line.text, expandable: false, expanded: false, detail: line.detail, role: line.role, marker: marker)
     }
     Tree(rows: rows, rowCount: view.lines.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
         .render(in: area, into: &buffer)

@@ -1,0 +1,191 @@
+import ScryCore
+import ScryUIKit
+
+/// A drift run started from the TUI, its progress, and what it found: shown as markers on the
+/// rows and keys concerned, and as a list grouped by check.
+public struct DriftState: Sendable, Equatable {
+    public var job: JobID?
+    public var checks: [String] = []
+    public var campaign: Int64?
+    public var progress: DriftProgress?
+    public var since: Double = 0
+    public var findings: [Finding] = []
+    public var notes: [String] = []
+    public var marks = DriftMarks()
+    public var ranOnce = false
+
+    public init() {}
+}
+
+/// Where findings fall, for markers: the rows and keys they concern, with the worst severity.
+public struct DriftMarks: Sendable, Equatable {
+    /// entity → blueprint or row key → severity, any campaign.
+    var rows: [String: [String: Severity]] = [:]
+    /// "entity campaign key" → severity, for state rows of one campaign.
+    var stateRows: [String: Severity] = [:]
+    /// Campaign id → severity, for the campaigns list.
+    var campaigns: [String: Severity] = [:]
+    /// Redis key → severity.
+    var keys: [[UInt8]: Severity] = [:]
+
+    public init() {}
+
+    /// Checks whose key is a Redis key, not a row's.
+    static func isKeyCheck(_ finding: Finding) -> Bool {
+        [.cacheStale, .cacheZombie, .cacheMissing, .sessionDangling, .ttlMissing].contains(finding.check)
+    }
+
+    public init(_ findings: [Finding]) {
+        func worse(_ a: Severity?, _ b: Severity) -> Severity {
+            guard let a else { return b }
+            return Severity.allCases.firstIndex(of: a)! >= Severity.allCases.firstIndex(of: b)! ? a : b
+        }
+        for finding in findings {
+            if Self.isKeyCheck(finding) {
+                keys[Array(finding.key.utf8)] = worse(keys[Array(finding.key.utf8)], finding.severity)
+                continue
+            }
+            if let entity = finding.entity {
+                rows[entity, default: [:]][finding.key] = worse(rows[entity]?[finding.key], finding.severity)
+                if let campaign = finding.campaignID {
+                    let key = "\(entity) \(campaign) \(finding.key)"
+                    stateRows[key] = worse(stateRows[key], finding.severity)
+                }
+            }
+            if let campaign = finding.campaignID {
+                campaigns[String(campaign)] = worse(campaigns[String(campaign)], finding.severity)
+            }
+        }
+    }
+
+    static func marker(_ severity: Severity?) -> (text: String, role: Role)? {
+        switch severity {
+        case .error?: return ("●", .error)
+        case .warning?: return ("●", .warning)
+        case .info?: return ("●", .dim)
+        case nil: return nil
+        }
+    }
+}
+
+/// The findings of the last run, grouped by check.
+public struct DriftListView: Sendable, Equatable {
+    public var lines: [DriftLine] = []
+    public var position = ListPosition()
+
+    public init(findings: [Finding], notes: [String]) {
+        let groups = Dictionary(grouping: findings, by: \.check)
+        for check in CheckName.allCases {
+            guard let found = groups[check], !found.isEmpty else { continue }
+            lines.append(DriftLine(text: UntrustedText("\(check.rawValue) (\(found.count))"), detail: nil, role: .title, depth: 0, finding: nil))
+            for finding in found {
+                var text = [finding.entity, finding.key].compactMap { $0 }.joined(separator: " ")
+                if let campaign = finding.campaignID { text += " in \(campaign)" }
+                if let field = finding.field {
+                    text += " · \(field)"
+                    if finding.expected != nil || finding.actual != nil { text += ": \(finding.expected ?? "NULL") → \(finding.actual ?? "NULL")" }
+                }
+                let seen = "\(finding.seenOn.role.rawValue) \(finding.seenOn.node)" + (finding.confirmedOnPrimary ? (finding.seenOn.role == .primary ? "" : ", confirmed on primary") : ", unconfirmed")
+                lines.append(DriftLine(text: UntrustedText(text), detail: UntrustedText(seen), role: finding.severity == .error ? .error : .warning,
+                                       depth: 1, finding: finding))
+            }
+        }
+        if findings.isEmpty { lines.append(DriftLine(text: UntrustedText("no drift found"), detail: nil, role: .ok, depth: 0, finding: nil)) }
+        for note in notes { lines.append(DriftLine(text: UntrustedText(note), detail: nil, role: .warning, depth: 0, finding: nil)) }
+    }
+}
+
+public struct DriftLine: Sendable, Equatable {
+    public var text: UntrustedText
+    public var detail: UntrustedText?
+    public var role: Role
+    public var depth: Int
+    public var finding: Finding?
+}
+
+extension Inspector {
+    /// The built-in checks that concern what a pane shows.
+    func checks(for pane: PaneID) -> [String] {
+        let wanted: [CheckName] = switch pane {
+        case .world: [.divergence, .orphan, .worldVersion, .replicaDivergence]
+        case .campaign: [.orphan, .divergence, .worldVersion, .replicaDivergence]
+        case .redis: [.cacheStale, .cacheMissing, .cacheZombie, .sessionDangling, .ttlMissing]
+        }
+        return wanted.filter { catalog.checks.contains($0.rawValue) }.map(\.rawValue)
+    }
+
+    /// The campaign the Campaign pane is in, if it is in one.
+    var campaignInFocus: Int64? {
+        for view in self[.campaign].stack.reversed() {
+            switch view {
+            case .rows(let rows):
+                switch rows.source {
+                case .campaignState(_, let campaign), .campaignRows(_, let campaign), .events(let campaign): return Int64(campaign)
+                default: continue
+                }
+            case .menu(let menu):
+                for item in menu.items {
+                    if case .rows(.campaignState(_, let campaign), _) = item.target { return Int64(campaign) }
+                }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    mutating func startDrift(checks: [String], campaign: Int64?) -> [Effect] {
+        if drift.job != nil {
+            note = Note(text: "a drift run is already going: Esc cancels it", role: .warning)
+            return []
+        }
+        let job = nextJobID()
+        drift.job = job
+        drift.checks = checks
+        drift.campaign = campaign
+        drift.progress = nil
+        drift.since = now
+        return [.run(Job(id: job, lane: .drift, work: .drift(checks: checks, campaign: campaign)))]
+    }
+
+    mutating func landDriftProgress(_ job: JobID, _ progress: DriftProgress) {
+        guard drift.job == job else { return }
+        drift.progress = progress
+    }
+
+    mutating func landDrift(_ job: JobID, findings: [Finding], notes: [String]) {
+        guard drift.job == job else { return }
+        drift.job = nil
+        drift.findings = findings
+        drift.notes = notes
+        drift.marks = DriftMarks(findings)
+        drift.ranOnce = true
+        note = Note(text: findings.isEmpty ? "no drift found" : "\(findings.count) finding(s): the drift list is open", role: findings.isEmpty ? .ok : .warning)
+        let list = PaneView.drift(DriftListView(findings: findings, notes: notes))
+        if case .drift = self[focus].top { self[focus].top = list } else { self[focus].stack.append(list) }
+    }
+
+    mutating func driftFailed(_ job: JobID, _ load: LoadState) -> Bool {
+        guard drift.job == job else { return false }
+        drift.job = nil
+        drift.progress = nil
+        if case .cancelled = load { note = Note(text: "drift run cancelled", role: .warning) }
+        return true
+    }
+
+    /// Enter on a finding: its linked view.
+    mutating func openFinding(_ pane: PaneID) -> [Effect] {
+        guard case .drift(let list) = self[pane].top, list.lines.indices.contains(list.position.selected),
+              let finding = list.lines[list.position.selected].finding else { return [] }
+        let target: LinkTarget
+        if DriftMarks.isKeyCheck(finding) {
+            target = .key(Array(finding.key.utf8))
+        } else if let entity = finding.entity {
+            target = .entity(kind: entity, key: finding.key, campaign: finding.campaignID.map(String.init))
+        } else {
+            return []
+        }
+        lastLink = target
+        return link(target, from: pane)
+    }
+}
