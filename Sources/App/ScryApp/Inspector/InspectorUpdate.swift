@@ -455,6 +455,11 @@ extension Inspector {
     mutating func refresh(_ pane: PaneID) -> [Effect] {
         self[pane].lastRefresh = now
         switch self[pane].top {
+        case .menu(var menu):
+            guard menu.items.contains(where: { $0.entity != nil }) else { return [] }
+            menu.wantsEstimates = true
+            self[pane].top = .menu(menu)
+            return []
         case .linked(let linked):
             // Every pane that shows this link reads it again, with one job.
             let showing = Set(PaneID.allCases.filter { other in
