@@ -75,7 +75,7 @@ public struct Inspector: Sendable, Equatable {
             return .menu(menu)
         case .campaign:
             var menu = MenuView(title: "Campaign", items: catalog.campaignKinds.map { kind in
-                MenuView.Item(label: kind, detail: kind == catalog.campaignEntity ? "campaigns" : "rows",
+                MenuView.Item(label: kind, detail: kind == catalog.campaignEntity ? "rows · Enter opens one" : "rows",
                               target: .rows(.entityRows(entity: kind), title: kind))
             })
             menu.wantsEstimates = !menu.items.isEmpty

@@ -319,7 +319,7 @@ func ttlText(_ milliseconds: Int64) -> String {
 func factsText(_ facts: KeyFacts) -> String {
     var parts = [facts.type]
     if let length = facts.length {
-        parts.append(facts.type == "string" ? ByteCount.format(UInt64(max(0, length))) : "\(length) \(facts.type == "hash" ? "fields" : "items")")
+        parts.append(facts.type == "string" ? ByteCount.format(UInt64(max(0, length))) : "\(length) \(facts.type == "hash" ? "fields" : "elements")")
     }
     parts.append(ttlText(facts.pttlMilliseconds))
     if let memory = facts.memoryBytes { parts.append("mem " + ByteCount.format(UInt64(max(0, memory)))) }
