@@ -297,6 +297,123 @@ struct LinkResolverTests {
         await #expect(throws: LinkError.unknownEntity("dragon")) { try await Self.resolve(atlas, .entity(kind: "dragon", key: "1", campaign: nil)) }
     }
 
+    // MARK: Shards and a cluster
+
+    /// A campaign store of two shards (hashed by voyage), an event log on each, and pointer
+    /// keys in the Redis Cluster: each state is read on its campaign's shard, every shard when
+    /// no campaign is named, and the pointing keys are found on every cluster node.
+    @Test func statesAndEventsAreReadOnTheirShardAndPointersAcrossTheCluster() async throws {
+        try Starlanes.prepare()
+        let table = Fixture.uniqueName("scry_link_ships")
+        let log = Fixture.uniqueName("scry_link_log")
+        let prefix = Fixture.uniqueName("scry-link")
+        for (port, voyage) in [(Stack.pgPrimaryPort, 2), (Stack.pgShard2PrimaryPort, 3)] {
+            try Fixture.psql("""
+                CREATE TABLE \(table) (voyage bigint, design text, label text, pinned text[] NOT NULL DEFAULT '{}', PRIMARY KEY (voyage, design));
+                CREATE TABLE \(log) (id bigint PRIMARY KEY, voyage bigint, at timestamptz, kind text, eid text, field text);
+                INSERT INTO \(table) VALUES (\(voyage), 'FRG-1', \(voyage == 3 ? "'Frigate Prime'" : "'Frigate'"), '{}');
+                INSERT INTO \(log) VALUES (\(voyage * 10), \(voyage), '2026-05-01', 'ship_class', 'FRG-1', 'label'),
+                    (\(voyage * 10 + 1), \(voyage), '2026-06-01', 'ship_class', 'FRG-1', NULL),
+                    (\(voyage * 10 + 2), \(voyage), '2026-07-01', 'ship_class', 'CRV-2', 'label');
+                """, database: "campaign", port: port)
+        }
+        defer {
+            for port in [Stack.pgPrimaryPort, Stack.pgShard2PrimaryPort] {
+                _ = try? Fixture.psql("DROP TABLE IF EXISTS \(table); DROP TABLE IF EXISTS \(log)", database: "campaign", port: port)
+            }
+        }
+        for (primary, replica) in [(Stack.pgPrimaryPort, Stack.pgReplicaPort), (Stack.pgShard2PrimaryPort, Stack.pgShard2ReplicaPort)] {
+            try Fixture.waitForReplay(primaryPort: primary, replicaPort: replica)
+        }
+        let cluster = Stack.clusterPorts[0]
+        let sessions = ["a", "b", "c", "d", "e", "f"].map { "\(prefix):\($0)" }
+        for (index, key) in sessions.enumerated() {
+            try Fixture.redisCLI(["-c", "HSET", key, "ship", index < 4 ? "FRG-1" : "CRV-2", "voyage", index % 2 == 0 ? "2" : "3"], port: cluster)
+        }
+        defer { for key in sessions { _ = try? Fixture.redisCLI(["-c", "DEL", key], port: cluster) } }
+
+        let host = Stack.pgHost
+        let text = """
+            [atlas]
+            name = "sharded-links"
+            [stores.catalog]
+            engine = "postgres"
+            database = "\(Starlanes.catalogDatabase)"
+            primary = "\(host):\(Stack.pgPrimaryPort)"
+            replicas = ["\(host):\(Stack.pgReplicaPort)"]
+            [stores.live]
+            engine = "postgres"
+            database = "campaign"
+            shard_by = "hash"
+            [[stores.live.shards]]
+            name = "even"
+            primary = "\(host):\(Stack.pgPrimaryPort)"
+            replicas = ["\(host):\(Stack.pgReplicaPort)"]
+            [[stores.live.shards]]
+            name = "odd"
+            primary = "\(host):\(Stack.pgShard2PrimaryPort)"
+            replicas = ["\(host):\(Stack.pgShard2ReplicaPort)"]
+            [stores.hot]
+            engine = "redis"
+            mode = "cluster"
+            nodes = ["\(Stack.redisHost):\(cluster)"]
+            routing = "primary"
+            [entities.ship_class]
+            store = "catalog"
+            table = "hull_designs"
+            key = "code"
+            [entities.ship_class.campaign]
+            store = "live"
+            table = "\(table)"
+            campaign_column = "voyage"
+            blueprint_column = "design"
+            overrides_column = "pinned"
+            mirrored = { display_name = "label" }
+            [events]
+            store = "live"
+            table = "\(log)"
+            campaign_column = "voyage"
+            time_column = "at"
+            entity_kind_column = "kind"
+            entity_id_column = "eid"
+            field_column = "field"
+            key_column = "id"
+            [[keys]]
+            pattern = "\(prefix):{sid}"
+            store = "hot"
+            points_at = { ship = "ship_class" }
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-link-atlas") + ".toml").path
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let atlas = try AtlasParser.parse(try TOMLReader.read(contentsOf: file), environment: [:])
+
+        let all = try await Self.resolve(atlas, .entity(kind: "ship_class", key: "FRG-1", campaign: nil))
+        #expect(all.notes.isEmpty, "\(all.notes)")
+        #expect(all.states.map(\.campaign) == ["2", "3"])
+        #expect(all.states.map(\.row.provenance.shard) == ["even", "odd"])
+        #expect(all.states.map { $0.fields.first?.status } == [.inherited, .diverged])
+        // Each state's events are its shard's, of this entity only; the cause is the latest that names the field.
+        #expect(all.states.map { $0.events?.rows.count } == [2, 2])
+        #expect(all.states.map { $0.events?.provenance.first?.shard } == ["even", "odd"])
+        #expect(all.states[1].fields.first?.likelyCause?.key == "30")
+        #expect(all.states[1].fields.first?.likelyCause?.provenance.shard == "odd")
+        // The pointing keys, from whichever cluster node holds each.
+        #expect(all.keys.map { Self.text($0.key) } == Array(sessions.prefix(4)))
+        #expect(all.keys.allSatisfy { $0.relation == .pointsAt(field: "ship") && $0.facts?.type == "hash" && $0.facts?.provenance.store == "hot" })
+        #expect(Set(all.keys.compactMap { $0.facts?.provenance.shard }).count > 1, "the keys live on more than one cluster shard")
+
+        let odd = try await Self.resolve(atlas, .entity(kind: "ship_class", key: "FRG-1", campaign: "3"))
+        #expect(odd.states.map(\.campaign) == ["3"] && odd.states.first?.row.provenance.shard == "odd")
+
+        // A session key in the cluster leads to the ship in its voyage, on that voyage's shard.
+        let pivot = try await Self.resolve(atlas, .key(Array(sessions[1].utf8)))
+        #expect(pivot.kind == "ship_class" && pivot.key == "FRG-1")
+        #expect(pivot.keys.first?.relation == .origin && pivot.keys.first?.pointers == ["ship": "ship_class FRG-1"])
+        // The pattern names no voyage: the state is sought in every voyage.
+        #expect(pivot.states.map(\.campaign) == ["2", "3"])
+    }
+
     // MARK: Starlanes
 
     /// Starlanes: text keys, `mirrored` as a map between other column names, overrides in a
