@@ -99,7 +99,8 @@ public struct LinkedKey: Sendable, Equatable {
     public var facts: KeyFacts?
     /// For a mirror, its hash fields against the blueprint.
     public var fields: [FieldComparison]
-    /// For a pointer (a session), what each pointing field holds: field → (entity, key).
+    /// For a pointer (a session), what each pointing field holds: field → "entity key", the
+    /// atlas entity's name, a space, and the key as the field holds it (`"character 7"`).
     public var pointers: [String: String]
 
     public init(key: [UInt8], pattern: String?, relation: Relation, facts: KeyFacts?, fields: [FieldComparison] = [], pointers: [String: String] = [:]) {
@@ -124,6 +125,13 @@ public struct LinkedView: Sendable, Equatable {
     public var keys: [LinkedKey]
     /// What could not be followed, said plainly ("session:x points at campaign 99, which does not exist").
     public var notes: [String]
+    /// The centre's own row when it has no blueprint (a campaign, a player): an entity that
+    /// is not copied into campaigns is its row. Nil for a blueprint entity, whose row is
+    /// `blueprint`.
+    public var row: LinkedRow? = nil
+
+    /// The centre's row, whichever kind of entity it is.
+    public var centre: LinkedRow? { blueprint ?? row }
 
     public init(target: LinkTarget, kind: String?, key: String?, blueprint: LinkedRow?, states: [CampaignStateLink],
                 related: [LinkedRow], keys: [LinkedKey], notes: [String]) {

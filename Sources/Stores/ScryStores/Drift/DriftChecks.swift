@@ -214,7 +214,7 @@ struct DriftChecks {
         }
     }
 
-    private func hmget(_ store: any RedisStore, _ keys: [[UInt8]], fields: [String]) throws -> [RedisRead] {
+    func hmget(_ store: any RedisStore, _ keys: [[UInt8]], fields: [String]) throws -> [RedisRead] {
         let commands = keys.map { RedisCommand(arguments: [Array("HMGET".utf8), $0] + fields.map { Array($0.utf8) }) }
         return try store.read(pipeline: commands).map { try $0.get() }
     }

@@ -32,10 +32,13 @@ final class DriftStores {
     private var scanners: [String: any RedisStore] = [:]
     private var readers: [String: any RedisStore] = [:]
 
-    init(atlas: Atlas, credentials: StoreCredentials, primaryOnly: Bool) {
+    /// `postgres`: stores already open (a `TableBrowser`'s), used as they are instead of
+    /// opening others of the same names.
+    init(atlas: Atlas, credentials: StoreCredentials, primaryOnly: Bool, postgres: [String: PostgresStore] = [:]) {
         self.atlas = atlas
         self.credentials = credentials
         self.primaryOnly = primaryOnly
+        postgresStores = postgres
     }
 
     deinit { close() }
