@@ -11,6 +11,7 @@ public final class StoreServices: Sendable {
     private let atlas: Atlas
     private let credentials: StoreCredentials
     private let tables: Mutex<TableBrowser?> = Mutex(nil)
+    private let links: Mutex<LinkResolver?> = Mutex(nil)
     private let keyBrowsers = Mutex<[String: KeyBrowserBox]>([:])
 
     private final class KeyBrowserBox: @unchecked Sendable {
@@ -42,6 +43,16 @@ public final class StoreServices: Sendable {
         }
     }
 
+    func linkResolver() throws -> LinkResolver {
+        let tables = try tableBrowser()
+        return links.withLock { resolver in
+            if let resolver { return resolver }
+            let made = LinkResolver(atlas: atlas, tables: tables, credentials: credentials)
+            resolver = made
+            return made
+        }
+    }
+
     private func keyBrowser(_ store: String, lane: Lane) throws -> KeyBrowserBox {
         let name = "\(store)/\(lane)"
         return try keyBrowsers.withLock { boxes in
@@ -54,6 +65,7 @@ public final class StoreServices: Sendable {
     }
 
     public func close() {
+        links.withLock { $0?.close() }
         let boxes = keyBrowsers.withLock { boxes in defer { boxes = [:] }; return Array(boxes.values) }
         for box in boxes { box.store.close() }
     }
@@ -66,9 +78,8 @@ public final class StoreServices: Sendable {
             switch job.work {
             case .page(let request):
                 return .pageLoaded(job.id, try tableBrowser().page(request, cancellation: cancellation))
-            case .link:
-                // TEMPORARY until branch links lands with LinkResolver.
-                return .jobFailed(job.id, "linking is not wired yet")
+            case .link(let target):
+                return .linked(job.id, try linkResolver().resolve(target, cancellation: cancellation))
             case .drift(let checks, let campaign):
                 // TEMPORARY until branch drift-headless lands with cancellation and DriftProgress.
                 let names = checks.compactMap(CheckName.init(rawValue:))

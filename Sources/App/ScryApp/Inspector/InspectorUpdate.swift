@@ -354,7 +354,7 @@ extension Inspector {
     func recordTitle(_ view: RowsView, row: [FieldValue]) -> String {
         let keyColumn: String? = switch view.source {
         case .blueprints(let entity), .entityRows(let entity), .campaignRows(let entity, _): catalog.keyColumns[entity]
-        case .campaignState, .events: nil
+        case .campaignState, .events, .entityEvents: nil
         }
         if let keyColumn, let index = view.columns.firstIndex(of: keyColumn), case .bytes(let key) = row[index] {
             return "\(view.title) \(String(decoding: key.prefix(40), as: UTF8.self))"

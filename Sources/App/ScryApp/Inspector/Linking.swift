@@ -35,7 +35,7 @@ public struct LinkLine: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         case row(LinkedRow)
         case key([UInt8], KeyFacts?)
-        case events(campaign: String)
+        case events(entity: String, key: String, campaign: String)
     }
 
     public var depth: Int
@@ -75,8 +75,11 @@ enum LinkLines {
             if let blueprint = view.blueprint {
                 lines.append(header(blueprint, title: "\(blueprint.entity) \(blueprint.key) · blueprint"))
                 lines += columns(blueprint)
+            } else if let row = view.row {
+                lines.append(header(row, title: "\(row.entity) \(row.key)"))
+                lines += columns(row)
             } else if let kind = view.kind, let key = view.key {
-                lines.append(LinkLine(depth: 0, UntrustedText("no \(kind) \(key) in the world store"), role: .warning))
+                lines.append(LinkLine(depth: 0, UntrustedText("no \(kind) \(key) found"), role: .warning))
             }
             for row in view.related {
                 lines.append(header(row, title: "\(row.entity) \(row.key)"))
@@ -91,7 +94,7 @@ enum LinkLines {
                 for field in state.fields { lines.append(comparison(field)) }
                 if let events = state.events {
                     lines.append(LinkLine(depth: 1, UntrustedText("events, newest first"), detail: UntrustedText("\(events.rows.count)\(events.next == nil ? "" : "+")"),
-                                          role: .title, action: .events(campaign: state.campaign)))
+                                          role: .title, action: .events(entity: state.row.entity, key: view.key ?? state.row.key, campaign: state.campaign)))
                     for row in events.rows {
                         let text = row.map { $0.shortText.displayString }.joined(separator: "  ")
                         lines.append(LinkLine(depth: 2, UntrustedText(text), role: .dim,
@@ -236,8 +239,8 @@ extension Inspector {
         case .key(let key, let facts):
             guard let store = catalog.redisStores.first else { return [] }
             push(.value(ValueView(store: store, key: key, facts: facts)), on: pane)
-        case .events(let campaign):
-            push(.rows(RowsView(title: "events", source: .events(campaign: campaign))), on: pane)
+        case .events(let entity, let key, let campaign):
+            push(.rows(RowsView(title: "\(entity) \(key) history", source: .entityEvents(entity: entity, key: key, campaign: campaign))), on: pane)
         }
         return []
     }

@@ -13,6 +13,8 @@ public enum TableSource: Sendable, Hashable {
     case campaignRows(entity: String, campaign: String)
     /// One campaign's events, newest first.
     case events(campaign: String)
+    /// The events of one entity (by atlas name and key) in one campaign, newest first: its history.
+    case entityEvents(entity: String, key: String, campaign: String)
 }
 
 /// Where the next page starts: the text of the ordering columns of the last row read.

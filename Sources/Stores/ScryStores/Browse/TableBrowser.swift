@@ -106,6 +106,8 @@ public final class TableBrowser: Sendable {
         var store: String
         var table: String
         var scope: (column: String, value: String)?
+        /// More equalities, for a narrower source (one entity's events).
+        var narrower: [(column: String, value: String)] = []
         var order: [String]
         var descending: Bool
         var shard: ShardChoice
@@ -135,6 +137,13 @@ public final class TableBrowser: Sendable {
             return Plan(store: log.store, table: log.table, scope: (log.campaignColumn, campaign),
                         order: [log.timeColumn] + (log.keyColumn.map { [$0] } ?? []), descending: true,
                         shard: .one(try shard(of: campaign, in: log.store)))
+        case .entityEvents(let kind, let key, let campaign):
+            guard let log = atlas.eventLog else { throw TableBrowserError.noEventLog }
+            var plan = Plan(store: log.store, table: log.table, scope: (log.campaignColumn, campaign),
+                            order: [log.timeColumn] + (log.keyColumn.map { [$0] } ?? []), descending: true,
+                            shard: .one(try shard(of: campaign, in: log.store)))
+            plan.narrower = [(log.entityKindColumn, kind), (log.entityIDColumn, key)]
+            return plan
         }
     }
 
@@ -183,7 +192,7 @@ public final class TableBrowser: Sendable {
         }
         let ordered = try plan.order.map { try "scry_r." + names.identifier($0) + (collateC ? " COLLATE \"C\"" : "") }
         var conditions: [String] = []
-        if let scope = plan.scope {
+        for scope in (plan.scope.map { [$0] } ?? []) + plan.narrower {
             conditions.append("scry_r.\(try names.identifier(scope.column)) = \(parameter(scope.value))")
         }
         if let filter = request.filter, !filter.isEmpty {
