@@ -71,6 +71,12 @@ struct ReferenceDrift {
             }
         }
 
+        // Hit points below zero (the atlas's declared check).
+        for row in try campaign.texts("SELECT campaign_id, character_id, hp FROM campaign_characters WHERE hp < 0") {
+            drift.append(DriftItem(check: .negativeHP, entity: "character", campaignID: row[0].flatMap { Int($0) }, key: row[1] ?? "",
+                                   field: "hp", expected: ">= 0", actual: row[2], reason: ""))
+        }
+
         // World versions, and what sessions may point at.
         var worldVersions: [Int: Int] = [:]
         for row in try world.texts("SELECT id, version FROM worlds") {

@@ -75,6 +75,49 @@ struct DiffCommandTests {
         #expect(!output.contains("\u{1B}"))
     }
 
+    /// The text exposition format for node_exporter's textfile collector: counts per group that
+    /// add up to the JSON's findings, and the same exit code.
+    @Test func prometheusCountsWhatJSONLists() async throws {
+        let (jsonStatus, json) = try await Self.run(["diff", "--atlas", Self.atlas, "--format", "json"])
+        let (status, output) = try await Self.run(["diff", "--atlas", Self.atlas, "--format", "prometheus"])
+        #expect(status == 1 && jsonStatus == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        var expected: [String: Int] = [:]
+        for finding in findings {
+            let group = "check=\"\(finding["check"] as? String ?? "")\",severity=\"\(finding["severity"] as? String ?? "")\","
+                + "entity=\"\(finding["entity"] as? String ?? "")\",confirmed=\"\(finding["confirmed_on_primary"] as? Bool == true)\""
+            expected[group, default: 0] += 1
+        }
+        var counted: [String: Int] = [:]
+        var runs: [String] = []
+        for line in output.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            #expect(parts.count == 2 && Double(parts[1]) != nil, "not a sample: \(line)")
+            if line.hasPrefix("scry_drift_findings{") {
+                counted[String(parts[0].dropFirst("scry_drift_findings{".count).dropLast()), default: 0] += Int(parts[1]) ?? -1
+            } else if line.hasPrefix("scry_drift_checks_run{") {
+                runs.append(String(parts[0]))
+            }
+        }
+        #expect(counted == expected)
+        #expect(counted.values.reduce(0, +) == findings.count)
+        #expect(runs.count == (report["checks"] as? [String])?.count)
+        #expect(runs.contains(#"scry_drift_checks_run{check="negative-hp"}"#))
+        #expect(output.contains("# TYPE scry_drift_last_run_timestamp_seconds gauge"))
+    }
+
+    @Test func aDeclaredCheckIsSelectedByItsName() async throws {
+        let (status, output) = try await Self.run(["diff", "--atlas", Self.atlas, "--check", "negative-hp", "--format", "ndjson"])
+        #expect(status == 1)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == 2)
+        for line in lines {
+            let finding = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(finding["check"] as? String == "negative-hp" && finding["field"] as? String == "hp" && finding["entity"] as? String == "character")
+        }
+    }
+
     @Test(arguments: [
         ["diff", "--atlas", atlas, "--check", "nonsense"],
         ["diff", "--atlas", atlas, "--format", "yaml"],

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ScryConfig
 import ScryCore
 import Testing
@@ -72,13 +73,16 @@ struct DriftTests {
             #expect(finding.confirmedOnPrimary, "\(identity)")
         }
         #expect(report.findings.contains { $0.seenOn.role == .replica }, "nothing was read on the replica")
-        #expect(Set(report.checks) == Set(DriftRunner.implemented))
+        // The built-in checks and the atlas's declared one, negative-hp, whose planted rows the manifest lists too.
+        #expect(report.checks == DriftRunner.implemented.map(CheckID.init) + [CheckID(declared: "negative-hp")])
+        #expect(report.findings.contains { $0.check == CheckID(declared: "negative-hp") && $0.severity == .warning })
         // Every check ran, replica-divergence included: the replicas hold what their primaries hold.
         #expect(report.notes.isEmpty, "\(report.notes)")
     }
 
-    @Test(arguments: [CheckName.orphan, .divergence, .worldVersion, .cacheStale, .cacheMissing, .cacheZombie, .sessionDangling, .ttlMissing])
-    func eachCheckAloneFindsItsOwnPlantedDrift(check: CheckName) async throws {
+    @Test(arguments: [CheckID.orphan, .divergence, .worldVersion, .cacheStale, .cacheMissing, .cacheZombie, .sessionDangling, .ttlMissing,
+                      CheckID(declared: "negative-hp")])
+    func eachCheckAloneFindsItsOwnPlantedDrift(check: CheckID) async throws {
         let planted = try await Self.manifest()
         let report = try await Self.run(Repository.path("demo/atlas.toml"), DriftOptions(checks: [check]))
         let expected = planted.identities.filter { $0.check == check.rawValue }
@@ -124,5 +128,44 @@ struct DriftTests {
         let report = try await Self.run(Starlanes.atlasPath, DriftOptions(checks: [.sessionDangling]))
         let mine = report.findings.filter { $0.key == key }
         #expect(mine.map(\.field) == ["voyage"], "\(report.findings.map(Self.identity))")
+    }
+
+    /// A declared check is a query of the atlas: its rows are findings, seen on the replica and
+    /// confirmed on the primary like any other, and --campaign restricts it by its campaign_id.
+    @Test func theDeclaredCheckFindsThePlantedNegativeHitPoints() async throws {
+        let planted = try await Self.manifest()
+        let negative = planted.identities.filter { $0.check == "negative-hp" }
+        #expect(negative.count == 2)
+        let report = try await Self.run(Repository.path("demo/atlas.toml"), DriftOptions(checks: [CheckID(declared: "negative-hp")]))
+        #expect(report.checks == [CheckID(declared: "negative-hp")])
+        #expect(Set(report.findings.map(Self.identity)) == negative)
+        for finding in report.findings {
+            #expect(finding.check.isDeclared && finding.check.builtIn == nil)
+            #expect(finding.severity == .warning)
+            #expect(finding.seenOn.store == "campaign" && finding.seenOn.role == .replica && finding.confirmedOnPrimary)
+            #expect(finding.expected == ">= 0" && finding.actual == planted.values[Self.identity(finding)]?.actual)
+        }
+        let campaign = try #require(negative.first?.campaignID)
+        let one = try await Self.run(Repository.path("demo/atlas.toml"), DriftOptions(checks: [CheckID(declared: "negative-hp")], campaign: campaign))
+        #expect(Set(one.findings.map(Self.identity)) == negative.filter { $0.campaignID == campaign })
+    }
+
+    /// Progress goes through the run's units: steps grow with confirmations, the last step is
+    /// the whole, and the findings count ends at the report's.
+    @Test func progressCountsTheStepsOfTheRun() async throws {
+        _ = try await DemoFixture.loaded()
+        let atlas = try Self.atlas(Repository.path("demo/atlas.toml"))
+        let seen = Mutex<[DriftProgress]>([])
+        let report = try await offThePool {
+            try DriftRunner(atlas: atlas, credentials: Self.credentials)
+                .run(DriftOptions(checks: [.orphan, .ttlMissing]), progress: { step in seen.withLock { $0.append(step) } })
+        }
+        let steps = seen.withLock { $0 }
+        let last = try #require(steps.last)
+        #expect(last.step == last.steps && last.title == "done" && last.findings == report.findings.count)
+        // Four state units and three TTL patterns; the orphans, seen on the replica, each need a confirmation step.
+        #expect(last.steps == 7 + 4, "\(steps)")
+        #expect(zip(steps, steps.dropFirst()).allSatisfy { $0.step <= $1.step && $0.findings <= $1.findings })
+        #expect(steps.contains { $0.title.hasPrefix("confirming ") })
     }
 }

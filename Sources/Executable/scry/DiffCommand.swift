@@ -10,18 +10,22 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Find drift between the world, the campaigns and Redis, as the atlas describes them.",
         discussion: """
-            Checks: \(DriftRunner.implemented.map(\.rawValue).joined(separator: ", ")). A difference seen on a \
+            Checks: \(DriftRunner.implemented.map(\.rawValue).joined(separator: ", ")), and those the atlas declares \
+            ([[checks.declared]]: a read-only query whose rows are findings). A difference seen on a \
             replica is read again on the primary, when the store's policy allows it, and reported only if the \
             primary shows it too. replica-divergence compares each table on the primary and its replicas by \
             checksums over key ranges computed inside PostgreSQL, once the replica has replayed past the \
             primary's position at the start.
 
+            --format prometheus writes the text exposition format, for node_exporter's textfile collector.
+
             Exit status: 0 when no drift was found, 1 when drift was found, 2 when the checks could not run.
+            Progress goes to stderr when it is a terminal.
             """
     )
 
     enum Format: String, CaseIterable {
-        case json, ndjson, table
+        case json, ndjson, table, prometheus
     }
 
     @OptionGroup var profile: ProfileOptions
@@ -33,10 +37,11 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only drift of this campaign id.", valueName: "id"))
     var campaign: String?
 
-    @Option(help: ArgumentHelp("Output format: json, ndjson or table.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: json, ndjson, table or prometheus.", valueName: "format"))
     var format: String = "table"
 
     func run() throws {
+        let started = Date()
         let report: DriftReport
         let outputFormat: Format
         do {
@@ -44,12 +49,6 @@ struct DiffCommand: ParsableCommand {
                 throw ValidationError("--format \(format): expected one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             outputFormat = chosen
-            let names = try checks.map { name in
-                guard let check = CheckName(rawValue: name) else {
-                    throw ValidationError("--check \(name): no such check; checks are \(CheckName.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return check
-            }
             var campaignID: Int64?
             if let campaign {
                 guard let id = Int64(campaign) else { throw ValidationError("--campaign \(campaign): expected an integer id") }
@@ -59,9 +58,19 @@ struct DiffCommand: ParsableCommand {
             guard let atlas = loaded.atlas else {
                 throw ValidationError("scry diff needs an atlas: pass --atlas FILE or a --profile that names one")
             }
-            let progress: ((String) -> Void)? = isatty(2) == 1 ? { print("scry diff: \(TerminalText.visible($0))", to: &standardError) } : nil
-            report = try DriftRunner(atlas: atlas, credentials: loaded.credentials, progress: progress)
-                .run(DriftOptions(checks: names, campaign: campaignID))
+            // A name is a built-in check's or one the atlas declares.
+            let known = CheckName.allCases.map(CheckID.init) + atlas.declaredChecks.map { CheckID(declared: $0.name) }
+            let names = try checks.map { name in
+                guard known.contains(CheckID(rawValue: name)) else {
+                    throw ValidationError("--check \(name): no such check; checks are \(known.map(\.rawValue).joined(separator: ", "))")
+                }
+                return CheckID(rawValue: name)
+            }
+            let progress: ((DriftProgress) -> Void)? = isatty(2) == 1 ? { step in
+                print("scry diff: [\(step.step)/\(step.steps)] \(TerminalText.visible(step.title))", to: &standardError)
+            } : nil
+            report = try DriftRunner(atlas: atlas, credentials: loaded.credentials)
+                .run(DriftOptions(checks: names, campaign: campaignID), progress: progress)
         } catch {
             print("scry diff: \(TerminalText.visible(StoreErrorText.message(for: error)))", to: &standardError)
             throw ExitCode(2)
@@ -76,6 +85,11 @@ struct DiffCommand: ParsableCommand {
             for finding in report.findings { print(String(decoding: try encoder.encode(finding), as: UTF8.self)) }
         case .table:
             print(Self.table(report))
+        case .prometheus:
+            let finished = Date()
+            print(DriftExposition.text(DriftExposition.Run(findings: report.findings, checks: report.checks, notes: report.notes.count,
+                                                           seconds: finished.timeIntervalSince(started), finishedAt: finished.timeIntervalSince1970)),
+                  terminator: "")
         }
         if !report.findings.isEmpty { throw ExitCode(1) }
     }

@@ -81,12 +81,11 @@ public final class StoreServices: Sendable {
             case .link(let target):
                 return .linked(job.id, try linkResolver().resolve(target, cancellation: cancellation))
             case .drift(let checks, let campaign):
-                // TEMPORARY until branch drift-headless lands with cancellation and DriftProgress.
-                let names = checks.compactMap(CheckName.init(rawValue:))
-                let runner = DriftRunner(atlas: atlas, credentials: credentials) { title in
-                    post(.driftProgress(job.id, DriftProgress(step: 0, steps: 1, title: title, findings: 0)))
+                let runner = DriftRunner(atlas: atlas, credentials: credentials)
+                let report = try runner.run(DriftOptions(checks: checks.map(CheckID.init(rawValue:)), campaign: campaign),
+                                            cancellation: cancellation) { progress in
+                    post(.driftProgress(job.id, progress))
                 }
-                let report = try runner.run(DriftOptions(checks: names, campaign: campaign))
                 return .driftDone(job.id, findings: report.findings, notes: report.notes)
             case .estimates(let entities):
                 return .estimated(job.id, try tableBrowser().estimates(entities))

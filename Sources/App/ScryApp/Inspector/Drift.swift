@@ -75,7 +75,9 @@ public struct DriftListView: Sendable, Equatable {
 
     public init(findings: [Finding], notes: [String]) {
         let groups = Dictionary(grouping: findings, by: \.check)
-        for check in CheckName.allCases {
+        // Built-in checks in their order, then declared ones by name.
+        let order = CheckName.allCases.map { CheckID($0) } + groups.keys.filter(\.isDeclared).sorted { $0.rawValue < $1.rawValue }
+        for check in order {
             guard let found = groups[check], !found.isEmpty else { continue }
             lines.append(DriftLine(text: UntrustedText("\(check.rawValue) (\(found.count))"), detail: nil, role: .title, depth: 0, finding: nil))
             for finding in found {
@@ -85,7 +87,8 @@ public struct DriftListView: Sendable, Equatable {
                     text += " · \(field)"
                     if finding.expected != nil || finding.actual != nil { text += ": \(finding.expected ?? "NULL") → \(finding.actual ?? "NULL")" }
                 }
-                let seen = "\(finding.seenOn.role.rawValue) \(finding.seenOn.node)" + (finding.confirmedOnPrimary ? (finding.seenOn.role == .primary ? "" : ", confirmed on primary") : ", unconfirmed")
+                let onPrimary = finding.seenOn.role == NodeRole.primary
+                let seen = "\(finding.seenOn.role.rawValue) \(finding.seenOn.node)" + (finding.confirmedOnPrimary ? (onPrimary ? "" : ", confirmed on primary") : ", unconfirmed")
                 lines.append(DriftLine(text: UntrustedText(text), detail: UntrustedText(seen), role: finding.severity == .error ? .error : .warning,
                                        depth: 1, finding: finding))
             }

@@ -179,7 +179,7 @@ public struct DeclaredCheck: Sendable, Equatable {
     public var store: String
     public var severity: Severity
     public var description: String?
-    /// Each row is one finding; its columns `key`, and optionally `campaign_id`, `field`,
+    /// Each row is one finding; its columns `key`, and optionally `entity`, `campaign_id`, `field`,
     /// `expected`, `actual`, become the finding's.
     public var query: String
 }

@@ -1,7 +1,8 @@
 /// One inconsistency a drift check found: what disagrees with what, where it was seen, and
 /// whether the primary confirmed it.
 public struct Finding: Sendable, Hashable {
-    public var check: CheckName
+    /// A built-in check, or the name of a declared one (`check.isDeclared`).
+    public var check: CheckID
     public var severity: Severity
     /// The atlas entity the finding concerns (`character`, the pointed-at entity of a session,
     /// the world entity of a version check), or nil for keys that mirror nothing.
@@ -18,11 +19,11 @@ public struct Finding: Sendable, Hashable {
     /// the primary. False only when no primary read was allowed to check it.
     public var confirmedOnPrimary: Bool
 
-    public init(check: CheckName, severity: Severity? = nil, entity: String?, key: String, campaignID: Int64? = nil,
+    public init(check: CheckID, severity: Severity? = nil, entity: String?, key: String, campaignID: Int64? = nil,
                 field: String? = nil, expected: String? = nil, actual: String? = nil,
                 seenOn: Provenance, confirmedOnPrimary: Bool) {
         self.check = check
-        self.severity = severity ?? check.defaultSeverity
+        self.severity = severity ?? check.builtIn?.defaultSeverity ?? .warning
         self.entity = entity
         self.key = key
         self.campaignID = campaignID
@@ -35,13 +36,13 @@ public struct Finding: Sendable, Hashable {
 
     /// What makes two findings the same drift, wherever and whenever they were seen.
     public struct Identity: Sendable, Hashable, CustomStringConvertible {
-        public var check: CheckName
+        public var check: CheckID
         public var entity: String?
         public var key: String
         public var campaignID: Int64?
         public var field: String?
 
-        public init(check: CheckName, entity: String?, key: String, campaignID: Int64?, field: String?) {
+        public init(check: CheckID, entity: String?, key: String, campaignID: Int64?, field: String?) {
             self.check = check
             self.entity = entity
             self.key = key

@@ -54,6 +54,28 @@ struct CampaignDriftPlanter {
                 nextEventID += 1
             }
         }
+        drift += try plantNegativeHitPoints(campaign, random: &random, used: &used)
+        return drift
+    }
+
+    /// Characters whose hit points fell below zero: drift that no built-in check knows, for
+    /// the atlas's declared check `negative-hp`. Drawn after the edits, from the rows they left.
+    private func plantNegativeHitPoints(_ campaign: DemoDatabase, random: inout SplitMix64, used: inout Set<String>) throws -> [DriftItem] {
+        var drift: [DriftItem] = []
+        for index in 0..<plan.negativeHitPoints {
+            let (plan, id) = pickRow(.character, random: &random, used: &used)
+            let hp = -5 * (index + 1)
+            let step = "setting the hp of campaign character (\(plan.id), \(id)) below zero"
+            let result = try campaign.run(step, "UPDATE campaign_characters SET hp = $3 WHERE campaign_id = $1 AND character_id = $2",
+                                          [.text(String(plan.id)), .text(String(id)), .text(String(hp))])
+            guard result.commandTag == "UPDATE 1" else {
+                throw DemoError.postgres(database: campaign.role, step: step, detail: "expected to update one row, got \(result.commandTag)")
+            }
+            drift.append(DriftItem(
+                check: .negativeHP, entity: ReferenceEntity.character.rawValue, campaignID: plan.id, key: String(id), field: "hp",
+                expected: ">= 0", actual: String(hp),
+                reason: "campaign_characters.hp is \(hp): damage resolution let it fall below zero"))
+        }
         return drift
     }
 

@@ -38,6 +38,9 @@ struct DriftPlan: Sendable {
 
     var orphansPerEntity: Int { 2 * multiplier }
 
+    /// Campaign characters whose hit points fall below zero (for the declared check).
+    var negativeHitPoints: Int { 2 * multiplier }
+
     /// Campaigns to set behind their world's version; at most the campaigns that are not ended.
     func outdatedCampaigns(available: Int) -> Int { min(2 * multiplier, available) }
 

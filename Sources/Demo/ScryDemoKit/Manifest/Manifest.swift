@@ -60,6 +60,9 @@ public struct DriftItem: Codable, Equatable, Hashable, Sendable {
         case sessionDangling = "session-dangling"
         /// An ephemeral key (dialogue, combat) with no TTL.
         case ttlMissing = "ttl-missing"
+        /// A campaign character with negative hit points: what the atlas's declared check
+        /// `negative-hp` looks for (`field` is `hp`, `expected` is `>= 0`).
+        case negativeHP = "negative-hp"
     }
 
     public var check: Check

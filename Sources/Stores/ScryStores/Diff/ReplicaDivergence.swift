@@ -15,10 +15,12 @@ final class DriftNotes: Sendable {
 /// `TableDiff`, once the replica has replayed past the primary's WAL position taken at the
 /// start of that table's comparison (`pg_current_wal_insert_lsn()`).
 ///
-/// Tables are bisected on an integer key: an entity's key column; a campaign-state table's
-/// blueprint column (not unique there: its rows are compared per key as multisets). A table
-/// whose key is not an integer is skipped with a note. Findings are the replica's rows that
-/// differ from the primary's; they were compared with the primary itself, so they are confirmed.
+/// Tables are bisected on their key: an entity's key column; a campaign-state table's
+/// blueprint column (not unique there: its rows are compared per key as multisets). An integer
+/// key is bisected as it is; any other (text, as Starlanes' `hull_designs.code`) on a hash of
+/// it. Every differing key is reported: the list is not capped. Findings are the replica's
+/// rows that differ from the primary's; they were compared with the primary itself, so they
+/// are confirmed.
 ///
 /// A table written while it is compared can show rows that changed after the start position;
 /// such a difference is real at the moment of reading, and the check does not re-read it.
@@ -33,6 +35,8 @@ struct ReplicaDivergenceCheck {
     let atlas: Atlas
     let credentials: StoreCredentials
     let notes: DriftNotes
+    /// The run's: cancelling it cancels the table diff that runs.
+    var cancellation = DiffCancellation()
     var replayTimeoutSeconds = 10.0
     var settings = BisectionSettings()
 
@@ -69,15 +73,15 @@ struct ReplicaDivergenceCheck {
             }
             let shard = spec.groups.count > 1 ? group.name : nil
             for replica in group.replicas {
+                try cancellation.check()
                 let sourceConfiguration = try credentials.postgresConfiguration(primary, database: database)
                 let targetConfiguration = try credentials.postgresConfiguration(replica, database: database)
                 let startLSN: String
                 do {
                     let connection = try PostgresConnection(sourceConfiguration)
                     defer { connection.close() }
-                    let type = try TableDiff.columns(of: table.table, on: connection).first { $0.name == table.key }?.type
-                    guard let type, ["smallint", "integer", "bigint"].contains(type) else {
-                        notes.add("replica-divergence: \(table.table) not compared: its key \(table.key) is \(type ?? "missing"), and only integer keys are bisected")
+                    guard try TableDiff.columns(of: table.table, on: connection).contains(where: { $0.name == table.key }) else {
+                        notes.add("replica-divergence: \(table.table) not compared: it has no column \(table.key)")
                         return findings
                     }
                     // The insert position, not pg_current_wal_lsn(): that is the write position,
@@ -98,13 +102,24 @@ struct ReplicaDivergenceCheck {
                                      target: TableDiffSide(targetConfiguration, table: table.table),
                                      key: table.key, columns: columns, settings: settings)
                 let seen = Provenance(store: spec.name, shard: shard, node: replica, role: .replica, lagBytes: lag)
-                for difference in try diff.run().differences {
+                // The run's cancellation reaches this diff, but an error inside the diff, which
+                // cancels the diff's own, does not cancel the run.
+                let own = DiffCancellation()
+                guard let token = cancellation.begin(child: own) else { throw CancellationError() }
+                defer { cancellation.end(token) }
+                let result: TableDiffResult
+                do {
+                    result = try diff.run(cancellation: own)
+                } catch TableDiffError.cancelled where cancellation.isCancelled {
+                    throw CancellationError()
+                }
+                for difference in result.rows {
                     let (expected, actual) = switch difference.kind {
                     case .changed: ("the primary's row", "a different row")
                     case .missing: ("present", "absent")
                     case .extra: ("absent", "present")
                     }
-                    findings.append(Finding(check: .replicaDivergence, entity: table.entity, key: String(difference.key),
+                    findings.append(Finding(check: .replicaDivergence, entity: table.entity, key: difference.key,
                                             field: table.table, expected: expected, actual: actual,
                                             seenOn: seen, confirmedOnPrimary: true))
                 }
@@ -116,6 +131,6 @@ struct ReplicaDivergenceCheck {
     /// Polls the replica until it has replayed `lsn`; returns its remaining byte lag behind
     /// `lsn` (zero), or nil after the timeout.
     func waitForReplay(of lsn: String, on configuration: PostgresConfiguration) throws -> UInt64? {
-        try ReplayBarrier.waitForReplay(of: lsn, on: configuration, timeoutSeconds: replayTimeoutSeconds) ? 0 : nil
+        try ReplayBarrier.waitForReplay(of: lsn, on: configuration, timeoutSeconds: replayTimeoutSeconds, cancellation: cancellation) ? 0 : nil
     }
 }

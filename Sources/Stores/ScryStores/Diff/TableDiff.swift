@@ -17,26 +17,25 @@ public struct TableDiffSide: Sendable {
 
 public enum TableDiffError: Error, Sendable, CustomStringConvertible, Equatable {
     case cancelled
-    /// The key column is not an integer (smallint, integer, bigint): only those are bisected.
-    case unsupportedKey(table: String, key: String, type: String)
     case missingTable(String)
+    case missingKey(table: String, key: String)
 
     public var description: String {
         switch self {
         case .cancelled: return "the diff was cancelled"
-        case .unsupportedKey(let table, let key, let type):
-            return "\(table).\(key) is \(type); the table diff bisects integer keys only (smallint, integer, bigint)"
         case .missingTable(let table): return "no table \(table)"
+        case .missingKey(let table, let key): return "\(table) has no column \(key)"
         }
     }
 }
 
-/// Stops a running diff from any thread: the flag is checked before every query, and the
-/// queries running at that moment are cancelled on their servers (`PQcancel`).
+/// Stops a running diff (or drift run) from any thread: the flag is checked before every
+/// query and batch, and the queries running at that moment are cancelled on their servers
+/// (`PQcancel`), as are the nested cancellations (one table diff of a drift run) linked to it.
 public final class DiffCancellation: Sendable {
     private struct State {
         var cancelled = false
-        var cancellers: [Int: PostgresCanceller] = [:]
+        var cancellers: [Int: @Sendable () -> Void] = [:]
         var next = 0
     }
     private let state = Mutex(State())
@@ -46,19 +45,30 @@ public final class DiffCancellation: Sendable {
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     public func cancel() {
-        let running = state.withLock { state -> [PostgresCanceller] in
+        let running = state.withLock { state -> [@Sendable () -> Void] in
             state.cancelled = true
             return Array(state.cancellers.values)
         }
-        for canceller in running { canceller.cancel() }
+        for cancel in running { cancel() }
+    }
+
+    /// Throws `CancellationError` once cancelled.
+    public func check() throws {
+        if isCancelled { throw CancellationError() }
     }
 
     /// Registers the canceller of a query about to run; nil when the diff is already cancelled.
-    func begin(_ canceller: PostgresCanceller) -> Int? {
+    func begin(_ canceller: PostgresCanceller) -> Int? { begin { canceller.cancel() } }
+
+    /// Links a nested cancellation: cancelling this one cancels it, not the other way round (a
+    /// table diff cancels its own on an error, which must not stop the whole run).
+    func begin(child: DiffCancellation) -> Int? { begin { child.cancel() } }
+
+    private func begin(_ cancel: @escaping @Sendable () -> Void) -> Int? {
         state.withLock { state in
             guard !state.cancelled else { return nil }
             defer { state.next += 1 }
-            state.cancellers[state.next] = canceller
+            state.cancellers[state.next] = cancel
             return state.next
         }
     }
@@ -66,9 +76,32 @@ public final class DiffCancellation: Sendable {
     func end(_ token: Int) { _ = state.withLock { $0.cancellers.removeValue(forKey: token) } }
 }
 
+/// A key whose rows differ, as text: the key column's text form (`42`, `DRD-9`).
+public struct RowDifference: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var key: String
+    public var kind: KeyDifference.Kind
+
+    public init(key: String, kind: KeyDifference.Kind) {
+        self.key = key
+        self.kind = kind
+    }
+
+    public var description: String { "\(kind.rawValue) \(key)" }
+    /// Byte order of the key, as `COLLATE "C"` sorts.
+    public static func < (lhs: RowDifference, rhs: RowDifference) -> Bool {
+        Array(lhs.key.utf8).lexicographicallyPrecedes(Array(rhs.key.utf8))
+    }
+}
+
 public struct TableDiffResult: Sendable {
-    /// Sorted by key.
+    /// Every key that differs, as text; sorted by key (integer keys numerically, other keys
+    /// in byte order). Complete: no difference is left out, whatever their number.
+    public var rows: [RowDifference]
+    /// With an integer key, the same differences by integer key, sorted; with any other key,
+    /// empty (such tables are bisected on a hash of the key).
     public var differences: [KeyDifference]
+    /// True when the key is not an integer and was bisected on `hashtextextended(key::text, 0)`.
+    public var hashedKey: Bool
     public var progress: BisectionProgress
     /// Queries run, both sides together.
     public var queries: Int
@@ -83,6 +116,12 @@ public struct TableDiffResult: Sendable {
 /// Row hash: `hashtextextended(ROW(key, columns...)::text, 0)`, a bucket's checksum its
 /// `count(*)` and `bit_xor` of row hashes. Both sides must show the compared columns with the
 /// same text form (same types), which a primary and its replica always do.
+///
+/// Keys: an integer key (smallint, integer, bigint) is bisected as it is, on its index. Any
+/// other key (text, uuid, …) is bisected on `hashtextextended(key::text, 0) >> 2`, a 62-bit
+/// hash spread evenly over its range: each round scans the table (no index holds the hash),
+/// and the rows fetched carry the key's text, which the differences name. Rows are compared
+/// per key text, so two keys whose hashes collide are still told apart.
 ///
 /// Blocking: run it off the UI thread. Writes nothing: every connection is read-only.
 public final class TableDiff: Sendable {
@@ -125,20 +164,22 @@ public final class TableDiff: Sendable {
         }
         defer { links.joined().forEach { $0.connection.close() } }
 
-        let type = try Self.columns(of: source.table, on: links[0][0].connection).first { $0.name == key }?.type ?? "no such column"
-        guard ["smallint", "integer", "bigint"].contains(type) else {
-            throw TableDiffError.unsupportedKey(table: source.table, key: key, type: type)
+        guard let type = try Self.columns(of: source.table, on: links[0][0].connection).first(where: { $0.name == key })?.type else {
+            throw TableDiffError.missingKey(table: source.table, key: key)
         }
+        let hashed = !Self.integerTypes.contains(type)
+        for link in links.joined() { try link.prepare(hashedKey: hashed) }
 
         var queries = 0
-        let openings = try parallel(links.map { $0[0] }, cancellation) { try $0.bounds() }
+        let openings = try parallel(links.map { $0[0] }, cancellation) { try $0.bounds(cancellation) }
         queries += 2
         let lows = openings.compactMap(\.min), highs = openings.compactMap(\.max)
         guard let low = lows.min(), let high = highs.max() else {
-            return TableDiffResult(differences: [], progress: BisectionProgress(), queries: queries)
+            return TableDiffResult(rows: [], differences: [], hashedKey: hashed, progress: BisectionProgress(), queries: queries)
         }
         let estimate = openings.map { $0.estimate > 0 ? $0.estimate : Int(min(high - low + 1, 10_000_000)) }.max() ?? 0
         var planner = BisectionPlanner(bounds: KeyRange(low, high + 1), estimatedRows: estimate, settings: settings)
+        var textDifferences: [RowDifference] = []
         progress?(planner.progress)
         while !planner.isFinished {
             if cancellation.isCancelled { throw TableDiffError.cancelled }
@@ -149,23 +190,47 @@ public final class TableDiff: Sendable {
             for (index, task) in tasks.enumerated() {
                 switch answers[index] {
                 case .checksums(let s, let t): planner.record(task.id, source: s, target: t)
-                case .rows(let s, let t): planner.record(task.id, sourceRows: s, targetRows: t)
+                case .rows(let s, let t):
+                    planner.record(task.id, sourceRows: s.map(\.hashed), targetRows: t.map(\.hashed))
+                    if hashed { textDifferences += Self.compare(source: s, target: t) }
                 }
             }
             progress?(planner.progress)
         }
-        return TableDiffResult(differences: planner.differences.sorted(), progress: planner.progress, queries: queries)
+        if hashed {
+            return TableDiffResult(rows: textDifferences.sorted(), differences: [], hashedKey: true, progress: planner.progress, queries: queries)
+        }
+        let differences = planner.differences.sorted()
+        return TableDiffResult(rows: differences.map { RowDifference(key: String($0.key), kind: $0.kind) }, differences: differences,
+                               hashedKey: false, progress: planner.progress, queries: queries)
+    }
+
+    static let integerTypes: Set<String> = ["smallint", "integer", "bigint"]
+
+    /// Per key text, the two sides' multisets of row hashes (for hashed keys, whose bucket key
+    /// is a hash that two keys may share).
+    static func compare(source: [FetchedRow], target: [FetchedRow]) -> [RowDifference] {
+        var sides: [String: ([Int64], [Int64])] = [:]
+        for row in source { sides[row.text, default: ([], [])].0.append(row.hash) }
+        for row in target { sides[row.text, default: ([], [])].1.append(row.hash) }
+        var found: [RowDifference] = []
+        for (key, pair) in sides {
+            if pair.1.isEmpty { found.append(RowDifference(key: key, kind: .missing)) }
+            else if pair.0.isEmpty { found.append(RowDifference(key: key, kind: .extra)) }
+            else if pair.0.sorted() != pair.1.sorted() { found.append(RowDifference(key: key, kind: .changed)) }
+        }
+        return found
     }
 
     enum Answer {
         case checksums([BucketChecksum], [BucketChecksum])
-        case rows([KeyedRowHash], [KeyedRowHash])
+        case rows([FetchedRow], [FetchedRow])
     }
 
     /// Runs a round's tasks: each side's `concurrency` connections take tasks from a shared
     /// list, so both sides and several tasks run at once.
     private func runRound(_ tasks: [BisectionTask], links: [[Link]], origin: Int64, cancellation: DiffCancellation) throws -> [Answer] {
-        enum Half { case checksums([BucketChecksum]), rows([KeyedRowHash]) }
+        enum Half { case checksums([BucketChecksum]), rows([FetchedRow]) }
         let next = Mutex([0, 0])
         let results = Mutex<[Int: Result<Half, any Error>]>([:])
         let group = DispatchGroup()
@@ -242,18 +307,36 @@ private final class LinkBox: @unchecked Sendable {
     init(_ link: Link) { self.link = link }
 }
 
+/// A row as a fetch reads it: its bucket key (the key, or the hash of a non-integer key), its
+/// key as text, and the hash of the whole row.
+struct FetchedRow: Sendable {
+    var key: Int64
+    var text: String
+    var hash: Int64
+
+    var hashed: KeyedRowHash { KeyedRowHash(key: key, hash: hash) }
+}
+
 /// One read-only connection of one side, with the SQL of that side's table.
 final class Link {
     let connection: PostgresConnection
     let canceller: PostgresCanceller
-    private let table: String
+    private let key: String
+    private var table: String
     private let tableText: String
-    private let keyExpression: String
+    private var keyExpression: String
+    private var keyText: String
     private let rowHash: String
+    private var hashedKey = false
+
+    /// The range of `hashtextextended(...) >> 2`: 62 bits, so that spans and bucket numbers
+    /// stay inside Int64.
+    static let hashedBounds = (min: -(Int64(1) << 61), max: (Int64(1) << 61) - 1)
 
     init(_ side: TableDiffSide, key: String, columns: [String]) throws {
         let connection = try PostgresConnection(side.configuration)
         self.connection = connection
+        self.key = key
         canceller = try connection.makeCanceller()
         // Bucket aggregates are hash aggregates: with enough memory they stay in memory and go
         // parallel instead of spilling, and JIT costs more than it saves on them. Session
@@ -262,9 +345,22 @@ final class Link {
         _ = try connection.query("SET jit = off")
         tableText = try TableDiff.quoted(side.table, connection)
         table = tableText + " AS scry_t"
-        keyExpression = "scry_t.\(try connection.escapeIdentifier(key))::bigint"
+        let quotedKey = try connection.escapeIdentifier(key)
+        keyExpression = "scry_t.\(quotedKey)::bigint"
+        keyText = "scry_t.\(quotedKey)::bigint"
         let fields = try ([key] + columns.filter { $0 != key }).map { "scry_t." + (try connection.escapeIdentifier($0)) }
         rowHash = "hashtextextended(ROW(\(fields.joined(separator: ", ")))::text, 0)"
+    }
+
+    /// A key that is not an integer is bucketed by its hash: the table is read through a
+    /// subquery that computes it once per row.
+    func prepare(hashedKey: Bool) throws {
+        self.hashedKey = hashedKey
+        guard hashedKey else { return }
+        let quotedKey = try connection.escapeIdentifier(key)
+        table = "(SELECT *, hashtextextended(\(quotedKey)::text, 0) >> 2 AS scry_k FROM \(tableText)) AS scry_t"
+        keyExpression = "scry_t.scry_k"
+        keyText = "scry_t.\(quotedKey)::text"
     }
 
     struct Bounds: Sendable {
@@ -273,14 +369,31 @@ final class Link {
         var estimate: Int
     }
 
-    func bounds() throws -> Bounds {
-        let row = try connection.query("""
-            SELECT min(\(keyExpression)), max(\(keyExpression)),
-                   (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1))
-            FROM \(table)
-            """, [.text(tableText)]).rows.first
-        return Bounds(min: row?.string(0).flatMap { Int64($0) }, max: row?.string(1).flatMap { Int64($0) },
-                      estimate: row?.string(2).flatMap { Int($0) } ?? 0)
+    func bounds(_ cancellation: DiffCancellation) throws -> Bounds {
+        if hashedKey {
+            // The hash spreads keys over its whole range: no scan is needed to know the bounds.
+            var estimate = 0
+            var any = false
+            try guarded(cancellation) {
+                let row = try connection.query("""
+                    SELECT (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)), EXISTS (SELECT 1 FROM \(tableText))
+                    """, [.text(tableText)]).rows.first
+                estimate = row?.string(0).flatMap { Int($0) } ?? 0
+                any = row?.string(1) == "t"
+            }
+            return any ? Bounds(min: Self.hashedBounds.min, max: Self.hashedBounds.max, estimate: estimate) : Bounds(min: nil, max: nil, estimate: 0)
+        }
+        var bounds = Bounds(min: nil, max: nil, estimate: 0)
+        try guarded(cancellation) {
+            let row = try connection.query("""
+                SELECT min(\(keyExpression)), max(\(keyExpression)),
+                       (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1))
+                FROM \(table)
+                """, [.text(tableText)]).rows.first
+            bounds = Bounds(min: row?.string(0).flatMap { Int64($0) }, max: row?.string(1).flatMap { Int64($0) },
+                            estimate: row?.string(2).flatMap { Int($0) } ?? 0)
+        }
+        return bounds
     }
 
     func checksums(_ ranges: [KeyRange], step: Int64, origin: Int64, _ cancellation: DiffCancellation) throws -> [BucketChecksum] {
@@ -300,12 +413,16 @@ final class Link {
         return buckets
     }
 
-    func rows(_ ranges: [KeyRange], _ cancellation: DiffCancellation) throws -> [KeyedRowHash] {
+    func rows(_ ranges: [KeyRange], _ cancellation: DiffCancellation) throws -> [FetchedRow] {
         let (filter, binds) = restriction(ranges, firstParameter: 1)
-        var rows: [KeyedRowHash] = []
+        var rows: [FetchedRow] = []
+        // An integer key is its own text; another key's text is read with its row.
+        let sql = hashedKey ? "SELECT \(keyExpression), \(rowHash), \(keyText) FROM \(table)\(filter)"
+                            : "SELECT \(keyExpression), \(rowHash) FROM \(table)\(filter)"
         try guarded(cancellation) {
-            try connection.stream("SELECT \(keyExpression), \(rowHash) FROM \(table)\(filter)", binds) { row in
-                rows.append(KeyedRowHash(key: Int64(row.string(0) ?? "") ?? 0, hash: Int64(row.string(1) ?? "") ?? 0))
+            try connection.stream(sql, binds) { row in
+                let key = row.string(0) ?? ""
+                rows.append(FetchedRow(key: Int64(key) ?? 0, text: hashedKey ? row.string(2) ?? "" : key, hash: Int64(row.string(1) ?? "") ?? 0))
                 return .next
             }
         }

@@ -11,11 +11,14 @@ final class CursorReader {
     private var index = 0
     private var exhausted = false
     private var open = true
+    private let cancellation: DiffCancellation?
 
-    init(_ connection: PostgresConnection, name: String, sql: String, binds: [PostgresBind], batchSize: Int = 2_000) throws {
+    init(_ connection: PostgresConnection, name: String, sql: String, binds: [PostgresBind], batchSize: Int = 2_000,
+         cancellation: DiffCancellation? = nil) throws {
         self.connection = connection
         self.name = name
         self.batchSize = batchSize
+        self.cancellation = cancellation
         _ = try connection.query("BEGIN READ ONLY")
         do {
             _ = try connection.query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", binds)
@@ -41,9 +44,11 @@ final class CursorReader {
         return rows[0]
     }
 
-    /// The next batch of rows, empty at the end.
+    /// The next batch of rows, empty at the end. Throws `CancellationError` once the run is
+    /// cancelled.
     func nextBatch() throws -> [PostgresRow] {
         guard !exhausted else { return [] }
+        try cancellation?.check()
         let batch = try connection.query("FETCH \(batchSize) FROM \(name)").rows
         if batch.count < batchSize { exhausted = true }
         return batch

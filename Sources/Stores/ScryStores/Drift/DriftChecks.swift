@@ -4,7 +4,8 @@ import ScryCore
 
 /// A difference before it knows which reads showed it.
 struct RawFinding {
-    var check: CheckName
+    var check: CheckID
+    var severity: Severity? = nil
     var entity: String?
     var key: String
     var campaignID: Int64? = nil
@@ -14,7 +15,7 @@ struct RawFinding {
 
     func finding(seen: [Provenance]) -> Finding {
         let seenOn = Confirmation.leastFresh(seen)!
-        return Finding(check: check, entity: entity, key: key, campaignID: campaignID, field: field, expected: expected,
+        return Finding(check: check, severity: severity, entity: entity, key: key, campaignID: campaignID, field: field, expected: expected,
                        actual: actual, seenOn: seenOn, confirmedOnPrimary: seenOn.role == .primary)
     }
 }
@@ -23,7 +24,7 @@ struct RawFinding {
 struct DriftChecks {
     let stores: DriftStores
     /// The checks of the unit being run: a pass may answer several.
-    let checks: Set<CheckName>
+    let checks: Set<CheckID>
 
     var atlas: Atlas { stores.atlas }
     static let lookupBatch = 500
@@ -40,8 +41,8 @@ struct DriftChecks {
         let campaign = try stores.postgres(state.store)
         var findings: [Finding] = []
         for shard in 0..<max(1, campaign.spec.groups.count) {
-            let ((raws, campaignProvenance), worldProvenance) = try world.read { w in
-                try campaign.read(shard: shard) { c in try merge(entity, state, world: w, campaign: c, scope: scope) }
+            let ((raws, campaignProvenance), worldProvenance) = try stores.read(world) { w in
+                try stores.read(campaign, shard: shard) { c in try merge(entity, state, world: w, campaign: c, scope: scope) }
             }
             findings += raws.map { $0.finding(seen: [worldProvenance, campaignProvenance]) }
         }
@@ -66,9 +67,9 @@ struct DriftChecks {
         stateQuery.restrict(to: scope, campaignColumn: campaignColumn, keyColumn: blueprint)
         stateQuery.sql += " ORDER BY \(blueprint) COLLATE \"C\", \(campaignColumn)"
 
-        let blueprints = try CursorReader(w, name: "scry_drift_blueprints", sql: worldQuery.sql, binds: worldQuery.binds)
+        let blueprints = try CursorReader(w, name: "scry_drift_blueprints", sql: worldQuery.sql, binds: worldQuery.binds, cancellation: stores.cancellation)
         defer { blueprints.close() }
-        let rows = try CursorReader(c, name: "scry_drift_state", sql: stateQuery.sql, binds: stateQuery.binds)
+        let rows = try CursorReader(c, name: "scry_drift_state", sql: stateQuery.sql, binds: stateQuery.binds, cancellation: stores.cancellation)
         defer { rows.close() }
 
         var raws: [RawFinding] = []
@@ -108,14 +109,14 @@ struct DriftChecks {
         let campaigns = try stores.postgres(campaignEntity.store)
         var findings: [Finding] = []
         for shard in 0..<max(1, campaigns.spec.groups.count) {
-            let (pairs, campaignProvenance) = try campaigns.read(shard: shard) { c -> [(RawFinding, [Provenance])] in
+            let (pairs, campaignProvenance) = try stores.read(campaigns, shard: shard) { c -> [(RawFinding, [Provenance])] in
                 let n = SQLNames(connection: c)
                 let key = try n.text(campaignEntity.key)
                 var query = ScopedQuery("SELECT \(key), \(try n.text(worldColumn)), \(try n.text(worldVersionColumn)) FROM \(try n.table(campaignEntity.table))",
                                         where: "\(try n.identifier(worldColumn)) IS NOT NULL")
                 query.restrict(to: scope, campaignColumn: key, keyColumn: key)
                 query.sql += " ORDER BY \(key) COLLATE \"C\""
-                let reader = try CursorReader(c, name: "scry_drift_campaigns", sql: query.sql, binds: query.binds, batchSize: Self.lookupBatch)
+                let reader = try CursorReader(c, name: "scry_drift_campaigns", sql: query.sql, binds: query.binds, batchSize: Self.lookupBatch, cancellation: stores.cancellation)
                 defer { reader.close() }
                 var pairs: [(RawFinding, [Provenance])] = []
                 while case let batch = try reader.nextBatch(), !batch.isEmpty {
@@ -147,7 +148,7 @@ struct DriftChecks {
         var rows: [String: [[UInt8]?]] = [:]
         var provenance: [Provenance] = []
         for shard in 0..<max(1, store.spec.groups.count) {
-            let (result, seen) = try store.read(shard: shard) { connection in
+            let (result, seen) = try stores.read(store, shard: shard) { connection in
                 let n = SQLNames(connection: connection)
                 let key = try n.text(entity.key)
                 let sql = "SELECT \(key)" + (try columns.map { ", " + (try n.text($0)) }.joined())
@@ -181,6 +182,7 @@ struct DriftChecks {
             let reader = try stores.redisReader(pattern.store)
             let sorted = keys.sorted()
             for start in stride(from: 0, to: sorted.count, by: Self.lookupBatch) {
+                try stores.cancellation.check()
                 let chunk = sorted[start..<min(start + Self.lookupBatch, sorted.count)].map { Array($0.utf8) }
                 let commands = chunk.flatMap { key in
                     [RedisCommand(arguments: [Array("EXISTS".utf8), key])] + (ttl ? [RedisCommand(arguments: [Array("PTTL".utf8), key])] : [])
@@ -199,12 +201,17 @@ struct DriftChecks {
                         batches.append(KeyBatch(keys: [entry], provenance: provenance))
                     }
                 }
-                for batch in batches { try body(batch) }
+                for batch in batches {
+                    try stores.cancellation.check()
+                    try body(batch)
+                }
             }
             return
         }
         let scanner = try stores.redisScanner(pattern.store)
         let report = try scanner.scan(RedisScanRequest(match: pattern.pattern.scanGlob, count: 1_000, includeTypeAndTTL: ttl)) { scanned in
+            // A cancelled run stops the scan at its next batch.
+            try stores.cancellation.check()
             let keys = scanned.keys.compactMap { matched($0.key, pttl: $0.pttlMilliseconds) }
             if !keys.isEmpty { try body(KeyBatch(keys: keys, provenance: scanned.provenance)) }
         }
@@ -263,7 +270,7 @@ struct DriftChecks {
         let world = try stores.postgres(entity.store)
         let reader = try stores.redisReader(pattern.store)
         let restricted = scope.keys.map { Set($0.compactMap { pattern.pattern.match($0)?[placeholder] }) }
-        let (pairs, worldProvenance) = try world.read { w -> [(RawFinding, Provenance)] in
+        let (pairs, worldProvenance) = try stores.read(world) { w -> [(RawFinding, Provenance)] in
             let n = SQLNames(connection: w)
             let key = try n.text(entity.key)
             var sql = "SELECT \(key) FROM \(try n.table(entity.table))"
@@ -273,7 +280,7 @@ struct DriftChecks {
                 binds.append(.text(DriftComparison.textArrayLiteral(restricted)))
             }
             sql += " ORDER BY \(key) COLLATE \"C\""
-            let rows = try CursorReader(w, name: "scry_drift_mirrored", sql: sql, binds: binds, batchSize: Self.lookupBatch)
+            let rows = try CursorReader(w, name: "scry_drift_mirrored", sql: sql, binds: binds, batchSize: Self.lookupBatch, cancellation: stores.cancellation)
             defer { rows.close() }
             var pairs: [(RawFinding, Provenance)] = []
             while case let batch = try rows.nextBatch(), !batch.isEmpty {
@@ -359,5 +366,63 @@ struct DriftChecks {
             }
         }
         return findings
+    }
+}
+
+extension DriftChecks {
+    // MARK: declared checks
+
+    /// The columns a declared check's rows may have; `key` is required.
+    static let declaredColumns = ["key", "entity", "campaign_id", "field", "expected", "actual"]
+
+    /// A declared check: its query, read-only, on every shard of its store; each row is a
+    /// finding. The query is wrapped as a subquery, so the scope (a campaign, the keys to
+    /// confirm) filters its rows by their `campaign_id` and `key` columns.
+    func declared(_ check: DeclaredCheck, scope: DriftScope) throws -> [Finding] {
+        let store = try stores.postgres(check.store)
+        var query = check.query.trimmingWhitespace
+        while query.hasSuffix(";") { query = String(query.dropLast()).trimmingWhitespace }
+        // On lines of its own, so a comment at its end cannot swallow the wrapping.
+        query = "\n" + query + "\n"
+        var findings: [Finding] = []
+        for shard in 0..<max(1, store.spec.groups.count) {
+            let (raws, provenance) = try stores.read(store, shard: shard) { c -> [RawFinding] in
+                // The query's columns, from a plan that reads no row.
+                let columns = Set(try c.query("SELECT * FROM (\(query)) AS scry_declared LIMIT 0").columns.map(\.name))
+                guard columns.contains("key") else {
+                    throw DriftError.declaredCheck(name: check.name, reason: "its query returns no column named key (it returns \(columns.sorted().joined(separator: ", ")))")
+                }
+                let n = SQLNames(connection: c)
+                func column(_ name: String) throws -> String { "(scry_declared.\(try n.identifier(name)))::text" }
+                let select = try Self.declaredColumns.map { columns.contains($0) ? try column($0) : "NULL::text" }
+                var sql = ScopedQuery("SELECT \(select.joined(separator: ", ")) FROM (\(query)) AS scry_declared")
+                let campaignColumn = columns.contains("campaign_id") ? try column("campaign_id") : nil
+                if scope.campaign != nil, campaignColumn == nil { return [] }
+                sql.restrict(to: scope, campaignColumn: campaignColumn, keyColumn: try column("key"))
+                let rows = try CursorReader(c, name: "scry_drift_declared", sql: sql.sql, binds: sql.binds, batchSize: Self.lookupBatch,
+                                            cancellation: stores.cancellation)
+                defer { rows.close() }
+                var raws: [RawFinding] = []
+                while case let batch = try rows.nextBatch(), !batch.isEmpty {
+                    for row in batch {
+                        raws.append(RawFinding(check: CheckID(declared: check.name), severity: check.severity, entity: row.string(1),
+                                               key: row.string(0) ?? "", campaignID: row.string(2).flatMap { Int64(String($0.trimmingWhitespace)) },
+                                               field: row.string(3), expected: row.string(4), actual: row.string(5)))
+                    }
+                }
+                return raws
+            }
+            findings += raws.map { $0.finding(seen: [provenance]) }
+        }
+        return findings
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
     }
 }

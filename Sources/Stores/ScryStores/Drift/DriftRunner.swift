@@ -4,14 +4,15 @@ import ScryCore
 
 /// What to check.
 public struct DriftOptions: Sendable {
-    /// The checks to run; empty runs every check the atlas enables that Scry implements.
-    public var checks: [CheckName]
+    /// The checks to run, built in or declared by the atlas; empty runs every check the atlas
+    /// enables that Scry implements, and every check it declares.
+    public var checks: [CheckID]
     /// Only drift of this campaign; checks that concern no campaign (the cache) are skipped.
     public var campaign: Int64?
     /// How long to wait, at the start, for each replica to replay what its primary held.
     public var replayTimeoutSeconds: Double
 
-    public init(checks: [CheckName] = [], campaign: Int64? = nil, replayTimeoutSeconds: Double = 10) {
+    public init(checks: [CheckID] = [], campaign: Int64? = nil, replayTimeoutSeconds: Double = 10) {
         self.checks = checks
         self.campaign = campaign
         self.replayTimeoutSeconds = replayTimeoutSeconds
@@ -20,8 +21,8 @@ public struct DriftOptions: Sendable {
 
 public struct DriftReport: Sendable {
     public var findings: [Finding]
-    /// The checks that ran.
-    public var checks: [CheckName]
+    /// The checks that ran: built-in ones first, in the order asked, then declared ones.
+    public var checks: [CheckID]
     /// What was skipped, or could not be confirmed, and why.
     public var notes: [String]
 }
@@ -39,48 +40,91 @@ public final class DriftRunner {
     private let progress: ((String) -> Void)?
     private let runNotes = DriftNotes()
 
+    /// `progress`, when given, hears each step's title (for a CLI's stderr); `run` also takes a
+    /// structured `DriftProgress` handler.
     public init(atlas: Atlas, credentials: StoreCredentials, progress: ((String) -> Void)? = nil) {
         self.atlas = atlas
         self.credentials = credentials
         self.progress = progress
     }
 
+    /// Every check this runner can run on its atlas: the built-in checks it enables, then the
+    /// ones it declares.
+    public var available: [CheckID] {
+        atlas.checks.filter(Self.implemented.contains).map(CheckID.init) + atlas.declaredChecks.map { CheckID(declared: $0.name) }
+    }
+
     /// A unit of work: one or more checks that one pass over the data answers.
     struct Unit {
         var title: String
-        var checks: Set<CheckName>
+        var checks: Set<CheckID>
         var run: (DriftChecks, DriftScope) throws -> [Finding]
         /// The key that restricts a re-run on the primary to a finding's rows or keys.
         var scopeKey: (Finding) -> String?
     }
 
-    public func run(_ options: DriftOptions = DriftOptions()) throws -> DriftReport {
+    /// Runs the checks. `cancellation`, from any thread, stops the run: it is checked before
+    /// every query and every batch (a Redis scan stops at its next batch), the PostgreSQL
+    /// statements running at that moment are cancelled on their servers, and `run` throws
+    /// `CancellationError`. `progress` hears, on the calling thread, each step as it starts
+    /// (`step` of `steps`: one per unit, plus one per confirmation on the primary, which adds
+    /// to `steps` when it turns out to be needed) and a last one with `step == steps`.
+    public func run(_ options: DriftOptions = DriftOptions(), cancellation: DiffCancellation? = nil,
+                    progress: ((DriftProgress) -> Void)? = nil) throws -> DriftReport {
+        let cancellation = cancellation ?? DiffCancellation()
+        do {
+            return try run(options, cancellation, progress)
+        } catch where cancellation.isCancelled {
+            throw CancellationError()
+        }
+    }
+
+    private func run(_ options: DriftOptions, _ cancellation: DiffCancellation, _ report: ((DriftProgress) -> Void)?) throws -> DriftReport {
         var notes: [String] = []
-        let requested = options.checks.isEmpty ? atlas.checks : options.checks
-        var wanted: [CheckName] = []
+        let requested = options.checks.isEmpty ? atlas.allChecks : options.checks
+        var wanted: [CheckID] = []
         for check in requested where !wanted.contains(check) {
-            if Self.implemented.contains(check) { wanted.append(check) } else { notes.append("\(check.rawValue) is not implemented yet; skipped") }
+            if let builtIn = check.builtIn, !Self.implemented.contains(builtIn) {
+                notes.append("\(check) is not implemented yet; skipped")
+            } else if check.isDeclared, atlas.declaredCheck(named: check.rawValue) == nil {
+                notes.append("\(check): the atlas declares no such check; skipped")
+            } else {
+                wanted.append(check)
+            }
+        }
+        let units = units(Set(wanted), campaign: options.campaign, cancellation: cancellation, notes: &notes)
+        var findings: [Finding] = []
+        var step = 0, steps = units.count
+        func announce(_ title: String) {
+            progress?(title)
+            report?(DriftProgress(step: step, steps: steps, title: title, findings: findings.count))
         }
         // Replicas first catch up with what the primaries held at the start of the run.
-        if !wanted.isEmpty { notes += ReplayBarrier.wait(atlas: atlas, credentials: credentials, timeoutSeconds: options.replayTimeoutSeconds) }
-        let routed = DriftStores(atlas: atlas, credentials: credentials, primaryOnly: false)
+        if !wanted.isEmpty {
+            announce("waiting for the replicas to replay their primaries")
+            notes += try ReplayBarrier.wait(atlas: atlas, credentials: credentials, timeoutSeconds: options.replayTimeoutSeconds,
+                                            cancellation: cancellation)
+        }
+        let routed = DriftStores(atlas: atlas, credentials: credentials, primaryOnly: false, cancellation: cancellation)
         defer { routed.close() }
         var primary: DriftStores?
         defer { primary?.close() }
 
-        var findings: [Finding] = []
-        for unit in units(Set(wanted), campaign: options.campaign, notes: &notes) {
-            progress?("checking \(unit.title)")
+        for unit in units {
+            try cancellation.check()
+            announce("checking \(unit.title)")
             let scope = DriftScope(campaign: options.campaign, keys: nil)
             let candidates = try unit.run(DriftChecks(stores: routed, checks: unit.checks), scope)
+            step += 1
             let doubtful = candidates.filter(\.needsConfirmation)
             guard !doubtful.isEmpty else {
                 findings += candidates
                 continue
             }
-            progress?("confirming \(doubtful.count) finding(s) of \(unit.title) on the primary")
+            steps += 1
+            announce("confirming \(doubtful.count) finding(s) of \(unit.title) on the primary")
             do {
-                let stores = primary ?? DriftStores(atlas: atlas, credentials: credentials, primaryOnly: true)
+                let stores = primary ?? DriftStores(atlas: atlas, credentials: credentials, primaryOnly: true, cancellation: cancellation)
                 primary = stores
                 let keys = Set(doubtful.compactMap(unit.scopeKey))
                 let onPrimary = try unit.run(DriftChecks(stores: stores, checks: unit.checks), DriftScope(campaign: options.campaign, keys: keys))
@@ -89,18 +133,22 @@ public final class DriftRunner {
                 notes.append("\(unit.title): \(doubtful.count) finding(s) seen on a replica of \(store) are unconfirmed: its policy forbids primary reads")
                 findings += candidates
             }
+            step += 1
         }
-        return DriftReport(findings: findings.sorted(by: Self.order), checks: wanted, notes: notes + runNotes.take())
+        try cancellation.check()
+        announce("done")
+        let order = Self.implemented.map(CheckID.init) + atlas.declaredChecks.map { CheckID(declared: $0.name) }
+        let ran = wanted.filter { $0.builtIn != nil } + wanted.filter(\.isDeclared)
+        return DriftReport(findings: findings.sorted { Self.order($0, $1, checks: order) }, checks: ran, notes: notes + runNotes.take())
     }
 
-    static func order(_ lhs: Finding, _ rhs: Finding) -> Bool {
-        let checks = CheckName.allCases
-        let l = (checks.firstIndex(of: lhs.check) ?? 0, lhs.entity ?? "", lhs.key, lhs.campaignID ?? -1, lhs.field ?? "")
-        let r = (checks.firstIndex(of: rhs.check) ?? 0, rhs.entity ?? "", rhs.key, rhs.campaignID ?? -1, rhs.field ?? "")
+    static func order(_ lhs: Finding, _ rhs: Finding, checks: [CheckID]) -> Bool {
+        let l = (checks.firstIndex(of: lhs.check) ?? checks.count, lhs.entity ?? "", lhs.key, lhs.campaignID ?? -1, lhs.field ?? "")
+        let r = (checks.firstIndex(of: rhs.check) ?? checks.count, rhs.entity ?? "", rhs.key, rhs.campaignID ?? -1, rhs.field ?? "")
         return l < r
     }
 
-    func units(_ wanted: Set<CheckName>, campaign: Int64?, notes: inout [String]) -> [Unit] {
+    func units(_ wanted: Set<CheckID>, campaign: Int64?, cancellation: DiffCancellation, notes: inout [String]) -> [Unit] {
         var units: [Unit] = []
         let state = wanted.intersection([.orphan, .divergence])
         if !state.isEmpty {
@@ -143,7 +191,11 @@ public final class DriftRunner {
             }
         }
         if wanted.contains(.replicaDivergence) {
-            units += ReplicaDivergenceCheck(atlas: atlas, credentials: credentials, notes: runNotes).units()
+            units += ReplicaDivergenceCheck(atlas: atlas, credentials: credentials, notes: runNotes, cancellation: cancellation).units()
+        }
+        for check in atlas.declaredChecks where wanted.contains(CheckID(declared: check.name)) {
+            units.append(Unit(title: "\(check.name) (declared)", checks: [CheckID(declared: check.name)],
+                              run: { try $0.declared(check, scope: $1) }, scopeKey: { $0.key }))
         }
         return units
     }

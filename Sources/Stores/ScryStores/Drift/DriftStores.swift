@@ -1,3 +1,4 @@
+import PostgresClient
 import RedisClient
 import ScryCore
 
@@ -10,6 +11,8 @@ public enum DriftError: Error, Sendable, CustomStringConvertible {
     /// A SCAN did not cover the whole keyspace, so absences cannot be trusted.
     case incompleteScan(store: String, pattern: String, reasons: [String])
     case redis(store: String, reason: String)
+    /// A declared check's query cannot give findings.
+    case declaredCheck(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +21,7 @@ public enum DriftError: Error, Sendable, CustomStringConvertible {
         case .incompleteScan(let store, let pattern, let reasons):
             return "the scan of \(pattern) on \(store) did not cover every node: \(reasons.joined(separator: "; "))"
         case .redis(let store, let reason): return "Redis store \(store): \(reason)"
+        case .declaredCheck(let name, let reason): return "declared check \(name): \(reason)"
         }
     }
 }
@@ -28,17 +32,40 @@ final class DriftStores {
     let atlas: Atlas
     let credentials: StoreCredentials
     let primaryOnly: Bool
+    /// The run's: checked before every query and batch; the queries of `read` are cancelled on
+    /// their servers when it is cancelled.
+    let cancellation: DiffCancellation
     private var postgresStores: [String: PostgresStore] = [:]
     private var scanners: [String: any RedisStore] = [:]
     private var readers: [String: any RedisStore] = [:]
 
     /// `postgres`: stores already open (a `TableBrowser`'s), used as they are instead of
     /// opening others of the same names.
-    init(atlas: Atlas, credentials: StoreCredentials, primaryOnly: Bool, postgres: [String: PostgresStore] = [:]) {
+    init(atlas: Atlas, credentials: StoreCredentials, primaryOnly: Bool, cancellation: DiffCancellation = DiffCancellation(),
+         postgres: [String: PostgresStore] = [:]) {
         self.atlas = atlas
         self.credentials = credentials
         self.primaryOnly = primaryOnly
+        self.cancellation = cancellation
         postgresStores = postgres
+    }
+
+    /// A read on `store` whose statements a cancellation stops on the server.
+    func read<T>(_ store: PostgresStore, shard: Int = 0, _ body: (PostgresConnection) throws -> T) throws -> (T, Provenance) {
+        try cancellation.check()
+        return try store.read(shard: shard) { connection in try guarded(connection) { try body(connection) } }
+    }
+
+    /// Runs `body` with the connection's canceller registered; a statement cancelled because
+    /// the run was cancelled throws `CancellationError`.
+    func guarded<T>(_ connection: PostgresConnection, _ body: () throws -> T) throws -> T {
+        guard let token = cancellation.begin(try connection.makeCanceller()) else { throw CancellationError() }
+        defer { cancellation.end(token) }
+        do {
+            return try body()
+        } catch let error as PostgresError where error.isQueryCanceled && cancellation.isCancelled {
+            throw CancellationError()
+        }
     }
 
     deinit { close() }

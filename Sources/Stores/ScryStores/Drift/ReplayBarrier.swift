@@ -8,7 +8,7 @@ import ScryCore
 enum ReplayBarrier {
     /// Returns a note for each replica that did not catch up in time; unreachable nodes are
     /// left to the read routing, which skips them and says so.
-    static func wait(atlas: Atlas, credentials: StoreCredentials, timeoutSeconds: Double) -> [String] {
+    static func wait(atlas: Atlas, credentials: StoreCredentials, timeoutSeconds: Double, cancellation: DiffCancellation? = nil) throws -> [String] {
         var notes: [String] = []
         for store in atlas.stores {
             guard case .postgres(let database) = store.kind, store.routing != .primary else { continue }
@@ -17,8 +17,16 @@ enum ReplayBarrier {
                       let primaryConfiguration = try? credentials.postgresConfiguration(primary, database: database),
                       let lsn = try? insertPosition(primaryConfiguration) else { continue }
                 for replica in group.replicas {
-                    guard let configuration = try? credentials.postgresConfiguration(replica, database: database),
-                          let caughtUp = try? waitForReplay(of: lsn, on: configuration, timeoutSeconds: timeoutSeconds) else { continue }
+                    try cancellation?.check()
+                    let caughtUp: Bool
+                    do {
+                        caughtUp = try waitForReplay(of: lsn, on: try credentials.postgresConfiguration(replica, database: database),
+                                                     timeoutSeconds: timeoutSeconds, cancellation: cancellation)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        continue
+                    }
                     if !caughtUp {
                         notes.append("\(store.name): \(replica) had not replayed the primary's \(lsn) after \(Int(timeoutSeconds)) s; drift written just before the check may be missed there")
                     }
@@ -37,11 +45,13 @@ enum ReplayBarrier {
     }
 
     /// Polls the replica until it has replayed `lsn`: true when it has, false after the timeout.
-    static func waitForReplay(of lsn: String, on configuration: PostgresConfiguration, timeoutSeconds: Double) throws -> Bool {
+    static func waitForReplay(of lsn: String, on configuration: PostgresConfiguration, timeoutSeconds: Double,
+                              cancellation: DiffCancellation? = nil) throws -> Bool {
         let connection = try PostgresConnection(configuration)
         defer { connection.close() }
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while true {
+            try cancellation?.check()
             if try connection.query("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", [.text(lsn)]).rows.first?.string(0) == "t" { return true }
             if Date() >= deadline { return false }
             Thread.sleep(forTimeInterval: 0.02)
