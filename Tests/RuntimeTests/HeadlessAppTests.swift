@@ -16,9 +16,14 @@ final class HeadlessApp: @unchecked Sendable {
     private let thread: Thread
     private let done = DispatchSemaphore(value: 0)
 
-    init(width: Int = 150, height: Int = 40) async throws {
-        _ = try await DemoFixture.loaded()
-        let atlas = try AtlasParser.parse(try TOMLReader.read(contentsOf: Repository.path("demo/atlas.toml")), environment: DemoFixture.atlasEnvironment)
+    init(width: Int = 150, height: Int = 40, atlas given: Atlas? = nil) async throws {
+        let atlas: Atlas
+        if let given {
+            atlas = given
+        } else {
+            _ = try await DemoFixture.loaded()
+            atlas = try AtlasParser.parse(try TOMLReader.read(contentsOf: Repository.path("demo/atlas.toml")), environment: DemoFixture.atlasEnvironment)
+        }
         terminal = HeadlessTerminal(width: width, height: height)
         let themes = AppRuntime.Themes(names: ["default", "mono"]) { name in
             name == "mono" ? .success(.builtIn) : .failure(.init("no theme named \"\(name)\""))
@@ -152,5 +157,58 @@ struct HeadlessAppTests {
         #expect(tiny.count == 6)
         app.terminal.resize(width: 90, height: 40)
         app.waitFor("stacked panes") { $0.filter { $0.hasPrefix("┌") || $0.hasPrefix("┏") }.count == 3 }
+    }
+
+    /// An atlas with one declared check whose query sleeps 25 s on the replica; `marker` names
+    /// it in `pg_stat_activity`.
+    static func slowAtlas(marker: String) throws -> Atlas {
+        let text = """
+            [atlas]
+            name = "slow"
+            [stores.main]
+            engine = "postgres"
+            database = "postgres"
+            primary = "\(Stack.pgHost):\(Stack.pgPrimaryPort)"
+            replicas = ["\(Stack.pgHost):\(Stack.pgReplicaPort)"]
+            routing = "replica-preferred"
+            [[checks.declared]]
+            name = "slow"
+            store = "main"
+            query = "SELECT '\(marker)' AS key, pg_sleep(25)::text AS actual"
+            """
+        return try AtlasParser.parse(try TOMLReader.read(text, file: "slow.toml"), environment: [:])
+    }
+
+    static func running(_ marker: String, port: Int) throws -> Int {
+        Int(try Fixture.psql("""
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = 'postgres' AND application_name = 'scry' AND state <> 'idle' AND pid <> pg_backend_pid()
+              AND (query LIKE '%\(marker)%' OR query LIKE '%scry_drift_declared%')
+            """, database: "postgres", port: port)) ?? -1
+    }
+
+    @Test func escCancelsADriftRunAtOnceAndLeavesNoQueryOnTheServers() async throws {
+        let marker = Fixture.uniqueName("scry_tui_cancel")
+        let app = try await HeadlessApp(width: 120, height: 20, atlas: try Self.slowAtlas(marker: marker))
+        defer { app.stop() }
+        app.terminal.press(.character(":"))
+        app.terminal.type("diff slow")
+        app.terminal.press(.enter)
+        let running = app.waitFor("the gauge") { $0[0].contains("drift") && $0[0].contains("Esc cancels") }
+        #expect(running[0].contains("["), "a gauge: \(running[0])")
+        let deadline = Date().addingTimeInterval(20)
+        while try Self.running(marker, port: Stack.pgReplicaPort) == 0 {
+            try #require(Date() < deadline, "the slow query never started")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        app.terminal.press(.escape)
+        // The query sleeps 25 s: the UI says so long before that.
+        app.waitFor("the cancel", timeout: 5) { $0.last?.contains("drift run cancelled") == true && !$0[0].contains("Esc cancels") }
+        for port in [Stack.pgPrimaryPort, Stack.pgReplicaPort] {
+            #expect(try Self.running(marker, port: port) == 0, "a query of the run still runs on port \(port)")
+        }
+        // Control is back: keys work.
+        app.terminal.press(.character("?"))
+        app.waitFor("help", timeout: 2) { $0.joined().contains("Scry keys") }
     }
 }
