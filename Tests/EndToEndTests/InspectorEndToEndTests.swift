@@ -63,18 +63,30 @@ struct InspectorEndToEndTests {
         #expect(try session.waitForExit() == 0)
     }
 
-    @Test func theSessionCommandOpensTheSessionHash() async throws {
-        let session = try await Self.open()
+    @Test func theSessionPivotOpensEverythingRelatedInOneScreen() async throws {
+        let session = try await Self.open(width: 180, height: 45)
         let key = try Fixture.redisCLI(["-n", String(DemoFixture.redisDatabase), "--scan", "--pattern", "session:*"])
             .split(separator: "\n").map(String.init).first { $0.split(separator: ":").count == 2 }
-        let token = try #require(key).dropFirst("session:".count)
+        let sessionKey = try #require(key)
+        let fields = try Fixture.redisCLI(["-n", String(DemoFixture.redisDatabase), "HMGET", sessionKey, "character_id", "campaign_id", "user_id"])
+            .split(separator: "\n").map(String.init)
+        let (character, campaign, player) = (fields[0], fields[1], fields[2])
         try session.sendKeys(":")
-        try session.type("session \(token)")
+        try session.type("session \(sessionKey.dropFirst("session:".count))")
         try session.sendKeys("Enter")
-        let screen = try session.waitForScreen { $0.joined().contains("campaign_id") }
-        #expect(screen.contains { $0.contains("session:\(token)") && $0.contains("hash") }, "\(Self.text(screen))")
-        #expect(screen.contains { $0.contains("user_id") })
-        #expect(screen.contains { $0.contains("character_id") })
+        let screen = try session.waitForScreen { $0.joined().contains("cache:character:\(character) mirrors") && $0.joined().contains("events, newest first") }
+        let text = Self.text(screen)
+        // World: the character's blueprint, and the campaign and player the session points at.
+        #expect(screen.contains { $0.contains("│  character \(character) · blueprint") }, "\(text)")
+        #expect(screen.contains { $0.contains("│  campaign \(campaign) ") })
+        #expect(screen.contains { $0.contains("│  player \(player) ") })
+        // Campaign: the character's state in that campaign, field by field, and its last events.
+        #expect(screen.contains { $0.contains("campaign \(campaign) · character \(character)") })
+        #expect(screen.contains { $0.contains("name  ") && ($0.contains("inherited") || $0.contains("diverged") || $0.contains("overridden")) })
+        // Redis: the session itself and the cache key of its character.
+        #expect(screen.contains { $0.contains("session:") && $0.contains("opened · hash") })
+        #expect(screen.contains { $0.contains("character_id → character \(character)") })
+        #expect(screen.contains { $0.contains("cache:character:\(character) mirrors · hash") })
         try session.sendKeys("q")
         #expect(try session.waitForExit() == 0)
     }

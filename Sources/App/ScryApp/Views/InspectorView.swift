@@ -123,9 +123,10 @@ func servedBy(_ provenance: [Provenance]) -> String {
         let value = Int((seconds * 10).rounded())
         return "\(value / 10).\(value % 10)"
     }
+    var seen: Set<String> = []
     var text = provenance.map { item in
         (item.shard.map { "[\($0)] " } ?? "") + "\(item.role.rawValue) \(item.node)" + lag(item)
-    }.joined(separator: ", ")
+    }.filter { seen.insert($0).inserted }.joined(separator: ", ")
     if provenance.contains(where: { $0.note != nil }) { text += " · rerouted" }
     return text
 }
