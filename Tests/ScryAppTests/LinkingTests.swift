@@ -102,6 +102,13 @@ struct LinkingTests {
         let link = try #require(jobs(press(&state, .character("j"))).first { $0.lane == .link })
         #expect(link.work == .link(.entity(kind: "character", key: "8", campaign: "42")))
         #expect(state[.world].top.crumb == "character 8 in 42 · linked")
+        var view = linkedCharacter()
+        view.target = .entity(kind: "character", key: "7", campaign: "42")
+        _ = updateInspector(&state, .linked(link.id, view))
+        guard case .linked(let world) = state[.world].top else { Issue.record("not linked"); return }
+        #expect(world.lines.map(\.label.displayString).suffix(4) == ["compared with campaign 42", "name  Ana", "level  9  (blueprint 3)",
+                                                                   "session:x points at campaign 99, which does not exist"],
+                "the row's blueprint, and the row's mirrored fields against it")
 
         press(&state, .character(":"))
         type(&state, "player 5")

@@ -577,6 +577,11 @@ extension Inspector {
             let rest = String(pattern[split...])
             self[.redis].stack = [.keys(KeysView(store: store)), .keys(KeysView(store: store, root: root, filter: rest.isEmpty ? nil : rest))]
             if root.isEmpty { self[.redis].stack.removeFirst() }
+            // A whole key the atlas maps also shows what it mirrors or points at.
+            if catalog.mapsKey(Array(pattern.utf8)) {
+                lastLink = .key(Array(pattern.utf8))
+                return [.cancel(.content(.redis)), .cancel(.facts(.redis))] + link(.key(Array(pattern.utf8)), from: .redis)
+            }
         }
         return [.cancel(.content(focus)), .cancel(.facts(focus))]
     }

@@ -75,6 +75,11 @@ enum LinkLines {
             if let blueprint = view.blueprint {
                 lines.append(header(blueprint, title: "\(blueprint.entity) \(blueprint.key) · blueprint"))
                 lines += columns(blueprint)
+                // Linked from one campaign's row: that row's mirrored fields against this blueprint.
+                if case .entity(_, _, let campaign?) = view.target, let state = view.states.first(where: { $0.campaign == campaign }) {
+                    lines.append(LinkLine(depth: 0, UntrustedText("compared with campaign \(campaign)"), role: .title, action: .row(state.row)))
+                    for field in state.fields { lines.append(comparison(field)) }
+                }
             } else if let row = view.row {
                 lines.append(header(row, title: "\(row.entity) \(row.key)"))
                 lines += columns(row)
