@@ -12,7 +12,7 @@ import DemoFixtures
 /// finds exactly the manifest's drift.
 @Suite("Drift at small scale")
 struct DriftSmallScaleTests {
-    static let world = "scry_demo_small_world", campaign = "scry_demo_small_campaign", redisDatabase = 13
+    static let world = "scry_demo_small_world", campaign = "scry_demo_small_campaign", redisDatabase = 12
 
     @Test func theSmallDemoHasExactlyThePlantedDrift() async throws {
         let (world, campaign, redisDatabase) = (Self.world, Self.campaign, Self.redisDatabase)
