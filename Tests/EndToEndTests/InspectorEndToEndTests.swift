@@ -135,6 +135,21 @@ struct InspectorEndToEndTests {
         #expect(try session.waitForExit() == 0)
     }
 
+    @Test func yCopiesTheSelectionThroughOSC52IntoTmux() async throws {
+        let session = try await Self.open()
+        // tmux takes OSC 52 from programs when set-clipboard is on, as a user sets it for this.
+        try session.tmux(["set-option", "-g", "set-clipboard", "on"])
+        try session.sendKeys("j", "j", "j")
+        try session.waitForScreen { _ in true }
+        try session.sendKeys("y")
+        let screen = try session.waitForScreen { $0.joined().contains("copied 9 characters (OSC 52)") }
+        #expect(screen.joined().contains("copied 9 characters"), "\(Self.text(screen))")
+        let buffer = try session.tmux(["show-buffer"])
+        #expect(buffer == "character", "tmux's buffer holds what was copied: \(buffer)")
+        try session.sendKeys("q")
+        #expect(try session.waitForExit() == 0)
+    }
+
     @Test func resizingRearrangesThePanesWithoutBreakingTheScreen() async throws {
         let session = try await Self.open(width: 150, height: 40)
         try session.waitForScreen { $0.joined().contains("Redis · primary") }

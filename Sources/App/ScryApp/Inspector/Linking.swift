@@ -149,7 +149,7 @@ enum LinkLines {
             pieces += UntrustedText("  (blueprint ").pieces + field.blueprintValue.shortText.pieces + UntrustedText(")").pieces
         }
         var detail = field.status.rawValue
-        if let cause = field.likelyCause { detail += " · likely " + cause.columns.prefix(4).enumerated().map { cause.values[$0.offset].shortText.displayString }.joined(separator: " ") }
+        if let cause = field.likelyCause { detail += " · likely " + cause.values.prefix(4).map { $0.shortText.displayString }.joined(separator: " ") }
         return LinkLine(depth: 1, UntrustedText(pieces: pieces), detail: UntrustedText(detail), role: field.status == .diverged ? .error : .normal,
                         marker: marker, markerRole: role, action: field.likelyCause.map { .row($0) })
     }
