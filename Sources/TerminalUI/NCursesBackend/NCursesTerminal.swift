@@ -38,6 +38,8 @@ public final class NCursesTerminal: TerminalBackend {
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         wakePipe = (fds[0], fds[1])
         guard let screen = newterm(nil, scry_stdout(), scry_stdin()) else {
+            close(fds[0])
+            close(fds[1])
             throw Failure.unknownTerminal(getenv("TERM").map { String(cString: $0) } ?? "")
         }
         self.screen = screen
