@@ -120,6 +120,23 @@ struct AtlasParserTests {
         #expect(withoutTieBreaker.eventLog?.keyColumn == nil)
     }
 
+    @Test func aCampaignScopedEntityRefersToOthersByColumn() throws {
+        let choice = """
+
+            [entities.choice]
+            store = "db"
+            table = "run_choices"
+            campaign_column = "run_id"
+            refers = { hero_ref = "hero" }
+            """
+        #expect(try parseAtlas(minimalAtlas + choice).entity(named: "choice")?.refers == ["hero_ref": "hero"])
+        #expect(atlasErrors(minimalAtlas + choice.replacing("\"hero\" }", with: "\"villain\" }")).first?
+            .hasSuffix("entities.choice.refers.hero_ref: no entity is named \"villain\"; entities are choice, hero") == true,
+                "\(atlasErrors(minimalAtlas + choice.replacing("\"hero\" }", with: "\"villain\" }")))")
+        #expect(atlasErrors(minimalAtlas + choice.replacing("campaign_column = \"run_id\"\n", with: "")).first?
+            .hasSuffix("entities.choice.refers: only an entity with a campaign_column (rows of one campaign) refers to others") == true)
+    }
+
     @Test func aCampaignColumnBelongsOnAPlainEntityOnly() {
         #expect(atlasErrors(minimalAtlas.replacing("version_column = \"v\"\n", with: "version_column = \"v\"\ncampaign_column = \"run_id\"\n")) == [
             "test.toml:18: entities.hero.campaign_column: an entity with a [entities.hero.campaign] table keeps its campaign column there, not here",

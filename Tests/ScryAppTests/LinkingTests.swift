@@ -48,6 +48,7 @@ struct LinkingTests {
         guard case .linked(let states) = state[.campaign].top, case .linked(let keys) = state[.redis].top else { Issue.record("not linked"); return }
         let lines = states.lines.map(\.label.displayString)
         #expect(lines == ["campaign 42 · character 7", "name  Ana", "level  9  (blueprint 3)", "events, newest first", "981  level-up",
+                          "decision rows with character_id = 7, newest first", "npc_action rows with character_id = 7, newest first",
                           "session:x points at campaign 99, which does not exist"])
         #expect(states.lines[2].marker == "✗" && states.lines[2].role == .error)
         #expect(states.lines[2].detail?.displayString == "diverged · likely 981 level-up level")
@@ -60,6 +61,12 @@ struct LinkingTests {
         press(&state, .tab, .character("j"), .character("j"), .enter)
         guard case .record(let event) = state[.campaign].top else { Issue.record("no record"); return }
         #expect(event.values == [FieldValue("981"), FieldValue("level-up"), FieldValue("level")])
+
+        // The history beyond events: the decisions of that campaign that name the character.
+        press(&state, .escape)
+        let history = jobs(press(&state, .character("j"), .character("j"), .character("j"), .enter)).first { $0.lane == .content(.campaign) }
+        #expect(history?.work == .page(PageRequest(source: .referring(entity: "decision", column: "character_id", key: "7", campaign: "42"), limit: Paging.rows)))
+        #expect(state[.campaign].top.crumb == "decision by character_id 7")
     }
 
     @Test func aBurstOfMovesLinksOnceForWhereItEnds() throws {

@@ -40,13 +40,14 @@ struct AtlasVerifierTests {
         ])
     }
 
-    /// The columns that browsing relies on: a campaign-scoped entity's campaign column, and the
-    /// event log's tie-breaker.
+    /// The columns that browsing relies on: a campaign-scoped entity's campaign column and the
+    /// columns it refers by, and the event log's tie-breaker.
     @Test func campaignColumnsAndTheEventKeyColumnAreChecked() async throws {
         _ = try await DemoFixture.loaded()
         let text = try String(contentsOfFile: Repository.path("demo/atlas.toml"), encoding: .utf8)
         let broken = text
-            .replacing("campaign_column = \"campaign_id\"\n\n[entities.npc_action]", with: "campaign_column = \"campaign_no\"\n\n[entities.npc_action]")
+            .replacing("campaign_column = \"campaign_id\"\nrefers = { player_id = \"player\", character_id = \"character\" }",
+                       with: "campaign_column = \"campaign_no\"\nrefers = { player_id = \"player\", hero_id = \"character\" }")
             .replacing("key_column = \"id\"", with: "key_column = \"seq\"")
         #expect(broken != text.replacing("key_column = \"id\"", with: "key_column = \"seq\""), "the fixture changed")
         let document = try TOMLReader.read(broken, file: "atlas.toml")
@@ -55,8 +56,9 @@ struct AtlasVerifierTests {
         let located = problems.map { document.error(at: $0.path, $0.message).description }.sorted()
         let decision = try #require(atlas.entity(named: "decision"))
         let events = try #require(atlas.eventLog)
-        #expect(located.count == 2, "\(located)")
+        #expect(located.count == 3, "\(located)")
         #expect(located.contains { $0.hasSuffix("entities.decision.campaign_column: table \"\(decision.table)\" has no column \"campaign_no\"") }, "\(located)")
+        #expect(located.contains { $0.hasSuffix("entities.decision.refers.hero_id: table \"\(decision.table)\" has no column \"hero_id\"") }, "\(located)")
         #expect(located.contains { $0.hasSuffix("events.key_column: table \"\(events.table)\" has no column \"seq\"") }, "\(located)")
     }
 

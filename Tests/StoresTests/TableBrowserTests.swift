@@ -180,6 +180,24 @@ struct TableBrowserTests {
         #expect(Set(estimates.provenance.map(\.store)) == ["world", "campaign"])
     }
 
+    @Test func aRowsHistoryIsTheScopedRowsThatNameIt() async throws {
+        let (atlas, browser) = try await Self.demo()
+        let decision = try #require(atlas.entity(named: "decision"))
+        #expect(decision.refers == ["player_id": "player", "character_id": "character"])
+        let pair = try Fixture.psql("SELECT campaign_id || ',' || character_id FROM \(decision.table) GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+                                    database: DemoFixture.campaignDatabase).split(separator: ",").map(String.init)
+        let (campaign, character) = (pair[0], pair[1])
+        let expected = try Self.psqlList("SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM \(decision.table) WHERE campaign_id = \(campaign) AND character_id = \(character)",
+                                         database: DemoFixture.campaignDatabase)
+        let (ids, _) = try await offThePool {
+            try Self.walk(browser, PageRequest(source: .referring(entity: "decision", column: "character_id", key: character, campaign: campaign), limit: 1), column: "id")
+        }
+        #expect(ids == expected, "newest first, that campaign and that character only")
+        #expect(throws: TableBrowserError.self) {
+            try browser.page(PageRequest(source: .referring(entity: "decision", column: "choice", key: "x", campaign: campaign)))
+        }
+    }
+
     // MARK: Two shards
 
     /// A table of the test's own on both shards of the stack's campaign store: rows of even

@@ -107,6 +107,7 @@ public struct AtlasVerifier {
                 var columns = [(entity.key, entityPath.appending("key"))]
                 if let version = entity.versionColumn { columns.append((version, entityPath.appending("version_column"))) }
                 if let campaign = entity.campaignColumn { columns.append((campaign, entityPath.appending("campaign_column"))) }
+                columns += entity.refers.keys.sorted().map { ($0, entityPath.appending("refers").appending($0)) }
                 if let state = entity.campaignState {
                     columns += state.mirrored.map { ($0.worldColumn, entityPath.appending("campaign").appending("mirrored")) }
                 }

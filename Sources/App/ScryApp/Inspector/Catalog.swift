@@ -30,6 +30,13 @@ public struct Catalog: Sendable, Equatable {
     public var linkedPatterns: [KeyPattern]
     /// The checks the atlas enables, built in and declared, by name.
     public var checks: [String]
+    /// Entity → the campaign-scoped entities and columns that name it (decision.character_id).
+    public var referrers: [String: [Referrer]]
+
+    public struct Referrer: Sendable, Equatable {
+        public var entity: String
+        public var column: String
+    }
 
     public struct KeyCommand: Sendable, Equatable {
         public var name: String
@@ -63,6 +70,13 @@ public struct Catalog: Sendable, Equatable {
         let kinds = campaignKinds
         playerEntity = atlas.keyPatterns.flatMap { $0.pointsAt.values.sorted() }.first { kinds.contains($0) && $0 != campaignEntity }
         checks = atlas.checks.map(\.rawValue) + atlas.declaredChecks.map(\.name)
+        var referrers: [String: [Referrer]] = [:]
+        for entity in atlas.entities {
+            for (column, target) in entity.refers.sorted(by: { $0.key < $1.key }) {
+                referrers[target, default: []].append(Referrer(entity: entity.name, column: column))
+            }
+        }
+        self.referrers = referrers
         linkedPatterns = atlas.keyPatterns.filter { $0.mirrors != nil || !$0.pointsAt.isEmpty }.map(\.pattern)
     }
 

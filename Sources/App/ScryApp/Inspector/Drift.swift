@@ -123,7 +123,8 @@ extension Inspector {
             switch view {
             case .rows(let rows):
                 switch rows.source {
-                case .campaignState(_, let campaign), .campaignRows(_, let campaign), .events(let campaign), .entityEvents(_, _, let campaign):
+                case .campaignState(_, let campaign), .campaignRows(_, let campaign), .events(let campaign), .entityEvents(_, _, let campaign),
+                     .referring(_, _, _, let campaign):
                     return Int64(campaign)
                 default: continue
                 }

@@ -354,6 +354,7 @@ extension Inspector {
     func recordTitle(_ view: RowsView, row: [FieldValue]) -> String {
         let keyColumn: String? = switch view.source {
         case .blueprints(let entity), .entityRows(let entity), .campaignRows(let entity, _): catalog.keyColumns[entity]
+        case .referring(let entity, _, _, _): catalog.keyColumns[entity]
         case .campaignState, .events, .entityEvents: nil
         }
         if let keyColumn, let index = view.columns.firstIndex(of: keyColumn), case .bytes(let key) = row[index] {

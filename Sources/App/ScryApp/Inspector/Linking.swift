@@ -36,6 +36,7 @@ public struct LinkLine: Sendable, Equatable {
         case row(LinkedRow)
         case key([UInt8], KeyFacts?)
         case events(entity: String, key: String, campaign: String)
+        case referring(entity: String, column: String, key: String, campaign: String)
     }
 
     public var depth: Int
@@ -68,7 +69,7 @@ extension FieldValue {
 }
 
 enum LinkLines {
-    static func lines(_ view: LinkedView, facet: LinkedPane.Facet) -> [LinkLine] {
+    static func lines(_ view: LinkedView, facet: LinkedPane.Facet, referrers: [String: [Catalog.Referrer]] = [:]) -> [LinkLine] {
         var lines: [LinkLine] = []
         switch facet {
         case .blueprint:
@@ -105,6 +106,13 @@ enum LinkLines {
                         lines.append(LinkLine(depth: 2, UntrustedText(text), role: .dim,
                                               action: .row(LinkedRow(entity: "event", key: "", columns: events.columns, values: row, provenance: events.provenance.first ?? state.row.provenance))))
                     }
+                }
+                // Its history beyond the event log: the rows of this campaign that name it.
+                let key = view.key ?? state.row.key
+                for referrer in referrers[state.row.entity] ?? [] {
+                    lines.append(LinkLine(depth: 1, UntrustedText("\(referrer.entity) rows with \(referrer.column) = \(key), newest first"),
+                                          detail: UntrustedText("Enter"), role: .title,
+                                          action: .referring(entity: referrer.entity, column: referrer.column, key: key, campaign: state.campaign)))
                 }
             }
         case .keys:
@@ -179,7 +187,7 @@ extension Inspector {
         for pane in PaneID.allCases {
             guard case .linked(var linked) = self[pane].top, linked.load.job == job else { continue }
             linked.view = view
-            linked.lines = LinkLines.lines(view, facet: linked.facet)
+            linked.lines = LinkLines.lines(view, facet: linked.facet, referrers: catalog.referrers)
             linked.load = .idle
             linked.position = ListPosition()
             self[pane].top = .linked(linked)
@@ -246,6 +254,8 @@ extension Inspector {
             push(.value(ValueView(store: store, key: key, facts: facts)), on: pane)
         case .events(let entity, let key, let campaign):
             push(.rows(RowsView(title: "\(entity) \(key) history", source: .entityEvents(entity: entity, key: key, campaign: campaign))), on: pane)
+        case .referring(let entity, let column, let key, let campaign):
+            push(.rows(RowsView(title: "\(entity) by \(column) \(key)", source: .referring(entity: entity, column: column, key: key, campaign: campaign))), on: pane)
         }
         return []
     }

@@ -106,6 +106,10 @@ public struct EntitySpec: Sendable, Equatable {
     /// actions): the column that holds the campaign id. Such rows are browsed one campaign at a
     /// time (`TableSource.campaignRows`), on the shard that holds the campaign.
     public var campaignColumn: String? = nil
+    /// Columns of a campaign-scoped entity that hold another entity's key (a decision's
+    /// `character_id` → `character`): column → entity. They make a row's history: the
+    /// decisions that named it.
+    public var refers: [String: String] = [:]
 }
 
 public struct CampaignLifecycle: Sendable, Equatable {

@@ -66,6 +66,11 @@ public struct AtlasParser {
             attempt { try parseEntity(entry.name, entry.reader, stores: stores) }
         }
         for entity in entities {
+            for (column, target) in entity.refers.sorted(by: { $0.key < $1.key }) where !entities.contains(where: { $0.name == target }) && !declaredEntities.contains(target) {
+                if let reader = attempt({ try root.table("entities").table(entity.name).table("refers") }) {
+                    errors.append(reader.error(column, "no entity is named \"\(target)\"; entities are \(entities.map(\.name).sorted().joined(separator: ", "))"))
+                }
+            }
             if let world = entity.lifecycle?.worldEntity {
                 let reader = attempt { try root.table("entities").table(entity.name) }
                 if let reader {
@@ -226,7 +231,7 @@ public struct AtlasParser {
 
     private func parseEntity(_ name: String, _ reader: TableReader, stores: [StoreSpec]) throws -> EntitySpec {
         try reader.rejectUnknownKeys(["store", "table", "key", "version_column", "campaign", "campaign_column", "status_column",
-                                      "inactive_statuses", "world_entity", "world_column", "world_version_column", "description"])
+                                      "inactive_statuses", "world_entity", "world_column", "world_version_column", "description", "refers"])
         let store = try postgresStore(reader, "store", stores)
         var campaignState: CampaignStateSpec?
         if let campaign = try reader.optionalTable("campaign") {
@@ -263,9 +268,13 @@ public struct AtlasParser {
                 throw reader.error("campaign_column", "the entity that is a campaign cannot itself belong to a campaign")
             }
         }
+        let refers = try reader.stringTable("refers") ?? [:]
+        if !refers.isEmpty, campaignColumn == nil {
+            throw reader.error("refers", "only an entity with a campaign_column (rows of one campaign) refers to others")
+        }
         return EntitySpec(name: name, store: store, table: try reader.string("table"), key: try reader.optionalString("key") ?? "id",
                           versionColumn: try reader.optionalString("version_column"), campaignState: campaignState, lifecycle: lifecycle,
-                          campaignColumn: campaignColumn)
+                          campaignColumn: campaignColumn, refers: refers)
     }
 
     private func mirrored(_ reader: TableReader) throws -> [MirroredField] {

@@ -15,6 +15,9 @@ public enum TableSource: Sendable, Hashable {
     case events(campaign: String)
     /// The events of one entity (by atlas name and key) in one campaign, newest first: its history.
     case entityEvents(entity: String, key: String, campaign: String)
+    /// The rows of a campaign-scoped entity in one campaign whose `column` (one of its
+    /// `refers`) holds `key`, newest first by the entity's key: the decisions that named a character.
+    case referring(entity: String, column: String, key: String, campaign: String)
 }
 
 /// Where the next page starts: the text of the ordering columns of the last row read.

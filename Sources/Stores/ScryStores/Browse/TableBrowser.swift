@@ -137,6 +137,15 @@ public final class TableBrowser: Sendable {
             return Plan(store: log.store, table: log.table, scope: (log.campaignColumn, campaign),
                         order: [log.timeColumn] + (log.keyColumn.map { [$0] } ?? []), descending: true,
                         shard: .one(try shard(of: campaign, in: log.store)))
+        case .referring(let name, let column, let key, let campaign):
+            let entity = try entity(name)
+            guard let campaignColumn = entity.campaignColumn, entity.refers[column] != nil else {
+                throw TableBrowserError.notBrowsable("\(name).\(column) is not one of the entity's refers")
+            }
+            var plan = Plan(store: entity.store, table: entity.table, scope: (campaignColumn, campaign), order: [entity.key],
+                            descending: true, shard: .one(try shard(of: campaign, in: entity.store)))
+            plan.narrower = [(column, key)]
+            return plan
         case .entityEvents(let kind, let key, let campaign):
             guard let log = atlas.eventLog else { throw TableBrowserError.noEventLog }
             var plan = Plan(store: log.store, table: log.table, scope: (log.campaignColumn, campaign),
