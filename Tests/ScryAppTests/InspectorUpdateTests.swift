@@ -29,7 +29,7 @@ struct InspectorUpdateTests {
         let started = jobs(effects)
         #expect(started.count == 1)
         #expect(started[0].lane == .content(.world))
-        #expect(started[0].work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows)))
+        #expect(started[0].work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows, valueLimit: Paging.valueLimit)))
         #expect(state[.world].stack.map(\.crumb) == ["World", "character"])
         #expect(state.isBusy)
 
@@ -44,7 +44,7 @@ struct InspectorUpdateTests {
         // (and the selected blueprint's links, in their own lane).
         let next = jobs(press(&state, .character("G"))).filter { $0.lane == .content(.world) }
         #expect(next.count == 1)
-        #expect(next.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), after: PageCursor(values: ["200"]), limit: Paging.rows)))
+        #expect(next.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), after: PageCursor(values: ["200"]), limit: Paging.rows, valueLimit: Paging.valueLimit)))
     }
 
     @Test func anAnswerNobodyWaitsForIsDropped() throws {
@@ -115,7 +115,7 @@ struct InspectorUpdateTests {
         var state = try inspector()
         press(&state, .tab)
         let read = jobs(press(&state, .enter))[0]
-        #expect(read.work == .page(PageRequest(source: .entityRows(entity: "campaign"), limit: Paging.rows)))
+        #expect(read.work == .page(PageRequest(source: .entityRows(entity: "campaign"), limit: Paging.rows, valueLimit: Paging.valueLimit)))
         let campaigns = RowPage(columns: ["id", "world_id", "name"], rows: [[FieldValue("42"), FieldValue("1"), FieldValue("The Long Night")]],
                                 next: nil, provenance: [provenance("campaign")])
         _ = updateInspector(&state, .pageLoaded(read.id, campaigns))
@@ -125,7 +125,7 @@ struct InspectorUpdateTests {
         #expect(sections.items.map(\.label) == ["faction", "location", "character", "item", "decision", "npc_action", "events"])
         press(&state, .character("G"))
         let events = jobs(press(&state, .enter))
-        #expect(events.first?.work == .page(PageRequest(source: .events(campaign: "42"), limit: Paging.rows)))
+        #expect(events.first?.work == .page(PageRequest(source: .events(campaign: "42"), limit: Paging.rows, valueLimit: Paging.valueLimit)))
     }
 
     @Test func commandsOpenWhatTheyName() throws {
@@ -135,7 +135,7 @@ struct InspectorUpdateTests {
         let opened = jobs(press(&state, .enter))
         #expect(state.focus == .world)
         #expect(opened.map(\.work) == [.link(.entity(kind: "character", key: "7", campaign: nil)),
-                                        .page(PageRequest(source: .blueprints(entity: "character"), startKey: "7", limit: Paging.rows))])
+                                        .page(PageRequest(source: .blueprints(entity: "character"), startKey: "7", limit: Paging.rows, valueLimit: Paging.valueLimit))])
 
         press(&state, .character(":"))
         type(&state, "session tok-1")
@@ -206,7 +206,7 @@ struct InspectorUpdateTests {
         #expect(jobs(updateInspector(&state, .tick(now: 11))).isEmpty)
         let again = jobs(updateInspector(&state, .tick(now: 12.1)))
         #expect(again.count == 1)
-        #expect(again.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows)))
+        #expect(again.first?.work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows, valueLimit: Paging.valueLimit)))
     }
 }
 
@@ -230,6 +230,34 @@ struct CoalescingTests {
         burst += type(&state, String(repeating: "z", count: 50))
         let (effects, _) = Effect.coalesced(burst)
         #expect(jobs(effects).count == 1)
-        #expect(jobs(effects).first?.work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows, filter: String(repeating: "z", count: 50))))
+        #expect(jobs(effects).first?.work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows, filter: String(repeating: "z", count: 50), valueLimit: Paging.valueLimit)))
+    }
+}
+
+@Suite("Inspector: long PostgreSQL values")
+struct LongValueTests {
+    @Test func aCutValueOpensAsWindowsReadFromTheStore() throws {
+        var state = try inspector()
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let read = jobs(press(&state, .enter))[0]
+        let long = RowPage(columns: ["id", "notes"], rows: [[FieldValue("7"), .partial(Array("abcd".utf8))]], next: nil,
+                           provenance: [provenance("world")], orderColumns: ["id"])
+        _ = updateInspector(&state, .pageLoaded(read.id, long))
+        press(&state, .enter, .character("j"))
+        let open = jobs(press(&state, .enter))
+        let request = FieldWindowRequest(source: .blueprints(entity: "character"), row: ["7"], column: "notes", offset: 0, length: Paging.fieldWindow)
+        #expect(open.map(\.work) == [.fieldWindow(request)])
+        _ = updateInspector(&state, .fieldWindowLoaded(open[0].id, FieldWindow(bytes: Array("abcdefgh".utf8), offset: 0, totalCharacters: 40_000, provenance: provenance("world"))))
+        guard case .field(let field) = state[.world].top else { Issue.record("no field view"); return }
+        #expect(field.shown == Array("abcdefgh".utf8))
+        press(&state, .character("z"))
+        var buffer = ScreenBuffer(width: 120, height: 30)
+        render(AppState(nodes: [], inspector: state), into: &buffer)
+        #expect(buffer.lines.contains { $0.contains("characters 0–7 of 40000 · PgDn/PgUp: next/previous window") }, "\(buffer.lines.joined(separator: "\n"))")
+        #expect(press(&state, .character("y")) == [.copy("abcdefgh")], "y copies the window shown")
+        var next = request
+        next.offset = Paging.fieldWindow
+        #expect(jobs(press(&state, .pageDown)).map(\.work) == [.fieldWindow(next)])
+        #expect(press(&state, .character("y")) == [.copy("abcd…")], "while the next window is read, what the page held")
     }
 }

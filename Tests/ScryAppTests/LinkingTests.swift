@@ -65,7 +65,7 @@ struct LinkingTests {
         // The history beyond events: the decisions of that campaign that name the character.
         press(&state, .escape)
         let history = jobs(press(&state, .character("j"), .character("j"), .character("j"), .enter)).first { $0.lane == .content(.campaign) }
-        #expect(history?.work == .page(PageRequest(source: .referring(entity: "decision", column: "character_id", key: "7", campaign: "42"), limit: Paging.rows)))
+        #expect(history?.work == .page(PageRequest(source: .referring(entity: "decision", column: "character_id", key: "7", campaign: "42"), limit: Paging.rows, valueLimit: Paging.valueLimit)))
         #expect(state[.campaign].top.crumb == "decision by character_id 7")
     }
 

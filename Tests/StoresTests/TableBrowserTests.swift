@@ -198,6 +198,43 @@ struct TableBrowserTests {
         }
     }
 
+    @Test func longValuesComeCutAndAreReadInWindows() async throws {
+        let (atlas, browser) = try await Self.demo()
+        let character = try #require(atlas.entity(named: "character"))
+        let page = try browser.page(PageRequest(source: .blueprints(entity: "character"), limit: 50, valueLimit: 5))
+        #expect(page.orderColumns == [character.key])
+        let keyIndex = try #require(page.columns.firstIndex(of: character.key))
+        let nameIndex = try #require(page.columns.firstIndex(of: "name"))
+        #expect(page.rows.allSatisfy { if case .bytes = $0[keyIndex] { return true } else { return false } }, "the key is never cut")
+        // A name longer than five characters comes as its first five, marked partial.
+        let row = try #require(page.rows.first { row in
+            if case .partial = row[nameIndex] { return true } else { return false }
+        })
+        let key = Self.text(row[keyIndex])
+        let name = try Fixture.psql("SELECT name FROM \(character.table) WHERE \(character.key) = \(key)", database: DemoFixture.worldDatabase)
+        #expect(row[nameIndex] == .partial(Array(String(name.unicodeScalars.prefix(5)).utf8)))
+        // Windows of it, in characters, with the whole length.
+        let length = name.unicodeScalars.count
+        let window = try browser.fieldWindow(FieldWindowRequest(source: .blueprints(entity: "character"), row: [key], column: "name", offset: 2, length: 4))
+        #expect(window.totalCharacters == length)
+        #expect(window.offset == 2)
+        #expect(window.bytes == Array(String(String.UnicodeScalarView(name.unicodeScalars.dropFirst(2).prefix(4))).utf8))
+        let past = try browser.fieldWindow(FieldWindowRequest(source: .blueprints(entity: "character"), row: [key], column: "name", offset: length, length: 4))
+        #expect(past.bytes.isEmpty && past.totalCharacters == length)
+        #expect(throws: TableBrowserError.rowGone(table: character.table)) {
+            try browser.fieldWindow(FieldWindowRequest(source: .blueprints(entity: "character"), row: ["-1"], column: "name", offset: 0, length: 4))
+        }
+        // A state row of one campaign is named by its blueprint column, within its campaign.
+        let state = try browser.page(PageRequest(source: .campaignState(entity: "character", campaign: "1"), limit: 1, valueLimit: 3))
+        let stateRow = try #require(state.rows.first)
+        let ordered = state.orderColumns.map { column in Self.text(stateRow[state.columns.firstIndex(of: column)!]) }
+        let stateWindow = try browser.fieldWindow(FieldWindowRequest(source: .campaignState(entity: "character", campaign: "1"), row: ordered, column: "name", offset: 0, length: 1000))
+        let spec = try #require(character.campaignState)
+        let stateName = try Fixture.psql("SELECT name FROM \(spec.table) WHERE \(spec.campaignColumn) = 1 AND \(spec.blueprintColumn) = \(ordered[0])",
+                                         database: DemoFixture.campaignDatabase)
+        #expect(String(decoding: stateWindow.bytes, as: UTF8.self) == stateName)
+    }
+
     // MARK: Two shards
 
     /// A table of the test's own on both shards of the stack's campaign store: rows of even

@@ -60,6 +60,7 @@ public enum Message: Sendable, Equatable {
     /// The runtime's clock, a few times a second: spinners and watch.
     case tick(now: Double)
     case pageLoaded(JobID, RowPage)
+    case fieldWindowLoaded(JobID, FieldWindow)
     case estimated(JobID, RowEstimates)
     case linked(JobID, LinkedView)
     case driftProgress(JobID, DriftProgress)
@@ -111,7 +112,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         guard state.nodes.indices.contains(node) else { return [] }
         state.nodes[node].status = status
         return []
-    case .resized, .tick, .pageLoaded, .estimated, .linked, .driftProgress, .driftDone, .keysProgress, .keysLoaded, .factsLoaded, .valueLoaded, .jobFailed, .jobCancelled,
+    case .resized, .tick, .pageLoaded, .fieldWindowLoaded, .estimated, .linked, .driftProgress, .driftDone, .keysProgress, .keysLoaded, .factsLoaded, .valueLoaded, .jobFailed, .jobCancelled,
          .themeApplied, .themeFailed, .copied:
         return []
     case .key(let key):

@@ -78,6 +78,8 @@ public final class StoreServices: Sendable {
             switch job.work {
             case .page(let request):
                 return .pageLoaded(job.id, try tableBrowser().page(request, cancellation: cancellation))
+            case .fieldWindow(let request):
+                return .fieldWindowLoaded(job.id, try tableBrowser().fieldWindow(request, cancellation: cancellation))
             case .link(let target):
                 return .linked(job.id, try linkResolver().resolve(target, cancellation: cancellation))
             case .drift(let checks, let campaign):

@@ -26,7 +26,7 @@ extension Inspector {
                 guard !Self.stopped(view.load) else { continue }
                 let visible = view.position.offset..<(view.position.offset + rows)
                 guard let need = view.window.need(for: visible) else { continue }
-                var request = PageRequest(source: view.source, limit: Paging.rows, filter: view.filter)
+                var request = PageRequest(source: view.source, limit: Paging.rows, filter: view.filter, valueLimit: Paging.valueLimit)
                 switch need {
                 case .first:
                     request.startKey = view.start
@@ -103,7 +103,13 @@ extension Inspector {
                 view.estimatesJob = job
                 self[pane].top = .menu(view)
                 effects.append(.run(Job(id: job, lane: .content(pane), work: .estimates(entities: view.items.compactMap(\.entity)))))
-            case .record, .field, .linked, .drift:
+            case .field(var view):
+                guard !Self.stopped(view.load), view.window == nil, let request = view.windowSource else { continue }
+                let job = nextJobID()
+                view.load = .loading(job, since: now)
+                self[pane].top = .field(view)
+                effects.append(.run(Job(id: job, lane: .content(pane), work: .fieldWindow(request))))
+            case .record, .linked, .drift:
                 continue
             }
         }
@@ -137,6 +143,7 @@ extension Inspector {
         withView(waitingFor: job) { view, pane in
             guard case .rows(var rows) = view else { return }
             rows.columns = page.columns
+            rows.orderColumns = page.orderColumns
             if let index = rows.loadingPage {
                 rows.window.fill(page: index, with: page.rows)
             } else {
@@ -157,6 +164,29 @@ extension Inspector {
             pane.provenance = estimates.provenance
             view = .menu(menu)
         }
+    }
+
+    mutating func landFieldWindow(_ job: JobID, _ window: FieldWindow) {
+        withView(waitingFor: job) { view, pane in
+            guard case .field(var field) = view else { return }
+            field.window = window
+            field.load = .idle
+            field.text.offset = 0
+            pane.provenance = [window.provenance]
+            view = .field(field)
+        }
+    }
+
+    /// PgDn / PgUp on a long PostgreSQL value: the next or previous window, read from the store.
+    mutating func fieldWindow(_ pane: PaneID, forward: Bool) -> [Effect] {
+        guard case .field(var view) = self[pane].top, let window = view.window, var request = view.windowSource, view.load.job == nil else { return [] }
+        let offset = forward ? window.offset + request.length : max(0, window.offset - request.length)
+        guard offset != window.offset, offset < window.totalCharacters else { return [] }
+        request.offset = offset
+        view.windowSource = request
+        view.window = nil
+        self[pane].top = .field(view)
+        return []
     }
 
     mutating func landKeys(_ job: JobID, progress: KeyLevelProgress?, level: KeyLevel?) {
@@ -281,6 +311,9 @@ extension Inspector {
                 value.load = load
                 value.loadingPage = nil
                 view = .value(value)
+            case .field(var field):
+                field.load = load
+                view = .field(field)
             default:
                 break
             }
@@ -309,7 +342,8 @@ extension PaneView {
         case .keys(let keys): return keys.scanning.values.contains(job) || keys.factsJob == job
         case .value(let value): return value.load.job == job
         case .menu(let menu): return menu.estimatesJob == job
-        case .linked, .record, .field, .drift: return false
+        case .field(let field): return field.load.job == job
+        case .linked, .record, .drift: return false
         }
     }
 }

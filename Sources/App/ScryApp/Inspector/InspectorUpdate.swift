@@ -7,6 +7,10 @@ public enum Paging {
     public static let items = 500
     public static let streamEntries = 200
     public static let stringWindow = 16 * 1024
+    /// Characters of a PostgreSQL value a page carries; longer ones are read in windows.
+    public static let valueLimit = 4096
+    /// Characters per window of a long PostgreSQL value.
+    public static let fieldWindow = 16 * 1024
     /// Facts kept for keys seen; beyond it the oldest screenfuls are read again when needed.
     public static let factsKept = 20_000
     public static let watchSeconds = 2.0
@@ -31,6 +35,8 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         effects += state.handle(key)
     case .pageLoaded(let job, let page):
         state.landPage(job, page)
+    case .fieldWindowLoaded(let job, let window):
+        state.landFieldWindow(job, window)
     case .estimated(let job, let estimates):
         state.landEstimates(job, estimates)
     case .linked(let job, let view):
@@ -167,10 +173,12 @@ extension Inspector {
         case .halfPageUp: move(pane, by: -max(1, rows / 2)); return followSelection(pane)
         case .pageDown:
             if case .value(let view) = self[pane].top, view.string != nil { return stringWindow(pane, forward: true) }
+            if case .field(let view) = self[pane].top, view.window != nil { return fieldWindow(pane, forward: true) }
             move(pane, by: rows)
             return followSelection(pane)
         case .pageUp:
             if case .value(let view) = self[pane].top, view.string != nil { return stringWindow(pane, forward: false) }
+            if case .field(let view) = self[pane].top, view.window != nil { return fieldWindow(pane, forward: false) }
             move(pane, by: -rows)
             return followSelection(pane)
         case .first: move(pane, by: -Int.max / 2); return followSelection(pane)
@@ -234,7 +242,7 @@ extension Inspector {
         case .record(let view): return view.columns.count
         case .linked(let view): return view.lines.count
         case .drift(let view): return view.lines.count
-        case .field(let view): return textLineCount(view.value.bytes, text: view.text, width: layout.contentWidth(for: pane))
+        case .field(let view): return textLineCount(view.shown, text: view.text, width: layout.contentWidth(for: pane))
         case .keys(let view): return view.visibleEntries.count
         case .value(let view):
             if let string = view.string { return textLineCount(string.bytes, text: view.text, width: layout.contentWidth(for: pane)) }
@@ -313,12 +321,22 @@ extension Inspector {
                 push(Self.campaignMenu(String(decoding: key, as: UTF8.self), catalog: catalog), on: pane)
             } else {
                 let title = recordTitle(view, row: row)
-                push(.record(RecordView(title: title, source: view.source, columns: view.columns, values: row)), on: pane)
+                let key = view.orderColumns.map { column -> String in
+                    guard let index = view.columns.firstIndex(of: column) else { return "" }
+                    return String(decoding: row[index].bytes, as: UTF8.self)
+                }
+                push(.record(RecordView(title: title, source: view.source, columns: view.columns, values: row,
+                                        rowKey: view.orderColumns.isEmpty ? nil : key)), on: pane)
             }
         case .record(let view):
             guard view.columns.indices.contains(view.position.selected) else { return [] }
             let value = view.values[view.position.selected]
-            push(.field(FieldView(title: view.columns[view.position.selected], value: value, text: TextState(hex: Self.looksBinary(value.bytes)))), on: pane)
+            let column = view.columns[view.position.selected]
+            var windowSource: FieldWindowRequest?
+            if case .partial = value, let rowKey = view.rowKey {
+                windowSource = FieldWindowRequest(source: view.source, row: rowKey, column: column, offset: 0, length: Paging.fieldWindow)
+            }
+            push(.field(FieldView(title: column, value: value, text: TextState(hex: Self.looksBinary(value.bytes)), windowSource: windowSource)), on: pane)
         case .field:
             break
         case .keys(var view):
@@ -613,7 +631,7 @@ extension Inspector {
             guard view.values.indices.contains(view.position.selected) else { return nil }
             return view.values[view.position.selected].displayString
         case .field(let view):
-            return view.value.displayString
+            return view.window.map { UntrustedText(bytes: $0.bytes).displayString } ?? view.value.displayString
         case .keys(let view):
             let entries = view.visibleEntries
             guard entries.indices.contains(view.position.selected) else { return nil }
@@ -630,7 +648,7 @@ extension FieldValue {
     public var bytes: [UInt8] {
         switch self {
         case .null: return []
-        case .bytes(let bytes): return bytes
+        case .bytes(let bytes), .partial(let bytes): return bytes
         }
     }
 
@@ -638,6 +656,7 @@ extension FieldValue {
         switch self {
         case .null: return "NULL"
         case .bytes(let bytes): return UntrustedText(bytes: bytes).displayString
+        case .partial(let bytes): return UntrustedText(bytes: bytes).displayString + "…"
         }
     }
 }

@@ -16,6 +16,7 @@ public enum Lane: Sendable, Hashable {
 
 public enum Work: Sendable, Equatable {
     case page(PageRequest)
+    case fieldWindow(FieldWindowRequest)
     /// The planner's row estimates of entities' tables, for a list of kinds.
     case estimates(entities: [String])
     case keyLevel(store: String, prefix: [UInt8], filter: String?)

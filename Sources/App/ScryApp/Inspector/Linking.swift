@@ -63,7 +63,7 @@ extension FieldValue {
     var shortText: UntrustedText {
         switch self {
         case .null: return UntrustedText("NULL")
-        case .bytes(let bytes): return UntrustedText(bytes: bytes.prefix(200))
+        case .bytes(let bytes), .partial(let bytes): return UntrustedText(bytes: bytes.prefix(200))
         }
     }
 }

@@ -68,6 +68,8 @@ public struct RowsView: Sendable, Equatable {
     public var title: String
     public var source: TableSource
     public var filter: String?
+    /// The columns the source is ordered by, as the store said.
+    public var orderColumns: [String] = []
     /// Where the first page starts (`:character 7`), inclusive.
     public var start: String?
     public var columns: [String] = []
@@ -91,6 +93,8 @@ public struct RecordView: Sendable, Equatable {
     public var columns: [String]
     public var values: [FieldValue]
     public var position = ListPosition()
+    /// The values of the source's ordering columns: what names this row for a field window.
+    public var rowKey: [String]?
 }
 
 /// A whole value in a text view: a long field, or a Redis string window.
@@ -108,6 +112,20 @@ public struct FieldView: Sendable, Equatable {
     public var title: String
     public var value: FieldValue
     public var text: TextState
+    /// For a value the page cut (`.partial`): where its windows are read from, and the one shown.
+    public var windowSource: FieldWindowRequest?
+    public var window: FieldWindow?
+    public var load: LoadState = .idle
+
+    public init(title: String, value: FieldValue, text: TextState, windowSource: FieldWindowRequest? = nil) {
+        self.title = title
+        self.value = value
+        self.text = text
+        self.windowSource = windowSource
+    }
+
+    /// The bytes the view shows: the window read, else the value as the page held it.
+    public var shown: [UInt8] { window?.bytes ?? value.bytes }
 }
 
 /// The Redis key tree of one store: groups by `:`, expanded in place, scanned a level at a time.
@@ -207,7 +225,8 @@ public enum PaneView: Sendable, Equatable {
         case .keys(let view): return view.load
         case .value(let view): return view.load
         case .linked(let view): return view.load
-        case .menu, .record, .field, .drift: return .idle
+        case .field(let view): return view.load
+        case .menu, .record, .drift: return .idle
         }
     }
 }

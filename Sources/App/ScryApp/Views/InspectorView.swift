@@ -144,7 +144,7 @@ func renderPane(_ state: Inspector, _ pane: PaneID, into buffer: inout ScreenBuf
     case .drift(let view): renderDriftList(view, focused: focused, into: &buffer, area: content)
     case .rows(let view): renderRows(view, focused: focused, marks: rowMarker(state, view), into: &buffer, area: content)
     case .record(let view): renderRecord(view, focused: focused, into: &buffer, area: content)
-    case .field(let view): renderText(view.value.bytes, null: view.value == .null, text: view.text, into: &buffer, area: content)
+    case .field(let view): renderField(view, into: &buffer, area: content)
     case .keys(let view): renderKeys(view, focused: focused, phase: Int(state.now * 8), marks: state.drift.marks, into: &buffer, area: content)
     case .value(let view): renderValue(view, focused: focused, into: &buffer, area: content)
     }
@@ -188,6 +188,7 @@ func cellText(_ value: FieldValue?) -> (UntrustedText, Role) {
     case nil: return (UntrustedText("…"), .dim)
     case .null?: return (UntrustedText("NULL"), .dim)
     case .bytes(let bytes)?: return (UntrustedText(bytes: bytes.prefix(512)), .normal)
+    case .partial(let bytes)?: return (UntrustedText(pieces: UntrustedText(bytes: bytes.prefix(512)).pieces + [.escaped("…")]), .normal)
     }
 }
 
@@ -453,4 +454,27 @@ func renderDriftList(_ view: DriftListView, focused: Bool, into buffer: inout Sc
     }
     Tree(rows: rows, rowCount: view.lines.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
         .render(in: area, into: &buffer)
+}
+
+func renderField(_ view: FieldView, into buffer: inout ScreenBuffer, area: Rect) {
+    guard view.windowSource != nil else {
+        renderText(view.value.bytes, null: view.value == .null, text: view.text, into: &buffer, area: area)
+        return
+    }
+    let (content, status) = area.splitBottom(area.height > 3 ? 1 : 0)
+    if case .failed(let reason) = view.load {
+        renderMessage(reason, role: .error, into: &buffer, area: content)
+        return
+    }
+    guard let window = view.window else {
+        renderMessage("reading…", role: .dim, into: &buffer, area: content)
+        return
+    }
+    renderText(window.bytes, null: false, text: view.text, into: &buffer, area: content)
+    guard !status.isEmpty else { return }
+    let end = window.offset + String(decoding: window.bytes, as: UTF8.self).unicodeScalars.count
+    var text = "characters \(window.offset)–\(max(window.offset, end - 1)) of \(window.totalCharacters)"
+    if window.totalCharacters > end - window.offset { text += " · PgDn/PgUp: next/previous window" }
+    text += view.text.hex ? " · x: text" : " · x: hex"
+    buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
 }

@@ -37,11 +37,16 @@ public struct PageRequest: Sendable, Hashable {
     /// A substring to find anywhere in a row's text, matched in the store (`ILIKE`, as a
     /// parameter), so it filters every row and not only those already read.
     public var filter: String?
+    /// Values longer than this many characters come cut to it, as `.partial`: a page of rows
+    /// never carries a whole megabyte blob. The ordering columns are never cut. Nil: whole.
+    public var valueLimit: Int?
 
-    public init(source: TableSource, after: PageCursor? = nil, startKey: String? = nil, limit: Int = 200, filter: String? = nil) {
+    public init(source: TableSource, after: PageCursor? = nil, startKey: String? = nil, limit: Int = 200, filter: String? = nil,
+                valueLimit: Int? = nil) {
         self.source = source
         self.after = after
         self.startKey = startKey
+        self.valueLimit = valueLimit
         self.limit = limit
         self.filter = filter
     }
@@ -51,6 +56,9 @@ public struct PageRequest: Sendable, Hashable {
 public enum FieldValue: Sendable, Hashable {
     case null
     case bytes([UInt8])
+    /// The first characters of a longer value (`PageRequest.valueLimit`); the rest is read in
+    /// windows (`FieldWindowRequest`).
+    case partial([UInt8])
 
     public init(_ text: String) { self = .bytes(Array(text.utf8)) }
 }
@@ -62,11 +70,47 @@ public struct RowPage: Sendable, Equatable {
     public var next: PageCursor?
     /// The nodes that served the page: one per shard read.
     public var provenance: [Provenance]
+    /// The columns the source is ordered by: their values name a row (for `FieldWindowRequest`).
+    public var orderColumns: [String]
 
-    public init(columns: [String], rows: [[FieldValue]], next: PageCursor?, provenance: [Provenance]) {
+    public init(columns: [String], rows: [[FieldValue]], next: PageCursor?, provenance: [Provenance], orderColumns: [String] = []) {
         self.columns = columns
         self.rows = rows
         self.next = next
+        self.provenance = provenance
+        self.orderColumns = orderColumns
+    }
+}
+
+/// A window of one value of one row: the row named by the values of its source's ordering
+/// columns, the window in characters.
+public struct FieldWindowRequest: Sendable, Hashable {
+    public var source: TableSource
+    public var row: [String]
+    public var column: String
+    public var offset: Int
+    public var length: Int
+
+    public init(source: TableSource, row: [String], column: String, offset: Int, length: Int) {
+        self.source = source
+        self.row = row
+        self.column = column
+        self.offset = offset
+        self.length = length
+    }
+}
+
+public struct FieldWindow: Sendable, Equatable {
+    public var bytes: [UInt8]
+    /// Where the window starts, and the whole value's length, in characters.
+    public var offset: Int
+    public var totalCharacters: Int
+    public var provenance: Provenance
+
+    public init(bytes: [UInt8], offset: Int, totalCharacters: Int, provenance: Provenance) {
+        self.bytes = bytes
+        self.offset = offset
+        self.totalCharacters = totalCharacters
         self.provenance = provenance
     }
 }

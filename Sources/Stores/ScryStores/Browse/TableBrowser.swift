@@ -17,6 +17,8 @@ public enum TableBrowserError: Error, Sendable, Equatable, CustomStringConvertib
     case noShard(store: String, campaign: String)
     /// The cursor does not have one value per ordering column.
     case badCursor(expected: Int, found: Int)
+    /// The row a field window was asked of is no longer there.
+    case rowGone(table: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum TableBrowserError: Error, Sendable, Equatable, CustomStringConvertib
         case .noEventLog: return "the atlas declares no [events] log"
         case .noShard(let store, let campaign): return "no shard of \(store) holds campaign \(campaign)"
         case .badCursor(let expected, let found): return "a page cursor needs \(expected) values, found \(found)"
+        case .rowGone(let table): return "the row is no longer in \(table)"
         }
     }
 }
@@ -70,12 +73,12 @@ public final class TableBrowser: Sendable {
             let (result, provenance) = try store.read(shard: shard) { connection in
                 try Self.run(plan, request, limit: limit, collateC: false, on: connection, cancellation)
             }
-            return try Self.page(result, plan: plan, limit: limit, provenance: [provenance])
+            return try Self.page(result, plan: plan, limit: limit, valueLimit: request.valueLimit, provenance: [provenance])
         case .all where store.spec.groups.count == 1:
             let (result, provenance) = try store.read(shard: 0) { connection in
                 try Self.run(plan, request, limit: limit, collateC: false, on: connection, cancellation)
             }
-            return try Self.page(result, plan: plan, limit: limit, provenance: [provenance])
+            return try Self.page(result, plan: plan, limit: limit, valueLimit: request.valueLimit, provenance: [provenance])
         case .all:
             // Each shard sends its first limit+1 rows by key; the first limit+1 of their merge
             // are the first of the whole store. Text keys are ordered bytewise (COLLATE "C") on
@@ -92,7 +95,7 @@ public final class TableBrowser: Sendable {
             let type = results.rows.first?.types[keyIndex] ?? 0
             let merged = ShardRouter.merge(results.rows.map(\.rows), by: { MergeKey($0[keyIndex], type: type) })
             let combined = ShardRows(columns: columns, types: results.rows.first?.types ?? [], rows: Array(merged.prefix(limit + 1)))
-            return try Self.page(combined, plan: plan, limit: limit, provenance: results.provenance)
+            return try Self.page(combined, plan: plan, limit: limit, valueLimit: request.valueLimit, provenance: results.provenance)
         }
     }
 
@@ -193,11 +196,22 @@ public final class TableBrowser: Sendable {
 
 
     /// The page's SQL and its parameters.
-    static func statement(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, names: SQLNames) throws -> (String, [PostgresBind]) {
+    static func statement(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, names: SQLNames,
+                          columns: [String]? = nil) throws -> (String, [PostgresBind]) {
         var binds: [PostgresBind] = []
         func parameter(_ value: String) -> String {
             binds.append(.text(value))
             return "$\(binds.count)"
+        }
+        // With a value limit, each column but the ordering ones comes as its first limit+1
+        // characters: one more than the limit says that the value goes on.
+        var selected = "scry_r.*"
+        if let columns, let valueLimit = request.valueLimit {
+            let cut = parameter(String(valueLimit + 1))
+            selected = try columns.map { column in
+                let name = try names.identifier(column)
+                return plan.order.contains(column) ? "scry_r.\(name)" : "left(scry_r.\(name)::text, \(cut)::int) AS \(name)"
+            }.joined(separator: ", ")
         }
         let ordered = try plan.order.map { try "scry_r." + names.identifier($0) + (collateC ? " COLLATE \"C\"" : "") }
         var conditions: [String] = []
@@ -220,7 +234,7 @@ public final class TableBrowser: Sendable {
             conditions.append("\(ordered[0]) \(plan.descending ? "<=" : ">=") \(parameter(start))")
         }
         let direction = plan.descending ? " DESC" : ""
-        var sql = "SELECT scry_r.* FROM \(try names.table(plan.table)) AS scry_r"
+        var sql = "SELECT \(selected) FROM \(try names.table(plan.table)) AS scry_r"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY " + ordered.map { $0 + direction }.joined(separator: ", ")
         sql += " LIMIT \(parameter(String(limit + 1)))"
@@ -239,7 +253,9 @@ public final class TableBrowser: Sendable {
 
     private static func run(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, on connection: PostgresConnection,
                             _ cancellation: DiffCancellation) throws -> ShardRows {
-        let (sql, binds) = try statement(plan, request, limit: limit, collateC: collateC, names: SQLNames(connection: connection))
+        let names = SQLNames(connection: connection)
+        let columns = request.valueLimit == nil ? nil : try columnNames(plan.table, names: names, on: connection)
+        let (sql, binds) = try statement(plan, request, limit: limit, collateC: collateC, names: names, columns: columns)
         guard let token = cancellation.begin(try connection.makeCanceller()) else { throw CancellationError() }
         defer { cancellation.end(token) }
         do {
@@ -250,7 +266,24 @@ public final class TableBrowser: Sendable {
         }
     }
 
-    private static func page(_ result: ShardRows, plan: Plan, limit: Int, provenance: [Provenance]) throws -> RowPage {
+    /// A table's columns in their order, from the catalog.
+    static func columnNames(_ table: String, names: SQLNames, on connection: PostgresConnection) throws -> [String] {
+        let sql = "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+        return try connection.query(sql, [.text(try names.table(table))]).rows.compactMap { $0.string(0) }
+    }
+
+    /// A value as the page carries it: cut to `limit` characters, as `.partial`, when longer.
+    static func value(_ bytes: [UInt8]?, limit: Int?) -> FieldValue {
+        guard let bytes else { return .null }
+        guard let limit, bytes.count > limit else { return .bytes(bytes) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.unicodeScalars.count > limit else { return .bytes(bytes) }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: text.unicodeScalars.prefix(limit))
+        return .partial(Array(String(kept).utf8))
+    }
+
+    private static func page(_ result: ShardRows, plan: Plan, limit: Int, valueLimit: Int? = nil, provenance: [Provenance]) throws -> RowPage {
         let kept = Array(result.rows.prefix(limit))
         var next: PageCursor?
         if result.rows.count > limit, let last = kept.last {
@@ -259,9 +292,11 @@ public final class TableBrowser: Sendable {
                 index.flatMap { last[$0] }.map { String(decoding: $0, as: UTF8.self) } ?? ""
             })
         }
+        let ordering = Set(plan.order)
+        let cut = result.columns.map { ordering.contains($0) ? nil : valueLimit }
         return RowPage(columns: result.columns,
-                       rows: kept.map { row in row.map { $0.map(FieldValue.bytes) ?? .null } },
-                       next: next, provenance: provenance)
+                       rows: kept.map { row in zip(row, cut).map { value($0, limit: $1) } },
+                       next: next, provenance: provenance, orderColumns: plan.order)
     }
 }
 
