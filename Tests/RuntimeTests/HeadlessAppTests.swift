@@ -159,33 +159,11 @@ struct HeadlessAppTests {
         app.waitFor("stacked panes") { $0.filter { $0.hasPrefix("┌") || $0.hasPrefix("┏") }.count == 3 }
     }
 
-    /// An atlas with one declared check whose query sleeps 25 s on the replica; `marker` names
-    /// it in `pg_stat_activity`.
     static func slowAtlas(marker: String) throws -> Atlas {
-        let text = """
-            [atlas]
-            name = "slow"
-            [stores.main]
-            engine = "postgres"
-            database = "postgres"
-            primary = "\(Stack.pgHost):\(Stack.pgPrimaryPort)"
-            replicas = ["\(Stack.pgHost):\(Stack.pgReplicaPort)"]
-            routing = "replica-preferred"
-            [[checks.declared]]
-            name = "slow"
-            store = "main"
-            query = "SELECT '\(marker)' AS key, pg_sleep(25)::text AS actual"
-            """
-        return try AtlasParser.parse(try TOMLReader.read(text, file: "slow.toml"), environment: [:])
+        try AtlasParser.parse(try TOMLReader.read(SlowCheck.atlasText(marker: marker), file: "slow.toml"), environment: [:])
     }
 
-    static func running(_ marker: String, port: Int) throws -> Int {
-        Int(try Fixture.psql("""
-            SELECT count(*) FROM pg_stat_activity
-            WHERE datname = 'postgres' AND application_name = 'scry' AND state <> 'idle' AND pid <> pg_backend_pid()
-              AND (query LIKE '%\(marker)%' OR query LIKE '%scry_drift_declared%')
-            """, database: "postgres", port: port)) ?? -1
-    }
+    static func running(_ marker: String, port: Int) throws -> Int { try SlowCheck.running(marker, port: port) }
 
     @Test func escCancelsADriftRunAtOnceAndLeavesNoQueryOnTheServers() async throws {
         let marker = Fixture.uniqueName("scry_tui_cancel")

@@ -12,36 +12,11 @@ import ScryStores
 struct DriftCancellationTests {
     static let credentials = StoreCredentials(postgres: PostgresCredentials(user: "postgres"))
 
-    /// An atlas of the test's own on the stack's primary and replica, with one declared check
-    /// whose query sleeps: `marker` names it in `pg_stat_activity`.
     static func atlas(marker: String) throws -> Atlas {
-        let text = """
-            [atlas]
-            name = "slow"
-            [stores.main]
-            engine = "postgres"
-            database = "postgres"
-            primary = "\(Stack.pgHost):\(Stack.pgPrimaryPort)"
-            replicas = ["\(Stack.pgHost):\(Stack.pgReplicaPort)"]
-            routing = "replica-preferred"
-            [[checks.declared]]
-            name = "slow"
-            store = "main"
-            query = "SELECT '\(marker)' AS key, pg_sleep(25)::text AS actual"
-            """
-        return try AtlasParser.parse(try TOMLReader.read(text, file: "slow.toml"), environment: [:])
+        try AtlasParser.parse(try TOMLReader.read(SlowCheck.atlasText(marker: marker), file: "slow.toml"), environment: [:])
     }
 
-    /// Sessions of scry on database `postgres` that run a statement or hold a transaction open:
-    /// the declared check's cursor (its FETCH is what `pg_stat_activity` shows while the query
-    /// sleeps) or the query itself. No other test reads that database through a declared check.
-    static func running(_ marker: String, port: Int) throws -> Int {
-        Int(try Fixture.psql("""
-            SELECT count(*) FROM pg_stat_activity
-            WHERE datname = 'postgres' AND application_name = 'scry' AND state <> 'idle' AND pid <> pg_backend_pid()
-              AND (query LIKE '%\(marker)%' OR query LIKE '%scry_drift_declared%')
-            """, database: "postgres", port: port)) ?? -1
-    }
+    static func running(_ marker: String, port: Int) throws -> Int { try SlowCheck.running(marker, port: port) }
 
     @Test func cancellingWhileAQueryRunsReturnsAndLeavesNothingRunning() throws {
         let marker = Fixture.uniqueName("scry_cancel")
