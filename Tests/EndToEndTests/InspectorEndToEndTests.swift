@@ -65,11 +65,28 @@ struct InspectorEndToEndTests {
 
     @Test func theSessionPivotOpensEverythingRelatedInOneScreen() async throws {
         let session = try await Self.open(width: 180, height: 45)
-        let key = try Fixture.redisCLI(["-n", String(DemoFixture.redisDatabase), "--scan", "--pattern", "session:*"])
-            .split(separator: "\n").map(String.init).first { $0.split(separator: ":").count == 2 }
-        let sessionKey = try #require(key)
-        let fields = try Fixture.redisCLI(["-n", String(DemoFixture.redisDatabase), "HMGET", sessionKey, "character_id", "campaign_id", "user_id"])
-            .split(separator: "\n").map(String.init)
+        // A session whose player, campaign, character, state and cache key all exist: the demo
+        // also plants dangling ones, and SCAN's order differs from one Redis to the next.
+        let database = String(DemoFixture.redisDatabase)
+        let candidates = try Fixture.redisCLI(["-n", database, "--scan", "--pattern", "session:*"])
+            .split(separator: "\n").map(String.init).filter { $0.split(separator: ":").count == 2 }.sorted()
+        var chosen: (key: String, fields: [String])?
+        for candidate in candidates {
+            let values = try Fixture.redisCLI(["-n", database, "HMGET", candidate, "character_id", "campaign_id", "user_id"])
+                .split(separator: "\n").map(String.init)
+            guard values.count == 3, values.allSatisfy({ Int($0) != nil }) else { continue }
+            let present = try Fixture.psql("SELECT (SELECT count(*) FROM players WHERE id = \(values[2])) + (SELECT count(*) FROM campaigns WHERE id = \(values[1]))",
+                                           database: DemoFixture.campaignDatabase)
+            let character = try Fixture.psql("SELECT count(*) FROM characters WHERE id = \(values[0])", database: DemoFixture.worldDatabase)
+            let state = try Fixture.psql("SELECT count(*) FROM campaign_characters WHERE campaign_id = \(values[1]) AND character_id = \(values[0])",
+                                         database: DemoFixture.campaignDatabase)
+            let cached = try Fixture.redisCLI(["-n", database, "EXISTS", "cache:character:\(values[0])"])
+            if present == "2", character == "1", state == "1", cached == "1" {
+                chosen = (candidate, values)
+                break
+            }
+        }
+        let (sessionKey, fields) = try #require(chosen)
         let (character, campaign, player) = (fields[0], fields[1], fields[2])
         try session.sendKeys(":")
         try session.type("session \(sessionKey.dropFirst("session:".count))")
