@@ -66,9 +66,7 @@ public struct Catalog: Sendable, Equatable {
                                       uniquingKeysWith: { first, _ in first })
         linkable = Set(atlas.entities.filter { $0.campaignState != nil }.map(\.name))
             .union(atlas.keyPatterns.compactMap(\.mirrors))
-        let campaignEntity = self.campaignEntity
-        let kinds = campaignKinds
-        playerEntity = atlas.keyPatterns.flatMap { $0.pointsAt.values.sorted() }.first { kinds.contains($0) && $0 != campaignEntity }
+        playerEntity = atlas.playerEntity?.name
         checks = atlas.checks.map(\.rawValue) + atlas.declaredChecks.map(\.name)
         var referrers: [String: [Referrer]] = [:]
         for entity in atlas.entities {

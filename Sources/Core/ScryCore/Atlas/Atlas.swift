@@ -12,6 +12,20 @@ public struct Atlas: Sendable, Equatable {
 
     public func store(named name: String) -> StoreSpec? { stores.first { $0.name == name } }
     public func entity(named name: String) -> EntitySpec? { entities.first { $0.name == name } }
+
+    /// The entity that stands for a player: the first that a key pattern points at (fields in
+    /// name order) and that is neither the campaign, nor copied into campaigns, nor scoped to a
+    /// campaign. The linked view's `.player` and the TUI's `:player` both follow it.
+    public var playerEntity: EntitySpec? {
+        for pattern in keyPatterns {
+            for (_, name) in pattern.pointsAt.sorted(by: { $0.key < $1.key }) {
+                if let entity = entity(named: name), entity.campaignState == nil, entity.lifecycle == nil, entity.campaignColumn == nil {
+                    return entity
+                }
+            }
+        }
+        return nil
+    }
 }
 
 public enum RoutingPolicy: Sendable, Equatable {

@@ -49,25 +49,12 @@ final class LinkWalk {
         case .key(let bytes):
             view = try keyView(bytes)
         case .player(let id):
-            guard let entity = playerEntity else { throw LinkError.noPlayerEntity }
+            guard let entity = atlas.playerEntity else { throw LinkError.noPlayerEntity }
             view = try entityView(entity, key: id, campaign: nil)
         }
         view.target = target
         view.notes = notes
         return view
-    }
-
-    /// The entity that stands for a player: the first that a key pattern points at and that is
-    /// neither the campaign, nor copied into campaigns, nor scoped to a campaign.
-    var playerEntity: EntitySpec? {
-        for pattern in atlas.keyPatterns {
-            for (_, name) in pattern.pointsAt.sorted(by: { $0.key < $1.key }) {
-                if let entity = atlas.entity(named: name), entity.campaignState == nil, entity.lifecycle == nil, entity.campaignColumn == nil {
-                    return entity
-                }
-            }
-        }
-        return nil
     }
 
     private func entityView(_ entity: EntitySpec, key: String, campaign: String?) throws -> LinkedView {
@@ -85,7 +72,7 @@ final class LinkWalk {
         view.row = rows.first
         let pointing = try pointingKeys(to: entity, key: key)
         view.keys = pointing.map(\.linked)
-        if entity.name == playerEntity?.name {
+        if entity.name == atlas.playerEntity?.name {
             try follow(pointing.prefix(Self.followLimit), from: entity, into: &view)
             if pointing.count > Self.followLimit {
                 note("only the first \(Self.followLimit) keys that point at \(entity.name) \(key) were followed")
