@@ -316,15 +316,12 @@ extension Inspector {
         case .rows(let view):
             guard let row = view.window.item(at: view.position.selected) else { return [] }
             if case .entityRows(let entity) = view.source, entity == catalog.campaignEntity,
-               let keyColumn = catalog.keyColumns[entity], let index = view.columns.firstIndex(of: keyColumn),
-               case .bytes(let key) = row[index] {
-                push(Self.campaignMenu(String(decoding: key, as: UTF8.self), catalog: catalog), on: pane)
+               let key = view.text(catalog.keyColumns[entity], in: row) {
+                push(Self.campaignMenu(key, catalog: catalog), on: pane)
             } else {
                 let title = recordTitle(view, row: row)
-                let key = view.orderColumns.map { column -> String in
-                    guard let index = view.columns.firstIndex(of: column) else { return "" }
-                    return String(decoding: row[index].bytes, as: UTF8.self)
-                }
+                // Ordering columns come whole (never cut), and a NULL one names nothing: "".
+                let key = view.orderColumns.map { view.text($0, in: row) ?? "" }
                 push(.record(RecordView(title: title, source: view.source, columns: view.columns, values: row,
                                         rowKey: view.orderColumns.isEmpty ? nil : key)), on: pane)
             }
@@ -375,8 +372,8 @@ extension Inspector {
         case .referring(let entity, _, _, _): catalog.keyColumns[entity]
         case .campaignState, .events, .entityEvents: nil
         }
-        if let keyColumn, let index = view.columns.firstIndex(of: keyColumn), case .bytes(let key) = row[index] {
-            return "\(view.title) \(String(decoding: key.prefix(40), as: UTF8.self))"
+        if let key = view.text(keyColumn, in: row) {
+            return "\(view.title) \(String(decoding: Array(key.utf8.prefix(40)), as: UTF8.self))"
         }
         return "\(view.title) row \(view.position.selected + 1)"
     }

@@ -206,10 +206,7 @@ extension Inspector {
         switch self[pane].top {
         case .rows(let view):
             guard let row = view.window.item(at: view.position.selected) else { return nil }
-            func text(_ column: String) -> String? {
-                guard let index = view.columns.firstIndex(of: column), case .bytes(let bytes) = row[index] else { return nil }
-                return String(decoding: bytes, as: UTF8.self)
-            }
+            func text(_ column: String) -> String? { view.text(column, in: row) }
             switch view.source {
             case .blueprints(let entity):
                 guard catalog.linkable.contains(entity), let column = catalog.keyColumns[entity], let key = text(column) else { return nil }

@@ -86,6 +86,15 @@ public struct RowsView: Sendable, Equatable {
     }
 }
 
+extension RowsView {
+    /// The text of `column` in `row` (a row of this view), or nil when the view has no such
+    /// column or the value is NULL.
+    public func text(_ column: String?, in row: [FieldValue]) -> String? {
+        guard let column, let index = columns.firstIndex(of: column), case .bytes(let bytes) = row[index] else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
 /// One row, field by field.
 public struct RecordView: Sendable, Equatable {
     public var title: String

@@ -196,10 +196,7 @@ func cellText(_ value: FieldValue?) -> (UntrustedText, Role) {
 func rowMarker(_ state: Inspector, _ view: RowsView) -> ([FieldValue]) -> (text: String, role: Role)? {
     let marks = state.drift.marks
     guard state.drift.ranOnce else { return { _ in nil } }
-    func text(_ row: [FieldValue], _ column: String?) -> String? {
-        guard let column, let index = view.columns.firstIndex(of: column), case .bytes(let bytes) = row[index] else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    func text(_ row: [FieldValue], _ column: String?) -> String? { view.text(column, in: row) }
     switch view.source {
     case .blueprints(let entity):
         let column = state.catalog.keyColumns[entity]
