@@ -1,3 +1,14 @@
+/// One column of a key of several columns, with its value as text.
+public struct KeyColumn: Sendable, Hashable, Encodable {
+    public var column: String
+    public var value: String
+
+    public init(column: String, value: String) {
+        self.column = column
+        self.value = value
+    }
+}
+
 /// One inconsistency a drift check found: what disagrees with what, where it was seen, and
 /// whether the primary confirmed it.
 public struct Finding: Sendable, Hashable {
@@ -18,10 +29,20 @@ public struct Finding: Sendable, Hashable {
     /// True when the difference was seen on primaries, or seen on a replica and seen again on
     /// the primary. False only when no primary read was allowed to check it.
     public var confirmedOnPrimary: Bool
+    /// Why this is drift, in words a person reads without the atlas at hand ("campaign 5000
+    /// does not exist", "name is \"Ash\" on the blueprint and \"Oak\" here, not overridden").
+    public var reason: String?
+    /// Every read that showed the difference (PostgreSQL nodes, Redis nodes with their slot
+    /// ranges), each once; `seenOn` is the least fresh of them.
+    public var readFrom: [Provenance]
+    /// A key of several columns, each named, in key order (`saga_id` 3, `npc_no` 7); empty for
+    /// a key of one column. `key` then holds the tuple, `(3,7)`.
+    public var keyColumns: [KeyColumn]
 
     public init(check: CheckID, severity: Severity? = nil, entity: String?, key: String, campaignID: Int64? = nil,
                 field: String? = nil, expected: String? = nil, actual: String? = nil,
-                seenOn: Provenance, confirmedOnPrimary: Bool) {
+                seenOn: Provenance, confirmedOnPrimary: Bool, reason: String? = nil, readFrom: [Provenance] = [],
+                keyColumns: [KeyColumn] = []) {
         self.check = check
         self.severity = severity ?? check.builtIn?.defaultSeverity ?? .warning
         self.entity = entity
@@ -32,6 +53,9 @@ public struct Finding: Sendable, Hashable {
         self.actual = actual
         self.seenOn = seenOn
         self.confirmedOnPrimary = confirmedOnPrimary
+        self.reason = reason
+        self.readFrom = readFrom.isEmpty ? [seenOn] : readFrom
+        self.keyColumns = keyColumns
     }
 
     /// What makes two findings the same drift, wherever and whenever they were seen.
@@ -75,6 +99,7 @@ extension Finding: Encodable {
     enum CodingKeys: String, CodingKey {
         case check, severity, entity, key, campaignID = "campaign_id", field, expected, actual
         case seenOn = "seen_on", confirmedOnPrimary = "confirmed_on_primary"
+        case reason, readFrom = "read_from", keyColumns = "key_columns"
     }
 
     enum ProvenanceKeys: String, CodingKey {
@@ -93,13 +118,24 @@ extension Finding: Encodable {
         try container.encode(expected, forKey: .expected)
         try container.encode(actual, forKey: .actual)
         var seen = container.nestedContainer(keyedBy: ProvenanceKeys.self, forKey: .seenOn)
-        try seen.encode(seenOn.store, forKey: .store)
-        try seen.encode(seenOn.shard, forKey: .shard)
-        try seen.encode(seenOn.node.description, forKey: .node)
-        try seen.encode(seenOn.role.rawValue, forKey: .role)
-        try seen.encode(seenOn.lagBytes, forKey: .lagBytes)
-        try seen.encode(seenOn.lagSeconds, forKey: .lagSeconds)
-        try seen.encode(seenOn.note, forKey: .note)
+        try Self.encode(seenOn, into: &seen)
+        var reads = container.nestedUnkeyedContainer(forKey: .readFrom)
+        for read in readFrom {
+            var node = reads.nestedContainer(keyedBy: ProvenanceKeys.self)
+            try Self.encode(read, into: &node)
+        }
         try container.encode(confirmedOnPrimary, forKey: .confirmedOnPrimary)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(keyColumns, forKey: .keyColumns)
+    }
+
+    private static func encode(_ provenance: Provenance, into container: inout KeyedEncodingContainer<ProvenanceKeys>) throws {
+        try container.encode(provenance.store, forKey: .store)
+        try container.encode(provenance.shard, forKey: .shard)
+        try container.encode(provenance.node.description, forKey: .node)
+        try container.encode(provenance.role.rawValue, forKey: .role)
+        try container.encode(provenance.lagBytes, forKey: .lagBytes)
+        try container.encode(provenance.lagSeconds, forKey: .lagSeconds)
+        try container.encode(provenance.note, forKey: .note)
     }
 }

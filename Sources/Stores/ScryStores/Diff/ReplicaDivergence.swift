@@ -10,6 +10,13 @@ final class DriftNotes: Sendable {
     func take() -> [String] { items.withLock { items in defer { items.removeAll() }; return items } }
 }
 
+/// Findings that checks saw change while they read them again: in flight, not drift.
+final class DriftInFlight: Sendable {
+    private let items = Mutex<[Finding]>([])
+    func add(_ findings: [Finding]) { items.withLock { $0 += findings } }
+    func take() -> [Finding] { items.withLock { items in defer { items.removeAll() }; return items } }
+}
+
 /// `replica-divergence`: each entity table of the atlas, and each campaign-state table, compared
 /// on the primary and on every replica of its store (every shard) with the checksum-bisection
 /// `TableDiff`, once the replica has replayed past the primary's WAL position taken at the

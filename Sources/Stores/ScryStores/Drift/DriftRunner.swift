@@ -19,8 +19,28 @@ public struct DriftOptions: Sendable {
     }
 }
 
+/// A check that did not run, or ran only in part, and why.
+public struct NotRun: Sendable, Hashable, Encodable {
+    public var check: String
+    /// What it would have read (`character state`, `cache:character:{id} against its rows`).
+    public var scope: String
+    public var reason: String
+
+    public init(check: String, scope: String, reason: String) {
+        self.check = check
+        self.scope = scope
+        self.reason = reason
+    }
+}
+
 public struct DriftReport: Sendable {
+    /// Drift: differences that still held when read again after the settle window.
     public var findings: [Finding]
+    /// Differences that changed or went away while they were read again: writes in flight,
+    /// never drift, never counted in the exit status.
+    public var inFlight: [Finding] = []
+    /// Checks, or parts of checks, that could not run.
+    public var notRun: [NotRun] = []
     /// The checks that ran: built-in ones first, in the order asked, then declared ones.
     public var checks: [CheckID]
     /// What was skipped, or could not be confirmed, and why.
