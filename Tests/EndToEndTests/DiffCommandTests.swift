@@ -47,7 +47,16 @@ struct DiffCommandTests {
         let findings = try #require(report["findings"] as? [[String: Any]])
         #expect(Set(findings.map(Self.identity)) == (try await Self.manifestDrift()))
         let first = try #require(findings.first)
-        #expect(Set(first.keys) == ["check", "severity", "entity", "key", "campaign_id", "field", "expected", "actual", "seen_on", "confirmed_on_primary"])
+        #expect(Set(first.keys) == ["check", "severity", "entity", "key", "campaign_id", "field", "expected", "actual", "seen_on",
+                                    "confirmed_on_primary", "reason", "read_from", "key_columns"])
+        #expect(Set(report.keys) == ["checks", "findings", "in_flight", "not_run", "notes", "outcome", "settle_seconds"])
+        #expect(report["outcome"] as? String == "drift")
+        #expect((report["in_flight"] as? [Any])?.isEmpty == true, "a still platform has nothing in flight")
+        // Every finding says why, and names every node it was read from.
+        for finding in findings {
+            #expect((finding["reason"] as? String)?.isEmpty == false, "\(finding)")
+            #expect((finding["read_from"] as? [[String: Any]])?.isEmpty == false, "\(finding)")
+        }
         let seen = try #require(first["seen_on"] as? [String: Any])
         #expect(Set(seen.keys) == ["store", "shard", "node", "role", "lag_bytes", "lag_seconds", "note"])
     }

@@ -36,11 +36,12 @@ struct DriftPaneTests {
         type(&state, "diff")
         let run = try #require(jobs(press(&state, .enter)).first { $0.lane == .drift })
         #expect(run.work == .drift(checks: state.catalog.checks, campaign: nil))
-        _ = updateInspector(&state, .driftDone(run.id, findings: Self.findings, notes: ["replica-divergence: 1 table skipped"]))
+        _ = updateInspector(&state, .driftDone(run.id, DriftReport(findings: Self.findings, checks: [.divergence, .cacheStale], notes: ["replica-divergence: 1 table skipped"])))
         guard case .drift(let list) = state[.world].top else { Issue.record("no drift list"); return }
         #expect(list.lines.map(\.text.displayString) == ["divergence (1)", "character 7 in 42 · level: 3 → 9", "cache-stale (1)",
                                                         "character cache:character:7 · name: Ana → Anna", "replica-divergence: 1 table skipped"])
         #expect(list.lines[1].detail?.displayString == "replica 127.0.0.1:55433, confirmed on primary")
+        #expect(list.title == "drift in all campaigns: 2 findings")
 
         // Enter on a finding: its linked view in the other panes.
         press(&state, .character("j"))
@@ -62,7 +63,7 @@ struct DriftPaneTests {
         press(&state, .character(":"))
         type(&state, "diff divergence")
         let run = try #require(jobs(press(&state, .enter)).first { $0.lane == .drift })
-        _ = updateInspector(&state, .driftDone(run.id, findings: [Self.findings[0]], notes: []))
+        _ = updateInspector(&state, .driftDone(run.id, DriftReport(findings: [Self.findings[0]], checks: [.divergence], notes: [])))
         press(&state, .escape)  // close the drift list
         press(&state, .character("j"), .character("j"), .character("j"))
         let read = try #require(jobs(press(&state, .enter)).first { $0.lane == .content(.world) })

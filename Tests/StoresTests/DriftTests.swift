@@ -150,8 +150,9 @@ struct DriftTests {
         #expect(Set(one.findings.map(Self.identity)) == negative.filter { $0.campaignID == campaign })
     }
 
-    /// Progress goes through the run's units: steps grow with confirmations, the last step is
-    /// the whole, and the findings count ends at the report's.
+    /// Progress goes through the run's units: steps grow with the second reads that settle
+    /// what the first pass found, the last step is the whole, and the findings count ends at
+    /// the report's.
     @Test func progressCountsTheStepsOfTheRun() async throws {
         _ = try await DemoFixture.loaded()
         let atlas = try Self.atlas(Repository.path("demo/atlas.toml"))
@@ -163,9 +164,14 @@ struct DriftTests {
         let steps = seen.withLock { $0 }
         let last = try #require(steps.last)
         #expect(last.step == last.steps && last.title == "done" && last.findings == report.findings.count)
-        // Four state units and three TTL patterns; the orphans, seen on the replica, each need a confirmation step.
-        #expect(last.steps == 7 + 4, "\(steps)")
+        // Four state units and three TTL patterns; each unit that found something reads it
+        // again after the settle window: the four state units (orphans) and the TTL patterns
+        // with planted keys.
+        let rereads = steps.filter { $0.title.hasPrefix("reading ") && $0.title.hasSuffix(" again at the source") }
+        #expect(rereads.count == 6, "\(steps)")
+        #expect(last.steps == 7 + rereads.count, "\(steps)")
         #expect(zip(steps, steps.dropFirst()).allSatisfy { $0.step <= $1.step && $0.findings <= $1.findings })
-        #expect(steps.contains { $0.title.hasPrefix("confirming ") })
+        #expect(steps.contains { $0.title.hasPrefix("letting writes in flight settle") })
+        #expect(report.inFlight.isEmpty && report.notRun.isEmpty)
     }
 }

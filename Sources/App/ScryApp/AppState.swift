@@ -64,7 +64,7 @@ public enum Message: Sendable, Equatable {
     case estimated(JobID, RowEstimates)
     case linked(JobID, LinkedView)
     case driftProgress(JobID, DriftProgress)
-    case driftDone(JobID, findings: [Finding], notes: [String])
+    case driftDone(JobID, DriftReport)
     case keysProgress(JobID, KeyLevelProgress)
     /// A level's scan finished; the level comes sorted.
     case keysLoaded(JobID, KeyLevel)

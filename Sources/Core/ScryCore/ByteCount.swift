@@ -13,3 +13,8 @@ public enum ByteCount {
         return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 }
+
+/// A count with its noun, singular or plural: `1 finding`, `3 findings`.
+public func counted(_ number: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(number) \(number == 1 ? noun : plural ?? noun + "s")"
+}

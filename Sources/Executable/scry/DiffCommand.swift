@@ -11,15 +11,25 @@ struct DiffCommand: ParsableCommand {
         abstract: "Find drift between the world, the campaigns and Redis, as the atlas describes them.",
         discussion: """
             Checks: \(DriftRunner.implemented.map(\.rawValue).joined(separator: ", ")), and those the atlas declares \
-            ([[checks.declared]]: a read-only query whose rows are findings). A difference seen on a \
-            replica is read again on the primary, when the store's policy allows it, and reported only if the \
-            primary shows it too. replica-divergence compares each table on the primary and its replicas by \
-            checksums over key ranges computed inside PostgreSQL, once the replica has replayed past the \
-            primary's position at the start.
+            ([[checks.declared]]: a read-only query whose rows are findings).
+
+            The platform writes while Scry reads. A difference is drift only if it still holds when read \
+            again after the settle window (--settle, default the atlas's settle_seconds or 2s), on the \
+            primary and in Redis itself; what changed or went away meanwhile is listed apart as in flight \
+            and never counts. replica-divergence compares each table on the primary and its replicas by \
+            checksums over key ranges computed inside PostgreSQL, then reads the differing keys again once \
+            the replica has replayed past the primary's position.
+
+            A node that dies or hangs mid-run costs a reroute and a note. A check that cannot run is \
+            listed as not run, with its reason, and the others report as usual.
 
             --format prometheus writes the text exposition format, for node_exporter's textfile collector.
 
-            Exit status: 0 when no drift was found, 1 when drift was found, 2 when the checks could not run.
+            Exit status:
+              0  clean: every check ran and found no drift
+              1  drift found (whatever else could not run)
+              2  could not run: bad arguments or atlas, or no check could run
+              3  partly checked: no drift in what ran, but some checks could not run
             Progress goes to stderr when it is a terminal.
             """
     )
@@ -40,6 +50,9 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: json, ndjson, table or prometheus.", valueName: "format"))
     var format: String = "table"
 
+    @Option(help: ArgumentHelp("How long a difference must hold before it is drift, e.g. 2s, 500ms; 0 turns settling off (default: the atlas's settle_seconds, else 2s).", valueName: "duration"))
+    var settle: String?
+
     func run() throws {
         let started = Date()
         let report: DriftReport
@@ -53,6 +66,13 @@ struct DiffCommand: ParsableCommand {
             if let campaign {
                 guard let id = Int64(campaign) else { throw ValidationError("--campaign \(campaign): expected an integer id") }
                 campaignID = id
+            }
+            var settleSeconds: Double?
+            if let settle {
+                guard let seconds = Settlement.duration(settle), seconds <= 3600 else {
+                    throw ValidationError("--settle \(settle): expected a duration such as 2s, 500ms or 0, at most 1h")
+                }
+                settleSeconds = seconds
             }
             let loaded = try profile.load()
             guard let atlas = loaded.atlas else {
@@ -70,19 +90,24 @@ struct DiffCommand: ParsableCommand {
                 print("scry diff: [\(step.step)/\(step.steps)] \(TerminalText.visible(step.title))", to: &standardError)
             } : nil
             report = try DriftRunner(atlas: atlas, credentials: loaded.credentials)
-                .run(DriftOptions(checks: names, campaign: campaignID), progress: progress)
+                .run(DriftOptions(checks: names, campaign: campaignID, settleSeconds: settleSeconds), progress: progress)
         } catch {
             print("scry diff: \(TerminalText.visible(StoreErrorText.message(for: error)))", to: &standardError)
             throw ExitCode(2)
         }
         for note in report.notes { print("scry diff: \(TerminalText.visible(note))", to: &standardError) }
+        for skipped in report.notRun {
+            print("scry diff: not run: \(skipped.check) (\(TerminalText.visible(skipped.scope))): \(TerminalText.visible(skipped.reason))", to: &standardError)
+        }
         switch outputFormat {
         case .json:
             print(try Self.json(report))
         case .ndjson:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for finding in report.findings { print(String(decoding: try encoder.encode(finding), as: UTF8.self)) }
+            for finding in report.findings { print(String(decoding: try encoder.encode(NDJSONLine(kind: "finding", finding: finding)), as: UTF8.self)) }
+            for finding in report.inFlight { print(String(decoding: try encoder.encode(NDJSONLine(kind: "in_flight", finding: finding)), as: UTF8.self)) }
+            for skipped in report.notRun { print(String(decoding: try encoder.encode(NDJSONNotRun(notRun: skipped)), as: UTF8.self)) }
         case .table:
             print(Self.table(report))
         case .prometheus:
@@ -91,36 +116,114 @@ struct DiffCommand: ParsableCommand {
                                                            seconds: finished.timeIntervalSince(started), finishedAt: finished.timeIntervalSince1970)),
                   terminator: "")
         }
-        if !report.findings.isEmpty { throw ExitCode(1) }
+        if report.outcome != .clean { throw ExitCode(report.outcome.rawValue) }
     }
 
     struct JSONReport: Encodable {
         var checks: [String]
         var findings: [Finding]
+        var inFlight: [Finding]
+        var notRun: [NotRun]
         var notes: [String]
+        var outcome: String
+        var settleSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case checks, findings, inFlight = "in_flight", notRun = "not_run", notes, outcome, settleSeconds = "settle_seconds"
+        }
+    }
+
+    /// One NDJSON line: a finding or an in-flight difference, told apart by `kind`, with the
+    /// finding's own keys beside it.
+    struct NDJSONLine: Encodable {
+        var kind: String
+        var finding: Finding
+
+        enum CodingKeys: String, CodingKey { case kind }
+
+        func encode(to encoder: any Encoder) throws {
+            try finding.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+        }
+    }
+
+    struct NDJSONNotRun: Encodable {
+        var kind = "not_run"
+        var notRun: NotRun
+
+        enum CodingKeys: String, CodingKey { case kind }
+
+        func encode(to encoder: any Encoder) throws {
+            try notRun.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+        }
+    }
+
+    static func outcomeName(_ outcome: DriftOutcome) -> String {
+        switch outcome {
+        case .clean: return "clean"
+        case .drift: return "drift"
+        case .couldNotRun: return "could_not_run"
+        case .partlyChecked: return "partly_checked"
+        }
     }
 
     static func json(_ report: DriftReport) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let document = JSONReport(checks: report.checks.map(\.rawValue), findings: report.findings, notes: report.notes)
+        let document = JSONReport(checks: report.checks.map(\.rawValue), findings: report.findings, inFlight: report.inFlight,
+                                  notRun: report.notRun, notes: report.notes, outcome: outcomeName(report.outcome),
+                                  settleSeconds: report.settleSeconds)
         return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
 
     static func table(_ report: DriftReport) -> String {
-        guard !report.findings.isEmpty else { return "no drift (\(report.checks.map(\.rawValue).joined(separator: ", ")))" }
-        let header = ["CHECK", "SEVERITY", "ENTITY", "KEY", "CAMPAIGN", "FIELD", "EXPECTED", "ACTUAL", "SEEN ON", "CONFIRMED"]
-        let rows = report.findings.map { finding -> [String] in
+        var sections: [String] = []
+        if report.findings.isEmpty {
+            sections.append("no drift (\(report.checks.map(\.rawValue).joined(separator: ", ")))")
+        } else {
+            sections.append(findingsTable(report.findings))
+            sections.append("\(counted(report.findings.count, "finding"))")
+        }
+        if !report.inFlight.isEmpty {
+            sections.append("""
+
+                IN FLIGHT: changed while read again after \(Settlement.seconds(report.settleSeconds)); writes in progress, not drift
+                \(findingsTable(report.inFlight))
+                """)
+        }
+        if !report.notRun.isEmpty {
+            let rows = report.notRun.map { [visible($0.check), visible($0.scope), TerminalText.visible($0.reason, limit: 400)] }
+            sections.append("\nNOT RUN\n" + aligned(["CHECK", "SCOPE", "REASON"], rows))
+        }
+        return sections.joined(separator: "\n")
+    }
+
+    static func findingsTable(_ findings: [Finding]) -> String {
+        let header = ["CHECK", "SEVERITY", "ENTITY", "KEY", "CAMPAIGN", "FIELD", "EXPECTED", "ACTUAL", "SEEN ON", "CONFIRMED", "REASON"]
+        let rows = findings.map { finding -> [String] in
             [finding.check.rawValue, finding.severity.rawValue, finding.entity ?? "-", finding.key,
              finding.campaignID.map(String.init) ?? "-", finding.field ?? "-", finding.expected ?? "-", finding.actual ?? "-",
-             "\(finding.seenOn.node) \(finding.seenOn.role.rawValue)", finding.confirmedOnPrimary ? "yes" : "no"].map(visible)
+             finding.readFrom.map(node).joined(separator: ", "), finding.confirmedOnPrimary ? "yes" : "no"].map(visible)
+                + [TerminalText.visible(finding.reason ?? "-", limit: 200)]
         }
+        return aligned(header, rows)
+    }
+
+    /// A read, short: `127.0.0.1:55433 replica`, with the slot of a cluster key.
+    static func node(_ read: Provenance) -> String {
+        "\(read.node) \(read.role.rawValue)" + (read.shard.map { " [\($0)]" } ?? "")
+    }
+
+    static func aligned(_ header: [String], _ rows: [[String]]) -> String {
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .trimmingCharacters(in: .whitespaces)
         }
-        return ([line(header)] + rows.map(line) + ["", "\(report.findings.count) finding(s)"]).joined(separator: "\n")
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }
 
     /// Store text is untrusted: escaped for the terminal, and long values cut.

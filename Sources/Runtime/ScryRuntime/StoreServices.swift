@@ -88,7 +88,7 @@ public final class StoreServices: Sendable {
                                             cancellation: cancellation) { progress in
                     post(.driftProgress(job.id, progress))
                 }
-                return .driftDone(job.id, findings: report.findings, notes: report.notes)
+                return .driftDone(job.id, report)
             case .estimates(let entities):
                 return .estimated(job.id, try tableBrowser().estimates(entities))
             case .keyLevel(let store, let prefix, let filter):

@@ -68,33 +68,60 @@ public struct DriftMarks: Sendable, Equatable {
     }
 }
 
-/// The findings of the last run, grouped by check.
+/// The findings of the last run, grouped by check; then what was in flight, and what could
+/// not run. The title names the scope the run covered.
 public struct DriftListView: Sendable, Equatable {
+    public var title: String
     public var lines: [DriftLine] = []
     public var position = ListPosition()
 
-    public init(findings: [Finding], notes: [String]) {
+    public init(report: DriftReport, campaign: Int64?) {
+        let scope = campaign.map { "campaign \($0)" } ?? "all campaigns"
+        title = "drift in \(scope): " + (report.findings.isEmpty ? "none found" : counted(report.findings.count, "finding"))
+        append(report.findings)
+        if report.findings.isEmpty {
+            let checks = report.checks.map(\.rawValue).joined(separator: ", ")
+            lines.append(DriftLine(text: UntrustedText("no drift found in \(scope)"), detail: UntrustedText(checks), role: .ok, depth: 0, finding: nil))
+        }
+        if !report.inFlight.isEmpty {
+            lines.append(DriftLine(text: UntrustedText("in flight (\(report.inFlight.count)): changed while read again, not drift"),
+                                   detail: nil, role: .dim, depth: 0, finding: nil))
+            for finding in report.inFlight { lines.append(Self.line(finding, role: .dim)) }
+        }
+        if !report.notRun.isEmpty {
+            lines.append(DriftLine(text: UntrustedText("not run (\(report.notRun.count))"), detail: nil, role: .error, depth: 0, finding: nil))
+            for skipped in report.notRun {
+                lines.append(DriftLine(text: UntrustedText("\(skipped.check) · \(skipped.scope)"), detail: UntrustedText(skipped.reason),
+                                       role: .error, depth: 1, finding: nil))
+            }
+        }
+        for note in report.notes { lines.append(DriftLine(text: UntrustedText(note), detail: nil, role: .warning, depth: 0, finding: nil)) }
+    }
+
+    private mutating func append(_ findings: [Finding]) {
         let groups = Dictionary(grouping: findings, by: \.check)
         // Built-in checks in their order, then declared ones by name.
         let order = CheckName.allCases.map { CheckID($0) } + groups.keys.filter(\.isDeclared).sorted { $0.rawValue < $1.rawValue }
         for check in order {
             guard let found = groups[check], !found.isEmpty else { continue }
             lines.append(DriftLine(text: UntrustedText("\(check.rawValue) (\(found.count))"), detail: nil, role: .title, depth: 0, finding: nil))
-            for finding in found {
-                var text = [finding.entity, finding.key].compactMap { $0 }.joined(separator: " ")
-                if let campaign = finding.campaignID { text += " in \(campaign)" }
-                if let field = finding.field {
-                    text += " · \(field)"
-                    if finding.expected != nil || finding.actual != nil { text += ": \(finding.expected ?? "NULL") → \(finding.actual ?? "NULL")" }
-                }
-                let onPrimary = finding.seenOn.role == NodeRole.primary
-                let seen = "\(finding.seenOn.role.rawValue) \(finding.seenOn.node)" + (finding.confirmedOnPrimary ? (onPrimary ? "" : ", confirmed on primary") : ", unconfirmed")
-                lines.append(DriftLine(text: UntrustedText(text), detail: UntrustedText(seen), role: finding.severity == .error ? .error : .warning,
-                                       depth: 1, finding: finding))
-            }
+            for finding in found { lines.append(Self.line(finding, role: finding.severity == .error ? .error : .warning)) }
         }
-        if findings.isEmpty { lines.append(DriftLine(text: UntrustedText("no drift found"), detail: nil, role: .ok, depth: 0, finding: nil)) }
-        for note in notes { lines.append(DriftLine(text: UntrustedText(note), detail: nil, role: .warning, depth: 0, finding: nil)) }
+    }
+
+    /// A finding on one line: what differs, then why and where it was read.
+    static func line(_ finding: Finding, role: Role) -> DriftLine {
+        var text = [finding.entity, finding.key].compactMap { $0 }.joined(separator: " ")
+        if let campaign = finding.campaignID { text += " in \(campaign)" }
+        if let field = finding.field {
+            text += " · \(field)"
+            if finding.expected != nil || finding.actual != nil { text += ": \(finding.expected ?? "NULL") → \(finding.actual ?? "NULL")" }
+        }
+        let onPrimary = finding.seenOn.role == NodeRole.primary
+        let nodes = finding.readFrom.map { "\($0.role.rawValue) \($0.node)" + ($0.shard.map { " [\($0)]" } ?? "") }.joined(separator: ", ")
+        let seen = nodes + (finding.confirmedOnPrimary ? (onPrimary ? "" : ", confirmed on primary") : ", unconfirmed")
+        let detail = (finding.reason.map { $0 + " · " } ?? "") + seen
+        return DriftLine(text: UntrustedText(text), detail: UntrustedText(detail), role: role, depth: 1, finding: finding)
     }
 }
 
@@ -158,15 +185,20 @@ extension Inspector {
         drift.progress = progress
     }
 
-    mutating func landDrift(_ job: JobID, findings: [Finding], notes: [String]) {
+    mutating func landDrift(_ job: JobID, _ report: DriftReport) {
         guard drift.job == job else { return }
         drift.job = nil
-        drift.findings = findings
-        drift.notes = notes
-        drift.marks = DriftMarks(findings)
+        drift.findings = report.findings
+        drift.notes = report.notes
+        drift.marks = DriftMarks(report.findings)
         drift.ranOnce = true
-        note = Note(text: findings.isEmpty ? "no drift found" : "\(findings.count) finding(s): the drift list is open", role: findings.isEmpty ? .ok : .warning)
-        let list = PaneView.drift(DriftListView(findings: findings, notes: notes))
+        let scope = drift.campaign.map { "in campaign \($0)" } ?? "in all campaigns"
+        var summary = report.findings.isEmpty ? "no drift found \(scope)" : "\(counted(report.findings.count, "finding")) \(scope): the drift list is open"
+        if !report.inFlight.isEmpty { summary += "; \(report.inFlight.count) in flight" }
+        if !report.notRun.isEmpty { summary += "; \(counted(report.notRun.count, "check")) not run" }
+        let role: Role = !report.findings.isEmpty || !report.notRun.isEmpty ? .warning : .ok
+        note = Note(text: summary, role: role)
+        let list = PaneView.drift(DriftListView(report: report, campaign: drift.campaign))
         if case .drift = self[focus].top { self[focus].top = list } else { self[focus].stack.append(list) }
     }
 

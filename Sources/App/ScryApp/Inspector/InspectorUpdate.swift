@@ -43,8 +43,8 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landLinked(job, view)
     case .driftProgress(let job, let progress):
         state.landDriftProgress(job, progress)
-    case .driftDone(let job, let findings, let notes):
-        state.landDrift(job, findings: findings, notes: notes)
+    case .driftDone(let job, let report):
+        state.landDrift(job, report)
     case .keysProgress(let job, let progress):
         state.landKeys(job, progress: progress, level: nil)
     case .keysLoaded(let job, let level):

@@ -224,7 +224,7 @@ public enum PaneView: Sendable, Equatable {
             return root + (keys.filter.map { " /\($0)" } ?? "")
         case .value(let value): return String(decoding: value.key, as: UTF8.self)
         case .linked(let linked): return linked.crumb
-        case .drift: return "drift"
+        case .drift(let drift): return drift.title
         }
     }
 

@@ -9,6 +9,9 @@ public struct Atlas: Sendable, Equatable {
     public var eventLog: EventLogSpec?
     public var checks: [CheckName]
     public var declaredChecks: [DeclaredCheck]
+    /// `[checks] settle_seconds`: how long a difference must hold before it is drift (nil:
+    /// the runner's default).
+    public var settleSeconds: Double? = nil
 
     public func store(named name: String) -> StoreSpec? { stores.first { $0.name == name } }
     public func entity(named name: String) -> EntitySpec? { entities.first { $0.name == name } }

@@ -94,7 +94,7 @@ public struct AtlasParser {
         let checks = attempt { try parseChecks(stores: stores, entities: entities, keys: keys, checkRequirements: complete) }
         guard let name, let checks else { return nil }
         return Atlas(name: name, stores: stores, entities: entities, keyPatterns: keys, eventLog: eventLog,
-                     checks: checks.builtIn, declaredChecks: checks.declared)
+                     checks: checks.builtIn, declaredChecks: checks.declared, settleSeconds: checks.settleSeconds)
     }
 
     // MARK: Stores
@@ -366,9 +366,11 @@ public struct AtlasParser {
                             fieldColumn: try reader.optionalString("field_column"), keyColumn: try reader.optionalString("key_column"))
     }
 
-    private func parseChecks(stores: [StoreSpec], entities: [EntitySpec], keys: [KeyPatternSpec], checkRequirements: Bool) throws -> (builtIn: [CheckName], declared: [DeclaredCheck]) {
-        guard let reader = try root.optionalTable("checks") else { return ([], []) }
-        try reader.rejectUnknownKeys(["enabled", "declared"])
+    private func parseChecks(stores: [StoreSpec], entities: [EntitySpec], keys: [KeyPatternSpec], checkRequirements: Bool) throws -> (builtIn: [CheckName], declared: [DeclaredCheck], settleSeconds: Double?) {
+        guard let reader = try root.optionalTable("checks") else { return ([], [], nil) }
+        try reader.rejectUnknownKeys(["enabled", "declared", "settle_seconds"])
+        let settle = try reader.optionalNumber("settle_seconds")
+        if let settle, settle < 0 || settle > 3600 { throw reader.error("settle_seconds", "must be between 0 and 3600") }
         var builtIn: [CheckName] = []
         for (index, name) in (try reader.stringArray("enabled") ?? []).enumerated() {
             let path = reader.path.appending("enabled").appending(index: index)
@@ -392,7 +394,7 @@ public struct AtlasParser {
                 severity: Severity(rawValue: try table.choice("severity", Severity.allCases.map(\.rawValue), default: "warning")) ?? .warning,
                 description: try table.optionalString("description"), query: try table.string("query")))
         }
-        return (builtIn, declared)
+        return (builtIn, declared, settle)
     }
 
     /// What an enabled check needs from the atlas, when it is missing.

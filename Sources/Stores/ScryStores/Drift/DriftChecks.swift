@@ -12,11 +12,22 @@ struct RawFinding {
     var field: String? = nil
     var expected: String? = nil
     var actual: String? = nil
+    /// Why it is drift, in words (`Finding.reason`).
+    var reason: String? = nil
 
+    /// The finding, naming every read that showed it; `seen` must not be empty.
     func finding(seen: [Provenance]) -> Finding {
-        let seenOn = Confirmation.leastFresh(seen)!
+        let reads = Settlement.merged(seen, [])
+        let seenOn = Confirmation.leastFresh(reads) ?? seen[0]
         return Finding(check: check, severity: severity, entity: entity, key: key, campaignID: campaignID, field: field, expected: expected,
-                       actual: actual, seenOn: seenOn, confirmedOnPrimary: seenOn.role == .primary)
+                       actual: actual, seenOn: seenOn, confirmedOnPrimary: seenOn.role == .primary, reason: reason, readFrom: reads)
+    }
+
+    /// A value quoted for a reason, cut when long (the whole value is in expected/actual).
+    static func quoted(_ value: String?) -> String {
+        guard let value else { return "nothing" }
+        let cut = value.count > 40 ? String(value.prefix(40)) + "…" : value
+        return "\"" + cut + "\""
     }
 }
 
@@ -78,7 +89,8 @@ struct DriftChecks {
             switch event {
             case .rightOnly(let row):
                 guard checks.contains(.orphan) else { return }
-                raws.append(RawFinding(check: .orphan, entity: entity.name, key: row.string(0) ?? "", campaignID: row.string(1).flatMap { Int64($0) }))
+                raws.append(RawFinding(check: .orphan, entity: entity.name, key: row.string(0) ?? "", campaignID: row.string(1).flatMap { Int64($0) },
+                                       reason: "\(entity.name) \(row.string(0) ?? "") has no blueprint in \(entity.table)"))
             case .both(let blueprint, let row):
                 guard checks.contains(.divergence) else { return }
                 let values = state.mirrored.enumerated().map { index, field in
@@ -86,9 +98,11 @@ struct DriftChecks {
                                                   expected: blueprint[index + 1], actual: row[index + 3])
                 }
                 for value in DriftComparison.divergences(values, overrides: DriftComparison.overrides(row.string(2))) {
+                    let expected = Self.text(value.expected), actual = Self.text(value.actual)
                     raws.append(RawFinding(check: .divergence, entity: entity.name, key: row.string(0) ?? "",
                                            campaignID: row.string(1).flatMap { Int64($0) }, field: value.field,
-                                           expected: Self.text(value.expected), actual: Self.text(value.actual)))
+                                           expected: expected, actual: actual,
+                                           reason: "\(value.field) is \(RawFinding.quoted(actual)) in campaign \(row.string(1) ?? "?") and \(RawFinding.quoted(expected)) on the blueprint, and the row does not override it"))
                 }
             case .leftOnly:
                 break
@@ -127,7 +141,9 @@ struct DriftChecks {
                               DriftComparison.isOlder(row.string(2), than: current) == true else { continue }
                         pairs.append((RawFinding(check: .worldVersion, entity: worldEntity.name, key: worldKey,
                                                  campaignID: row.string(0).flatMap { Int64($0) }, field: worldVersionColumn,
-                                                 expected: current, actual: row.string(2)), provenance))
+                                                 expected: current, actual: row.string(2),
+                                                 reason: "campaign \(row.string(0) ?? "?") started from version \(row.string(2) ?? "?") of \(worldEntity.name) \(worldKey), which is now at \(current)"),
+                                      provenance))
                     }
                 }
                 return pairs
@@ -221,6 +237,14 @@ struct DriftChecks {
         }
     }
 
+    /// A Redis read of one key, naming the key's hash slot on a cluster (`slot 1234 of 0-5460`).
+    func keyRead(_ provenance: Provenance, key: some Collection<UInt8>) -> Provenance {
+        guard case .redis(cluster: true, _)? = atlas.store(named: provenance.store)?.kind else { return provenance }
+        var read = provenance
+        read.shard = "slot \(HashSlot.of(key))" + (provenance.shard.map { " of \($0)" } ?? "")
+        return read
+    }
+
     func hmget(_ store: any RedisStore, _ keys: [[UInt8]], fields: [String]) throws -> [RedisRead] {
         let commands = keys.map { RedisCommand(arguments: [Array("HMGET".utf8), $0] + fields.map { Array($0.utf8) }) }
         return try store.read(pipeline: commands).map { try $0.get() }
@@ -241,10 +265,12 @@ struct DriftChecks {
             let ids = Set(batch.keys.compactMap { $0.values[placeholder] })
             let (rows, worldProvenance) = try lookup(entity, columns: fields.map(\.value), keys: ids)
             for (entry, read) in zip(batch.keys, reads) {
-                let seen = [read.provenance] + worldProvenance
+                let seen = [keyRead(read.provenance, key: entry.key)] + worldProvenance
                 guard let id = entry.values[placeholder], let row = rows[id] else {
                     if checks.contains(.cacheZombie) {
-                        findings.append(RawFinding(check: .cacheZombie, entity: entity.name, key: entry.text).finding(seen: seen))
+                        let id = entry.values[placeholder] ?? "?"
+                        findings.append(RawFinding(check: .cacheZombie, entity: entity.name, key: entry.text,
+                                                   reason: "\(entity.name) \(id) does not exist in \(entity.table)").finding(seen: seen))
                     }
                     continue
                 }
@@ -253,8 +279,13 @@ struct DriftChecks {
                 for (index, field) in fields.enumerated() {
                     let value = index < cached.count ? cached[index].bytes : nil
                     guard DriftComparison.cacheDiffers(world: row[index], cached: value) else { continue }
+                    let expected = Self.text(row[index]), actual = Self.text(value)
                     findings.append(RawFinding(check: .cacheStale, entity: entity.name, key: entry.text, field: field.key,
-                                               expected: Self.text(row[index]), actual: Self.text(value)).finding(seen: seen))
+                                               expected: expected, actual: actual,
+                                               reason: value == nil
+                                                ? "the hash has no field \(field.key); \(entity.name) \(id) has \(field.value) \(RawFinding.quoted(expected))"
+                                                : "the hash holds \(RawFinding.quoted(actual)) in \(field.key); \(entity.name) \(id) has \(field.value) \(RawFinding.quoted(expected))")
+                        .finding(seen: seen))
                 }
             }
         }
@@ -289,7 +320,9 @@ struct DriftChecks {
                 for (key, read) in zip(keys, reads) {
                     let read = try read.get()
                     if read.reply.integer == 0 {
-                        pairs.append((RawFinding(check: .cacheMissing, entity: entity.name, key: key), read.provenance))
+                        pairs.append((RawFinding(check: .cacheMissing, entity: entity.name, key: key,
+                                                 reason: "\(entity.name) \(pattern.pattern.match(key)?[placeholder] ?? "?") exists, but its key \(key) does not"),
+                                      keyRead(read.provenance, key: key.utf8)))
                     }
                 }
             }
@@ -330,19 +363,25 @@ struct DriftChecks {
                 provenance += seen
             }
             for (row, entry) in entries.enumerated() {
-                let seen = [reads[batch.keys.firstIndex { $0.key == entry.key } ?? 0].provenance] + provenance
+                let seen = [keyRead(reads[batch.keys.firstIndex { $0.key == entry.key } ?? 0].provenance, key: entry.key)] + provenance
                 let campaignID = campaignField.flatMap { field in pointers.firstIndex { $0.key == field } }.flatMap { values[row][$0] }.flatMap { Int64($0) }
                 for (index, pointer) in pointers.enumerated() {
                     let value = values[row][index]
                     let entity = entities[index]
-                    var dangling = true
+                    var why: String?
                     if let value, let target = found[index][value] {
                         let status = entity.lifecycle?.statusColumn != nil ? target.first.flatMap { Self.text($0) } : nil
-                        dangling = status.map { entity.lifecycle?.inactiveStatuses.contains($0) ?? false } ?? false
+                        if let status, entity.lifecycle?.inactiveStatuses.contains(status) ?? false {
+                            why = "\(entity.name) \(value) has status \(status)"
+                        }
+                    } else if let value {
+                        why = "\(entity.name) \(value) does not exist"
+                    } else {
+                        why = "the hash has no field \(pointer.key)"
                     }
-                    if dangling {
+                    if let why {
                         findings.append(RawFinding(check: .sessionDangling, entity: entity.name, key: entry.text, campaignID: campaignID,
-                                                   field: pointer.key, actual: value).finding(seen: seen))
+                                                   field: pointer.key, actual: value, reason: why).finding(seen: seen))
                     }
                 }
             }
@@ -361,8 +400,9 @@ struct DriftChecks {
             for entry in batch.keys where DriftComparison.ttlMissing(pttlMilliseconds: entry.pttl, rule: pattern.ttl) {
                 let campaignID = campaignPlaceholder.flatMap { entry.values[$0] }.flatMap { Int64($0) }
                 if let campaign = scope.campaign, campaignID != campaign { continue }
-                findings.append(RawFinding(check: .ttlMissing, entity: pattern.mirrors, key: entry.text, campaignID: campaignID)
-                    .finding(seen: [batch.provenance]))
+                findings.append(RawFinding(check: .ttlMissing, entity: pattern.mirrors, key: entry.text, campaignID: campaignID,
+                                           reason: "the key has no TTL; the atlas requires one for \(pattern.pattern)")
+                    .finding(seen: [keyRead(batch.provenance, key: entry.key)]))
             }
         }
         return findings
@@ -407,7 +447,8 @@ extension DriftChecks {
                     for row in batch {
                         raws.append(RawFinding(check: CheckID(declared: check.name), severity: check.severity, entity: row.string(1),
                                                key: row.string(0) ?? "", campaignID: row.string(2).flatMap { Int64(String($0.trimmingWhitespace)) },
-                                               field: row.string(3), expected: row.string(4), actual: row.string(5)))
+                                               field: row.string(3), expected: row.string(4), actual: row.string(5),
+                                               reason: check.description.map { "\(check.name): \($0)" } ?? "a row of the declared check \(check.name)"))
                     }
                 }
                 return raws

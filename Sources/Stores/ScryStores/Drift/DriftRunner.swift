@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 import RedisClient
 import ScryCore
@@ -11,40 +12,19 @@ public struct DriftOptions: Sendable {
     public var campaign: Int64?
     /// How long to wait, at the start, for each replica to replay what its primary held.
     public var replayTimeoutSeconds: Double
+    /// How long a difference must hold before it is drift: it is read again at the source of
+    /// truth after this long. Nil takes the atlas's `settle_seconds`, else 2 s; 0 turns
+    /// settling off (only what a replica showed is read again, on the primary, at once).
+    public var settleSeconds: Double?
 
-    public init(checks: [CheckID] = [], campaign: Int64? = nil, replayTimeoutSeconds: Double = 10) {
+    public static let defaultSettleSeconds = 2.0
+
+    public init(checks: [CheckID] = [], campaign: Int64? = nil, replayTimeoutSeconds: Double = 10, settleSeconds: Double? = nil) {
         self.checks = checks
         self.campaign = campaign
         self.replayTimeoutSeconds = replayTimeoutSeconds
+        self.settleSeconds = settleSeconds
     }
-}
-
-/// A check that did not run, or ran only in part, and why.
-public struct NotRun: Sendable, Hashable, Encodable {
-    public var check: String
-    /// What it would have read (`character state`, `cache:character:{id} against its rows`).
-    public var scope: String
-    public var reason: String
-
-    public init(check: String, scope: String, reason: String) {
-        self.check = check
-        self.scope = scope
-        self.reason = reason
-    }
-}
-
-public struct DriftReport: Sendable {
-    /// Drift: differences that still held when read again after the settle window.
-    public var findings: [Finding]
-    /// Differences that changed or went away while they were read again: writes in flight,
-    /// never drift, never counted in the exit status.
-    public var inFlight: [Finding] = []
-    /// Checks, or parts of checks, that could not run.
-    public var notRun: [NotRun] = []
-    /// The checks that ran: built-in ones first, in the order asked, then declared ones.
-    public var checks: [CheckID]
-    /// What was skipped, or could not be confirmed, and why.
-    public var notes: [String]
 }
 
 /// Runs the drift checks of an atlas, each driven only by the atlas. A finding seen on a
@@ -59,6 +39,7 @@ public final class DriftRunner {
     private let credentials: StoreCredentials
     private let progress: ((String) -> Void)?
     private let runNotes = DriftNotes()
+    private let runInFlight = DriftInFlight()
 
     /// `progress`, when given, hears each step's title (for a CLI's stderr); `run` also takes a
     /// structured `DriftProgress` handler.
@@ -81,6 +62,9 @@ public final class DriftRunner {
         var run: (DriftChecks, DriftScope) throws -> [Finding]
         /// The key that restricts a re-run on the primary to a finding's rows or keys.
         var scopeKey: (Finding) -> String?
+        /// True for a check that reads its differences again itself (replica-divergence, at
+        /// a common point of primary and replica), so the runner does not.
+        var settlesItself = false
     }
 
     /// Runs the checks. `cancellation`, from any thread, stops the run: it is checked before
@@ -112,8 +96,11 @@ public final class DriftRunner {
                 wanted.append(check)
             }
         }
+        let window = options.settleSeconds ?? atlas.settleSeconds ?? DriftOptions.defaultSettleSeconds
         let units = units(Set(wanted), campaign: options.campaign, cancellation: cancellation, notes: &notes)
         var findings: [Finding] = []
+        var inFlight: [Finding] = []
+        var notRun: [NotRun] = []
         var step = 0, steps = units.count
         func announce(_ title: String) {
             progress?(title)
@@ -129,37 +116,116 @@ public final class DriftRunner {
         defer { routed.close() }
         var primary: DriftStores?
         defer { primary?.close() }
+        let scope = DriftScope(campaign: options.campaign, keys: nil)
 
+        // First pass: every unit on the stores as the atlas routes them.
+        var pending: [(unit: Unit, candidates: [Finding], readAt: Double)] = []
+        var unsettledParts = 0
         for unit in units {
             try cancellation.check()
             announce("checking \(unit.title)")
-            let scope = DriftScope(campaign: options.campaign, keys: nil)
-            let candidates = try unit.run(DriftChecks(stores: routed, checks: unit.checks), scope)
-            step += 1
-            let doubtful = candidates.filter(\.needsConfirmation)
-            guard !doubtful.isEmpty else {
-                findings += candidates
-                continue
-            }
-            steps += 1
-            announce("confirming \(doubtful.count) finding(s) of \(unit.title) on the primary")
             do {
-                let stores = primary ?? DriftStores(atlas: atlas, credentials: credentials, primaryOnly: true, cancellation: cancellation)
-                primary = stores
-                let keys = Set(doubtful.compactMap(unit.scopeKey))
-                let onPrimary = try unit.run(DriftChecks(stores: stores, checks: unit.checks), DriftScope(campaign: options.campaign, keys: keys))
-                findings += Confirmation.reconcile(candidates, primary: onPrimary)
-            } catch DriftError.noPrimary(let store) {
-                notes.append("\(unit.title): \(doubtful.count) finding(s) seen on a replica of \(store) are unconfirmed: its policy forbids primary reads")
-                findings += candidates
+                let candidates = try unit.run(DriftChecks(stores: routed, checks: unit.checks), scope)
+                pending.append((unit, candidates, Self.now()))
+            } catch {
+                if cancellation.isCancelled || error is CancellationError { throw CancellationError() }
+                notRun += unit.checks.sorted { $0.rawValue < $1.rawValue }.map {
+                    NotRun(check: $0.rawValue, scope: unit.title, reason: StoreErrorText.message(for: error))
+                }
             }
             step += 1
         }
+
+        // Second pass: what the first showed is read again, after the settle window, at the
+        // source of truth. Only units with candidates cost anything here.
+        let unsettled = pending.filter { !$0.candidates.isEmpty && !$0.unit.settlesItself }
+        steps += unsettled.count
+        for (unit, candidates, readAt) in pending {
+            guard !candidates.isEmpty, !unit.settlesItself else {
+                findings += candidates
+                continue
+            }
+            let keys = Set(candidates.compactMap(unit.scopeKey))
+            let rescope = DriftScope(campaign: options.campaign, keys: keys)
+            if window <= 0 {
+                // No settling: only what a replica showed is read again, on the primary.
+                let doubtful = candidates.filter(\.needsConfirmation)
+                guard !doubtful.isEmpty else {
+                    findings += candidates
+                    step += 1
+                    continue
+                }
+                announce("confirming \(counted(doubtful.count, "finding")) of \(unit.title) on the primary")
+                do {
+                    let stores = primary ?? DriftStores(atlas: atlas, credentials: credentials, primaryOnly: true, cancellation: cancellation)
+                    primary = stores
+                    let onPrimary = try unit.run(DriftChecks(stores: stores, checks: unit.checks), DriftScope(campaign: options.campaign, keys: Set(doubtful.compactMap(unit.scopeKey))))
+                    findings += Confirmation.reconcile(candidates, primary: onPrimary)
+                } catch DriftError.noPrimary(let store) {
+                    notes.append("\(unit.title): \(counted(doubtful.count, "finding")) seen on a replica of \(store) are unconfirmed: its policy forbids primary reads")
+                    findings += candidates
+                }
+                step += 1
+                continue
+            }
+            let wait = readAt + window - Self.now()
+            if wait > 0 {
+                announce("letting writes in flight settle (\(Settlement.seconds(wait)))")
+                try Self.sleep(wait, cancellation: cancellation)
+            }
+            announce("reading \(counted(candidates.count, "difference")) of \(unit.title) again at the source")
+            do {
+                let stores = primary ?? DriftStores(atlas: atlas, credentials: credentials, primaryOnly: true, cancellation: cancellation)
+                primary = stores
+                let again = try unit.run(DriftChecks(stores: stores, checks: unit.checks), rescope)
+                let outcome = Settlement.settle(candidates, reread: again, rereadOnPrimary: true, window: window)
+                findings += outcome.drift
+                inFlight += outcome.inFlight
+            } catch {
+                if cancellation.isCancelled || error is CancellationError { throw CancellationError() }
+                // The primary cannot be read (its policy forbids it, or it is down): nothing is
+                // written there meanwhile, so what still holds on the replicas after the window
+                // is drift, reported unconfirmed.
+                let why = if case DriftError.noPrimary = error { "its policy forbids primary reads" } else { StoreErrorText.message(for: error) }
+                do {
+                    let again = try unit.run(DriftChecks(stores: routed, checks: unit.checks), rescope)
+                    let outcome = Settlement.settle(candidates, reread: again, rereadOnPrimary: false, window: window)
+                    findings += outcome.drift
+                    inFlight += outcome.inFlight
+                    notes.append("\(unit.title): read again on the replicas, not the primary (\(why)); \(counted(outcome.drift.count, "finding")) unconfirmed")
+                } catch {
+                    if cancellation.isCancelled || error is CancellationError { throw CancellationError() }
+                    unsettledParts += 1
+                    notRun += unit.checks.sorted { $0.rawValue < $1.rawValue }.map {
+                        NotRun(check: $0.rawValue, scope: unit.title,
+                               reason: "\(counted(candidates.count, "difference")) could not be read again (\(why); \(StoreErrorText.message(for: error))): not reported")
+                    }
+                }
+            }
+            step += 1
+        }
+        inFlight += runInFlight.take()
         try cancellation.check()
         announce("done")
         let order = Self.implemented.map(CheckID.init) + atlas.declaredChecks.map { CheckID(declared: $0.name) }
         let ran = wanted.filter { $0.builtIn != nil } + wanted.filter(\.isDeclared)
-        return DriftReport(findings: findings.sorted { Self.order($0, $1, checks: order) }, checks: ran, notes: notes + runNotes.take())
+        return DriftReport(findings: findings.sorted { Self.order($0, $1, checks: order) },
+                           inFlight: inFlight.sorted { Self.order($0, $1, checks: order) }, notRun: notRun,
+                           checks: ran, notes: notes + runNotes.take(), settleSeconds: window,
+                           partsChecked: pending.count - unsettledParts)
+    }
+
+    static func now() -> Double { PostgresStore.monotonicSeconds() }
+
+    /// Sleeps in short steps, so a cancellation ends the wait at once.
+    static func sleep(_ seconds: Double, cancellation: DiffCancellation) throws {
+        let end = now() + seconds
+        while true {
+            try cancellation.check()
+            let left = end - now()
+            if left <= 0 { return }
+            Thread.sleep(forTimeInterval: min(left, 0.05))
+        }
     }
 
     static func order(_ lhs: Finding, _ rhs: Finding, checks: [CheckID]) -> Bool {
@@ -212,6 +278,11 @@ public final class DriftRunner {
         }
         if wanted.contains(.replicaDivergence) {
             units += ReplicaDivergenceCheck(atlas: atlas, credentials: credentials, notes: runNotes, cancellation: cancellation).units()
+                .map { unit in
+                    var unit = unit
+                    unit.settlesItself = true
+                    return unit
+                }
         }
         for check in atlas.declaredChecks where wanted.contains(CheckID(declared: check.name)) {
             units.append(Unit(title: "\(check.name) (declared)", checks: [CheckID(declared: check.name)],
