@@ -78,6 +78,7 @@ struct DiffCommand: ParsableCommand {
             guard let atlas = loaded.atlas else {
                 throw ValidationError("scry diff needs an atlas: pass --atlas FILE or a --profile that names one")
             }
+            try ProfileOptions.refuseMissingSchema(loaded)
             // A name is a built-in check's or one the atlas declares.
             let known = CheckName.allCases.map(CheckID.init) + atlas.declaredChecks.map { CheckID(declared: $0.name) }
             let names = try checks.map { name in
@@ -92,7 +93,7 @@ struct DiffCommand: ParsableCommand {
             report = try DriftRunner(atlas: atlas, credentials: loaded.credentials)
                 .run(DriftOptions(checks: names, campaign: campaignID, settleSeconds: settleSeconds), progress: progress)
         } catch {
-            print("scry diff: \(TerminalText.visible(StoreErrorText.message(for: error)))", to: &standardError)
+            print(TerminalText.errorLines("scry diff", StoreErrorText.message(for: error)), to: &standardError)
             throw ExitCode(2)
         }
         for note in report.notes { print("scry diff: \(TerminalText.visible(note))", to: &standardError) }
@@ -212,9 +213,10 @@ struct DiffCommand: ParsableCommand {
         return aligned(header, rows)
     }
 
-    /// A read, short: `127.0.0.1:55433 replica`, with the slot of a cluster key.
+    /// A read, short: `world 127.0.0.1:55433 replica`, with the shard, or the slot of a
+    /// cluster key.
     static func node(_ read: Provenance) -> String {
-        "\(read.node) \(read.role.rawValue)" + (read.shard.map { " [\($0)]" } ?? "")
+        "\(read.store) \(read.node) \(read.role.rawValue)" + (read.shard.map { " [\($0)]" } ?? "")
     }
 
     static func aligned(_ header: [String], _ rows: [[String]]) -> String {

@@ -31,7 +31,7 @@ struct DoctorCommand: ParsableCommand {
             print("scry doctor needs an atlas: pass --atlas FILE or a --profile that names one", to: &standardError)
             throw ExitCode(2)
         }
-        let report = Doctor.examine(atlas, credentials: loaded.credentials)
+        let report = Doctor.examine(atlas, credentials: loaded.credentials) { ProfileOptions.located($0, in: loaded.atlasDocument) }
         switch format {
         case .json:
             let encoder = JSONEncoder()

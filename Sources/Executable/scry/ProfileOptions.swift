@@ -40,6 +40,22 @@ struct ProfileOptions: ParsableArguments {
         return (base + "/scry/config.toml", false)
     }
 
+    /// Each problem the live stores show with the atlas, as `file:line: path: message`.
+    static func located(_ problem: AtlasVerifier.Problem, in document: ConfigDocument?) -> String {
+        guard let document else { return problem.description }
+        return document.error(at: problem.path, problem.message).description
+    }
+
+    /// Refuses an atlas that names a table or column the live stores do not have: a command
+    /// that trusted it would hide drift (a misspelt mirrored column would be read as always
+    /// inherited). Throws a `ValidationError` whose lines name the atlas file and line.
+    static func refuseMissingSchema(_ loaded: Loaded) throws {
+        guard let atlas = loaded.atlas else { return }
+        let problems = AtlasVerifier(atlas: atlas, credentials: loaded.credentials).schemaProblems()
+        guard !problems.isEmpty else { return }
+        throw ValidationError("the atlas does not match the stores:\n" + problems.map { located($0, in: loaded.atlasDocument) }.joined(separator: "\n"))
+    }
+
     func load() throws -> Loaded {
         var loaded = Loaded(profile: nil, atlas: nil, atlasDocument: nil, credentials: StoreCredentials())
         let (path, explicit) = configPath()

@@ -56,12 +56,13 @@ struct ShowCommand: ParsableCommand {
             guard let atlas = loaded.atlas else {
                 throw ValidationError("scry show needs an atlas: pass --atlas FILE or a --profile that names one")
             }
+            try ProfileOptions.refuseMissingSchema(loaded)
             let target = try Self.target(kind: kind, id: id, campaign: campaign, key: key, atlas: atlas)
             let resolver = LinkResolver(atlas: atlas, credentials: loaded.credentials)
             defer { resolver.close() }
             view = try resolver.resolve(target)
         } catch {
-            print("scry show: \(TerminalText.visible(StoreErrorText.message(for: error)))", to: &standardError)
+            print(TerminalText.errorLines("scry show", StoreErrorText.message(for: error)), to: &standardError)
             throw ExitCode(2)
         }
         switch outputFormat {

@@ -4,6 +4,15 @@ import ScryUIKit
 /// escape sequences, bidi overrides and invalid UTF-8 come out as visible escapes (the UI
 /// kit's `UntrustedText`), never raw.
 enum TerminalText {
+    /// An error for stderr, each of its lines made safe and prefixed with the command's name:
+    /// a message of several lines (libpq's, or one problem per line) stays several lines
+    /// instead of showing `\n` escapes.
+    static func errorLines(_ command: String, _ message: String) -> String {
+        message.split(separator: "\n", omittingEmptySubsequences: true)
+            .map { "\(command): " + visible(String($0).replacingOccurrences(of: "\t", with: "  ")) }
+            .joined(separator: "\n")
+    }
+
     /// `text` made safe, cut to `limit` characters with "…" when longer. A cut never splits an
     /// escape: an escape that does not fit is left out whole.
     static func visible(_ text: String, limit: Int? = nil) -> String {

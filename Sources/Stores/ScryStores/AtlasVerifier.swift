@@ -42,6 +42,23 @@ public struct AtlasVerifier {
         return problems
     }
 
+    /// The tables and columns the atlas names that the live stores do not have, read through
+    /// each store's routing (a replica if one answers, within the read deadline): what `scry
+    /// diff`, `scry show` and `scry doctor` refuse before they trust the atlas. A store that no
+    /// node of answers is left out: its reads fail later, with their own reason.
+    public func schemaProblems() -> [Problem] {
+        var problems: [Problem] = []
+        for spec in atlas.stores {
+            guard case .postgres = spec.kind, let store = try? PostgresStore(spec: spec, credentials: credentials) else { continue }
+            let references = references(in: spec.name)
+            guard !references.isEmpty, let (found, _) = try? store.read(shard: 0, { connection in
+                references.flatMap { check($0, on: connection) }
+            }) else { continue }
+            problems += found
+        }
+        return problems
+    }
+
     private func verifyPostgres(_ store: StoreSpec, database: String) -> [Problem] {
         let storePath = ConfigPath([.key("stores"), .key(store.name)])
         var problems: [Problem] = []

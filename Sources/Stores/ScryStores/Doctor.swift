@@ -36,7 +36,9 @@ public enum Doctor {
         public var problems: [String]
     }
 
-    public static func examine(_ atlas: Atlas, credentials: StoreCredentials) -> Report {
+    /// `locate` turns an atlas problem into the line a person reads (`atlas.toml:42: …`).
+    public static func examine(_ atlas: Atlas, credentials: StoreCredentials,
+                               locate: (AtlasVerifier.Problem) -> String = { $0.description }) -> Report {
         var stores: [StoreReport] = []
         var nodes: [NodeReport] = []
         var problems: [String] = []
@@ -54,6 +56,8 @@ public enum Doctor {
                 problems += storeProblems
             }
         }
+        // A table or column the atlas names that is not there would hide drift: unhealthy.
+        problems += AtlasVerifier(atlas: atlas, credentials: credentials).schemaProblems().map(locate)
         return Report(atlas: atlas.name, healthy: problems.isEmpty, stores: stores, nodes: nodes, problems: problems)
     }
 
