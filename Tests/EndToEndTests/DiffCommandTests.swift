@@ -76,6 +76,54 @@ struct DiffCommandTests {
         #expect(output.hasPrefix("no drift (world-version)"), "\(output)")
     }
 
+    /// demo/atlas.toml with the nodes of `store` moved to a port where nothing listens.
+    static func atlasWithDeadStore(_ store: String) throws -> String {
+        var lines = try String(contentsOfFile: atlas, encoding: .utf8).components(separatedBy: "\n")
+        var inStore = false
+        for index in lines.indices {
+            if lines[index].hasPrefix("[") { inStore = lines[index] == "[stores.\(store)]" }
+            guard inStore else { continue }
+            for key in ["nodes = ", "primary = ", "replicas = "] where lines[index].hasPrefix(key) {
+                lines[index] = key + (key == "primary = " ? "\"127.0.0.1:1\"" : "[\"127.0.0.1:1\"]")
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("dead-\(store)") + ".toml").path
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A cron job tells clean, drift, partly checked and could not run apart by the exit code;
+    /// a check that cannot run is listed as not run, with its reason, and the others report.
+    @Test func aCheckThatCannotRunIsReportedApartAndTheExitCodeSaysSo() async throws {
+        let deadCache = try Self.atlasWithDeadStore("cache")
+        defer { unlink(deadCache) }
+        // world-version is clean in campaign 1; the TTLs of campaign 1's keys cannot be read.
+        let (partly, json) = try await Self.run(["diff", "--atlas", deadCache, "--check", "world-version", "--check", "ttl-missing",
+                                                 "--campaign", "1", "--format", "json"])
+        #expect(partly == 3, "\(json)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], "\(json)")
+        #expect(report["outcome"] as? String == "partly_checked")
+        let notRun = try #require(report["not_run"] as? [[String: Any]])
+        #expect(!notRun.isEmpty && notRun.allSatisfy { $0["check"] as? String == "ttl-missing" && ($0["reason"] as? String)?.contains("127.0.0.1:1") == true },
+                "\(notRun)")
+        #expect((report["findings"] as? [Any])?.isEmpty == true)
+
+        // Drift found wins over what could not run: the page must go out.
+        let (drift, _) = try await Self.run(["diff", "--atlas", deadCache, "--check", "world-version", "--check", "ttl-missing"])
+        #expect(drift == 1)
+
+        // Nothing could run.
+        let (none, table) = try await Self.run(["diff", "--atlas", deadCache, "--check", "ttl-missing", "--campaign", "1"])
+        #expect(none == 2)
+        #expect(table.contains("NOT RUN") && table.contains("ttl-missing"), "\(table)")
+
+        let (prometheusStatus, prometheus) = try await Self.run(["diff", "--atlas", deadCache, "--check", "world-version", "--check", "ttl-missing",
+                                                                 "--campaign", "1", "--format", "prometheus"])
+        #expect(prometheusStatus == 3)
+        #expect(prometheus.contains("scry_drift_outcome 3"))
+        #expect(prometheus.contains(#"scry_drift_checks_not_run{check="ttl-missing"}"#))
+    }
+
     @Test func theTableEscapesWhatTheStoresHold() async throws {
         let (status, output) = try await Self.run(["diff", "--atlas", Self.atlas, "--check", "divergence", "--campaign", "4"])
         #expect(status == 1)

@@ -113,8 +113,10 @@ struct DiffCommand: ParsableCommand {
             print(Self.table(report))
         case .prometheus:
             let finished = Date()
+            let notRun = Dictionary(report.notRun.map { ($0.check, 1) }, uniquingKeysWith: +)
             print(DriftExposition.text(DriftExposition.Run(findings: report.findings, checks: report.checks, notes: report.notes.count,
-                                                           seconds: finished.timeIntervalSince(started), finishedAt: finished.timeIntervalSince1970)),
+                                                           seconds: finished.timeIntervalSince(started), finishedAt: finished.timeIntervalSince1970,
+                                                           inFlight: report.inFlight.count, notRun: notRun, outcome: report.outcome)),
                   terminator: "")
         }
         if report.outcome != .clean { throw ExitCode(report.outcome.rawValue) }

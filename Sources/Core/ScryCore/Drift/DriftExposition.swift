@@ -9,8 +9,17 @@ public enum DriftExposition {
         public var seconds: Double
         /// Seconds since 1970 when the run ended.
         public var finishedAt: Double
+        /// Differences that changed while they were read again: not drift.
+        public var inFlight: Int
+        /// The checks that could not run, each with how many parts of it did not.
+        public var notRun: [String: Int]
+        public var outcome: DriftOutcome
 
-        public init(findings: [Finding], checks: [CheckID], notes: Int, seconds: Double, finishedAt: Double) {
+        public init(findings: [Finding], checks: [CheckID], notes: Int, seconds: Double, finishedAt: Double,
+                    inFlight: Int = 0, notRun: [String: Int] = [:], outcome: DriftOutcome? = nil) {
+            self.inFlight = inFlight
+            self.notRun = notRun
+            self.outcome = outcome ?? (findings.isEmpty ? .clean : .drift)
             self.findings = findings
             self.checks = checks
             self.notes = notes
@@ -74,6 +83,12 @@ public enum DriftExposition {
                run.checks.map { ([("check", $0.rawValue)], 1) })
         metric("scry_drift_notes", "Notes of the last run: what was skipped or could not be confirmed (scry diff prints them on stderr).",
                [([], Double(run.notes))])
+        metric("scry_drift_in_flight", "Differences of the last run that changed while they were read again: writes in flight, not drift.",
+               [([], Double(run.inFlight))])
+        metric("scry_drift_checks_not_run", "Parts of each check that could not run in the last run (scry diff prints why on stderr).",
+               run.notRun.keys.sorted().map { ([("check", $0)], Double(run.notRun[$0]!)) })
+        metric("scry_drift_outcome", "The last run's exit status: 0 clean, 1 drift, 2 could not run, 3 partly checked.",
+               [([], Double(run.outcome.rawValue))])
         metric("scry_drift_run_seconds", "How long the last run took, in seconds.", [([], run.seconds)])
         metric("scry_drift_last_run_timestamp_seconds", "When the last run finished, in seconds since 1970.", [([], run.finishedAt)])
         return lines.joined(separator: "\n") + "\n"

@@ -186,7 +186,7 @@ public final class DriftRunner {
                 // The primary cannot be read (its policy forbids it, or it is down): nothing is
                 // written there meanwhile, so what still holds on the replicas after the window
                 // is drift, reported unconfirmed.
-                let why = if case DriftError.noPrimary = error { "its policy forbids primary reads" } else { StoreErrorText.message(for: error) }
+                let why = StoreErrorText.message(for: error)
                 do {
                     let again = try unit.run(DriftChecks(stores: routed, checks: unit.checks), rescope)
                     let outcome = Settlement.settle(candidates, reread: again, rereadOnPrimary: false, window: window)
@@ -271,7 +271,9 @@ public final class DriftRunner {
             }
         }
         if wanted.contains(.ttlMissing) {
-            for pattern in atlas.keyPatterns where pattern.ttl == .required {
+            // With --campaign, only the patterns whose keys name a campaign have anything to check.
+            for pattern in atlas.keyPatterns where pattern.ttl == .required
+                && (campaign == nil || pattern.pattern.placeholders.contains(where: atlas.campaignIDNames.contains)) {
                 units.append(Unit(title: "TTLs of \(pattern.pattern)", checks: [.ttlMissing],
                                   run: { try $0.ttls(pattern, scope: $1) }, scopeKey: { $0.key }))
             }
