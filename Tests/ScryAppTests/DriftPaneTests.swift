@@ -1,6 +1,7 @@
 import ScryCore
 import ScryUIKit
 import Testing
+import TestSupport
 @testable import ScryApp
 
 @Suite("Inspector: drift")
@@ -82,5 +83,41 @@ struct DriftPaneTests {
         type(&state, "diff nope")
         #expect(jobs(press(&state, .enter)).isEmpty)
         #expect(state.note?.text.hasPrefix("no check nope; checks are orphan, divergence") == true)
+    }
+
+    /// The result names the scope it ran in, each finding says why and where it was read, and
+    /// what was in flight or could not run is listed apart, after the drift.
+    @Test func theDriftListNamesItsScopeAndListsInFlightAndNotRunApart() throws {
+        var state = try inspector(width: 100, height: 14)
+        let run = try #require(jobs(state.startDrift(checks: ["divergence", "cache-stale"], campaign: 2)).first)
+        var inFlight = Self.findings[1]
+        inFlight.reason = "changed while read again after 2 s"
+        var drift = Self.findings[0]
+        drift.reason = "level is \"9\" in campaign 2"
+        drift.campaignID = 2
+        let report = DriftReport(findings: [drift], inFlight: [inFlight],
+                                 notRun: [NotRun(check: "cache-stale", scope: "cache:item:{id}", reason: "no node answers")],
+                                 checks: [.divergence, .cacheStale], notes: [], settleSeconds: 2, partsChecked: 3)
+        _ = updateInspector(&state, .driftDone(run.id, report))
+        #expect(state.note?.text == "1 finding in campaign 2: the drift list is open; 1 in flight; 1 check not run")
+        press(&state, .character("z"))
+        var buffer = ScreenBuffer(width: 100, height: 14)
+        render(AppState(nodes: [], inspector: state), into: &buffer)
+        expectScreen(buffer, [
+            " Scry · atlas reference · read-only                                                   theme default ",
+            "┌ World ───────────────────────────────────────────────────────────────────────────────────────────┐",
+            "│World › drift in campaign 2: 1 finding                                                            │",
+            "│    divergence (1)                                                                                │",
+            "│●     character 7 in 2 · level: 3 → 9 level is \"9\" in campaign 2 · replica 127.0.0.1:55433, confi…│",
+            "│    in flight (1): changed while read again, not drift                                            │",
+            "│      character cache:character:7 · name: Ana → Anna changed while read again after 2 s · primary…│",
+            "│    not run (1)                                                                                   │",
+            "│      cache-stale · cache:item:{id}                                                no node answers│",
+            "│                                                                                                  │",
+            "│                                                                                                  │",
+            "│                                                                                                  │",
+            "└──────────────────────────────────────────────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit                        ",
+        ])
     }
 }

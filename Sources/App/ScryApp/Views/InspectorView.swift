@@ -446,7 +446,8 @@ func renderDriftList(_ view: DriftListView, focused: Bool, into buffer: inout Sc
     let range = view.position.offset..<min(view.lines.count, view.position.offset + area.height)
     let rows = range.map { index -> TreeRow in
         let line = view.lines[index]
-        let marker = line.finding.flatMap { DriftMarks.marker($0.severity) }
+        // What was in flight (dim) is not drift: no severity marker.
+        let marker = line.role == .dim ? nil : line.finding.flatMap { DriftMarks.marker($0.severity) }
         return TreeRow(depth: line.depth, label: line.text, expandable: false, expanded: false, detail: line.detail, role: line.role, marker: marker)
     }
     Tree(rows: rows, rowCount: view.lines.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
