@@ -55,3 +55,29 @@ struct SettlementTests {
         #expect(Settlement.duration(text) == nil)
     }
 }
+
+/// One rule for the shard that holds a campaign named by text, which the browser and the
+/// linked view each had with different edge cases.
+@Suite("The shard that holds a campaign")
+struct ShardHoldingTests {
+    static func store(_ sharding: ShardMapping, groups: Int) -> StoreSpec {
+        StoreSpec(name: "campaign", kind: .postgres(database: "campaign"),
+                  groups: (0..<groups).map { NodeGroup(name: "s\($0)", primary: Endpoint(host: "127.0.0.1", port: 5000 + $0), replicas: []) },
+                  sharding: sharding, routing: .primary)
+    }
+
+    @Test func anUnshardedStoreHoldsEveryCampaignWhateverItsText() {
+        #expect(ShardRouter.shard(holding: "7", in: Self.store(.single, groups: 1)) == 0)
+        #expect(ShardRouter.shard(holding: "not-an-id", in: Self.store(.single, groups: 1)) == 0)
+        #expect(ShardRouter.shard(holding: "7", in: Self.store(.single, groups: 0)) == nil)
+    }
+
+    @Test func aShardedStoreHoldsOnlyWhatItsMappingGivesIt() {
+        #expect(ShardRouter.shard(holding: "7", in: Self.store(.hash, groups: 2)) == 1)
+        #expect(ShardRouter.shard(holding: " 8 ", in: Self.store(.hash, groups: 2)) == 0)
+        #expect(ShardRouter.shard(holding: "x", in: Self.store(.hash, groups: 2)) == nil)
+        // One group with a range: an id outside it is on no shard (the browser used to read group 0).
+        #expect(ShardRouter.shard(holding: "500", in: Self.store(.range([1...100]), groups: 1)) == nil)
+        #expect(ShardRouter.shard(holding: "50", in: Self.store(.range([1...100]), groups: 1)) == 0)
+    }
+}

@@ -15,6 +15,16 @@ public enum ShardRouter {
         }
     }
 
+    /// The shard that holds a campaign named by text (a campaign key read from a row, a
+    /// command or Redis): nil when the text is no id, or when no shard holds that id. The one
+    /// rule the browser, the linked view and the drift checks follow: an unsharded store holds
+    /// every campaign, whatever the text; a sharded one only the ids its mapping gives it.
+    public static func shard(holding campaign: String, in store: StoreSpec) -> Int? {
+        if case .single = store.sharding { return store.groups.isEmpty ? nil : 0 }
+        guard let id = Int64(campaign.driftTrimmed) else { return nil }
+        return shard(for: id, in: store)
+    }
+
     /// Merges lists that are each sorted by `key` into one sorted list; ties keep shard order.
     public static func merge<Row, Key: Comparable>(_ lists: [[Row]], by key: (Row) -> Key) -> [Row] {
         var cursors = Array(repeating: 0, count: lists.count)

@@ -166,8 +166,7 @@ public final class TableBrowser: Sendable {
 
     private func shard(of campaign: String, in storeName: String) throws -> Int {
         guard let spec = stores[storeName]?.spec ?? atlas.store(named: storeName) else { throw TableBrowserError.unknownStore(storeName) }
-        if spec.groups.count == 1 { return 0 }
-        guard let id = Int64(campaign), let shard = ShardRouter.shard(for: id, in: spec) else {
+        guard let shard = ShardRouter.shard(holding: campaign, in: spec) else {
             throw TableBrowserError.noShard(store: storeName, campaign: campaign)
         }
         return shard

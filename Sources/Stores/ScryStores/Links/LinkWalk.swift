@@ -279,8 +279,7 @@ final class LinkWalk {
 
     private func shard(of campaign: String, in storeName: String) -> Int? {
         guard let spec = atlas.store(named: storeName) else { return nil }
-        if spec.groups.count <= 1 { return 0 }
-        guard let id = Int64(campaign), let shard = ShardRouter.shard(for: id, in: spec) else {
+        guard let shard = ShardRouter.shard(holding: campaign, in: spec) else {
             note("no shard of \(storeName) holds campaign \(campaign)")
             return nil
         }
