@@ -197,47 +197,22 @@ public final class TableBrowser: Sendable {
     /// The page's SQL and its parameters.
     static func statement(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, names: SQLNames,
                           columns: [String]? = nil) throws -> (String, [PostgresBind]) {
-        var binds: [PostgresBind] = []
-        func parameter(_ value: String) -> String {
-            binds.append(.text(value))
-            return "$\(binds.count)"
-        }
-        // With a value limit, each column but the ordering ones comes as its first limit+1
-        // characters: one more than the limit says that the value goes on.
-        var selected = "scry_r.*"
-        if let columns, let valueLimit = request.valueLimit {
-            let cut = parameter(String(valueLimit + 1))
-            selected = try columns.map { column in
+        let query = KeysetQuery(table: plan.table, equal: ((plan.scope.map { [$0] } ?? []) + plan.narrower).map { ($0.column, $0.value) },
+                                order: plan.order, collateC: collateC, descending: plan.descending, after: request.after?.values,
+                                from: request.startKey, limit: limit + 1)
+        return try query.statement(names: names, select: { parameters in
+            // With a value limit, each column but the ordering ones comes as its first limit+1
+            // characters: one more than the limit says that the value goes on.
+            guard let columns, let valueLimit = request.valueLimit else { return "scry_r.*" }
+            let cut = parameters.add(String(valueLimit + 1))
+            return try columns.map { column in
                 let name = try names.identifier(column)
                 return plan.order.contains(column) ? "scry_r.\(name)" : "left(scry_r.\(name)::text, \(cut)::int) AS \(name)"
             }.joined(separator: ", ")
-        }
-        let ordered = try plan.order.map { try "scry_r." + names.identifier($0) + (collateC ? " COLLATE \"C\"" : "") }
-        var conditions: [String] = []
-        for scope in (plan.scope.map { [$0] } ?? []) + plan.narrower {
-            conditions.append("scry_r.\(try names.identifier(scope.column)) = \(parameter(scope.value))")
-        }
-        if let filter = request.filter, !filter.isEmpty {
-            conditions.append("scry_r::text ILIKE '%' || \(parameter(likePattern(filter))) || '%'")
-        }
-        if let after = request.after {
-            let comparison = plan.descending ? "<" : ">"
-            let values = after.values.map(parameter)
-            if ordered.count == 1 {
-                conditions.append("\(ordered[0]) \(comparison) \(values[0])")
-            } else {
-                conditions.append("(\(ordered.joined(separator: ", "))) \(comparison) (\(values.joined(separator: ", ")))")
-            }
-        } else if let start = request.startKey {
-            // A jump to a key (`:character 7`): from that key on, by the first ordering column.
-            conditions.append("\(ordered[0]) \(plan.descending ? "<=" : ">=") \(parameter(start))")
-        }
-        let direction = plan.descending ? " DESC" : ""
-        var sql = "SELECT \(selected) FROM \(try names.table(plan.table)) AS scry_r"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY " + ordered.map { $0 + direction }.joined(separator: ", ")
-        sql += " LIMIT \(parameter(String(limit + 1)))"
-        return (sql, binds)
+        }, filters: { parameters in
+            guard let filter = request.filter, !filter.isEmpty else { return [] }
+            return ["scry_r::text ILIKE '%' || \(parameters.add(likePattern(filter))) || '%'"]
+        })
     }
 
     /// `text` as an ILIKE pattern that matches it literally: `\`, `%` and `_` escaped.

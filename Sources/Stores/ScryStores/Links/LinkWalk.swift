@@ -333,30 +333,8 @@ final class LinkWalk {
     }
 
     static func statement(_ selection: Selection, names: SQLNames) throws -> (String, [PostgresBind]) {
-        var binds: [PostgresBind] = []
-        func parameter(_ value: String) -> String {
-            binds.append(.text(value))
-            return "$\(binds.count)"
-        }
-        var conditions: [String] = []
-        for condition in selection.conditions {
-            conditions.append("scry_r.\(try names.identifier(condition.column)) = \(parameter(condition.value))")
-        }
-        if let oneOf = selection.oneOf {
-            conditions.append("scry_r.\(try names.identifier(oneOf.column)) IN (\(oneOf.values.map(parameter).joined(separator: ", ")))")
-        }
-        let ordered = try selection.order.map { "scry_r." + (try names.identifier($0)) }
-        if let after = selection.after, after.count == ordered.count, !ordered.isEmpty {
-            let comparison = selection.descending ? "<" : ">"
-            let values = after.map(parameter)
-            conditions.append(ordered.count == 1 ? "\(ordered[0]) \(comparison) \(values[0])"
-                              : "(\(ordered.joined(separator: ", "))) \(comparison) (\(values.joined(separator: ", ")))")
-        }
-        var sql = "SELECT scry_r.* FROM \(try names.table(selection.table)) AS scry_r"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        if !ordered.isEmpty { sql += " ORDER BY " + ordered.map { $0 + (selection.descending ? " DESC" : "") }.joined(separator: ", ") }
-        sql += " LIMIT \(parameter(String(selection.limit)))"
-        return (sql, binds)
+        try KeysetQuery(table: selection.table, equal: selection.conditions, oneOf: selection.oneOf, order: selection.order,
+                        descending: selection.descending, after: selection.after, limit: selection.limit).statement(names: names)
     }
 
     // MARK: Redis keys
