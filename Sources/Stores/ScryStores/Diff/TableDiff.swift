@@ -496,10 +496,17 @@ final class Link {
 
     /// One range as a plain condition (an index range scan or a scan of the whole table), several
     /// as a join with arrays of bounds, which the planner turns into one index range scan each.
+    /// A hashed key has no index, and that join would test every row against every range (55 s
+    /// for 1M rows and 200 ranges, against 0.3 s): there, a binary search of the ranges' sorted
+    /// bounds, `width_bucket`, which is odd inside a range (ranges are disjoint and in order).
     private func restriction(_ ranges: [KeyRange], firstParameter n: Int) -> (String, [PostgresBind]) {
         if ranges.count == 1 {
             return (" WHERE \(keyExpression) >= $\(n)::bigint AND \(keyExpression) < $\(n + 1)::bigint",
                     [.text(String(ranges[0].lower)), .text(String(ranges[0].upper))])
+        }
+        if hashedKey {
+            let bounds = "{" + ranges.sorted { $0.lower < $1.lower }.flatMap { [String($0.lower), String($0.upper)] }.joined(separator: ",") + "}"
+            return (" WHERE width_bucket(\(keyExpression), $\(n)::bigint[]) % 2 = 1", [.text(bounds)])
         }
         let lowers = "{" + ranges.map { String($0.lower) }.joined(separator: ",") + "}"
         let uppers = "{" + ranges.map { String($0.upper) }.joined(separator: ",") + "}"
