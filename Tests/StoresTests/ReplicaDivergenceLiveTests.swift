@@ -212,6 +212,37 @@ struct ReplicaDivergenceLiveTests {
         #expect(writer.count > 0 && writer.error == nil, "\(writer.error ?? "")")
     }
 
+    /// The key a table's rows are named by: the atlas's, else the catalogue's primary key, else
+    /// the column the atlas points with (a blueprint column many rows share).
+    @Test func theAtlasKeyWinsThenTheCatalogueThenTheFallback() throws {
+        let text = """
+            [atlas]
+            name = "keys"
+            [stores.main]
+            engine = "postgres"
+            database = "world"
+            primary = "127.0.0.1:5432"
+            [entities.npc]
+            store = "main"
+            table = "npc_blueprints"
+            [entities.npc.campaign]
+            store = "main"
+            table = "saga_npcs"
+            campaign_column = "saga_id"
+            blueprint_column = "blueprint_id"
+            mirrored = ["name"]
+            key = ["saga_id", "npc_no"]
+            """
+        let atlas = try AtlasParser.parse(try TOMLReader.read(text, file: "keys.toml"), environment: [:])
+        let tables = ReplicaDivergenceCheck(atlas: atlas, credentials: Self.credentials, notes: DriftNotes()).tables
+        #expect(tables.map(\.table) == ["npc_blueprints", "saga_npcs"])
+        #expect(tables.map(\.declaredKey) == [nil, ["saga_id", "npc_no"]])
+        #expect(tables.map(\.fallbackKey) == ["id", "blueprint_id"])
+        #expect(ReplicaDivergenceCheck.rowKey(declared: ["saga_id", "npc_no"], primaryKey: ["id"], fallback: "blueprint_id") == ["saga_id", "npc_no"])
+        #expect(ReplicaDivergenceCheck.rowKey(declared: nil, primaryKey: ["campaign_id", "npc_no"], fallback: "blueprint_id") == ["campaign_id", "npc_no"])
+        #expect(ReplicaDivergenceCheck.rowKey(declared: nil, primaryKey: [], fallback: "blueprint_id") == ["blueprint_id"])
+    }
+
     /// A replica that stops replaying between the bisection and the re-read: its differences
     /// are neither drift nor dropped; they are in flight, and a note names the replica and the
     /// position it did not reach.
