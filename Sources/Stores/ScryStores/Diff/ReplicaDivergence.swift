@@ -164,7 +164,7 @@ struct ReplicaDivergenceCheck {
                                                       cancellation: cancellation)
         let replica = sides.replica.node
         var drift: [Finding] = [], moving: [Finding] = []
-        var unreplayed: String?
+        var unreplayed: (position: String, keys: Int)?
         for difference in differences {
             guard let outcome = settlement.outcomes[difference.key] else { continue }
             let kind: KeyDifference.Kind, reason: String
@@ -184,7 +184,7 @@ struct ReplicaDivergenceCheck {
                 reason = "in flight: the row changed on the primary in each of \(rounds) reads at a common point with replica \(replica)"
             case .notReplayed(let position):
                 kind = difference.kind
-                unreplayed = position
+                unreplayed = (position, (unreplayed?.keys ?? 0) + 1)
                 reason = "in flight: replica \(replica) had not replayed past the primary's \(position) after \(Int(replayTimeoutSeconds)) s"
             }
             let (expected, actual) = switch kind {
@@ -199,8 +199,7 @@ struct ReplicaDivergenceCheck {
             if outcome.isDrift { drift.append(finding) } else { moving.append(finding) }
         }
         if let unreplayed {
-            let count = moving.filter { $0.reason?.contains("had not replayed") == true }.count
-            notes.add("replica-divergence: \(count) key(s) of \(diff.target.table) not settled on \(replica): it had not replayed past the primary's \(unreplayed) after \(Int(replayTimeoutSeconds)) s; reported in flight")
+            notes.add("replica-divergence: \(unreplayed.keys) key(s) of \(diff.target.table) not settled on \(replica): it had not replayed past the primary's \(unreplayed.position) after \(Int(replayTimeoutSeconds)) s; reported in flight")
         }
         inFlight.add(moving)
         return drift
