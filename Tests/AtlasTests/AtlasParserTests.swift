@@ -137,6 +137,22 @@ struct AtlasParserTests {
             .hasSuffix("entities.choice.refers: only an entity with a campaign_column (rows of one campaign) refers to others") == true)
     }
 
+    /// A campaign-state table may name its row key: one column, or several in key order.
+    @Test func aCampaignStateTableMayNameItsKeyOfSeveralColumns() throws {
+        #expect(try parseAtlas(minimalAtlas).entity(named: "hero")?.campaignState?.key == nil)
+        let composite = minimalAtlas.replacing("mirrored = [\"name\"]", with: "mirrored = [\"name\"]\nkey = [\"run_id\", \"hero_no\"]")
+        #expect(try parseAtlas(composite).entity(named: "hero")?.campaignState?.key == ["run_id", "hero_no"])
+        let single = minimalAtlas.replacing("mirrored = [\"name\"]", with: "mirrored = [\"name\"]\nkey = \"state_id\"")
+        #expect(try parseAtlas(single).entity(named: "hero")?.campaignState?.key == ["state_id"])
+        for (key, message) in [("[]", "name at least one key column"), ("[\"run_id\", \"run_id\"]", "names a column twice"),
+                               ("3", "expected a column or an array of columns, found an integer")] {
+            let broken = minimalAtlas.replacing("mirrored = [\"name\"]", with: "mirrored = [\"name\"]\nkey = \(key)")
+            #expect(atlasErrors(broken) == ["test.toml:25: entities.hero.campaign.key: \(message)"])
+        }
+        let element = minimalAtlas.replacing("mirrored = [\"name\"]", with: "mirrored = [\"name\"]\nkey = [\"run_id\", 4]")
+        #expect(atlasErrors(element) == ["test.toml:25: entities.hero.campaign.key[1]: expected a non-empty string, found an integer"])
+    }
+
     @Test func aCampaignColumnBelongsOnAPlainEntityOnly() {
         #expect(atlasErrors(minimalAtlas.replacing("version_column = \"v\"\n", with: "version_column = \"v\"\ncampaign_column = \"run_id\"\n")) == [
             "test.toml:18: entities.hero.campaign_column: an entity with a [entities.hero.campaign] table keeps its campaign column there, not here",

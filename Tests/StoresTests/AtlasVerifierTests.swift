@@ -40,6 +40,18 @@ struct AtlasVerifierTests {
         ])
     }
 
+    /// The row key a campaign-state table declares names columns of that table.
+    @Test func aDeclaredStateKeyIsChecked() throws {
+        func problems(_ key: String) throws -> [String] {
+            let (atlas, document) = try Self.starlanes {
+                $0.replacing("overrides_column = \"pinned_fields\"", with: "overrides_column = \"pinned_fields\"\nkey = \(key)")
+            }
+            return AtlasVerifier(atlas: atlas, credentials: Self.credentials).verify().map { document.error(at: $0.path, $0.message).description }
+        }
+        #expect(try problems("[\"voyage_no\", \"design_code\"]") == [])
+        #expect(try problems("[\"voyage_no\", \"hull\"]") == ["starlanes.toml:43: entities.ship_class.campaign.key: table \"voyage_ships\" has no column \"hull\""])
+    }
+
     /// The columns that browsing relies on: a campaign-scoped entity's campaign column and the
     /// columns it refers by, and the event log's tie-breaker.
     @Test func campaignColumnsAndTheEventKeyColumnAreChecked() async throws {

@@ -144,6 +144,7 @@ public struct AtlasVerifier {
                 var columns = [(state.campaignColumn, statePath.appending("campaign_column")),
                                (state.blueprintColumn, statePath.appending("blueprint_column"))]
                 if let overrides = state.overridesColumn { columns.append((overrides, statePath.appending("overrides_column"))) }
+                columns += (state.key ?? []).map { ($0, statePath.appending("key")) }
                 columns += state.mirrored.map { ($0.campaignColumn, statePath.appending("mirrored")) }
                 references.append(Reference(store: store, table: state.table, columns: columns, path: statePath.appending("table")))
             }

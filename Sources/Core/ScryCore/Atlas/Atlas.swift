@@ -107,6 +107,9 @@ public struct CampaignStateSpec: Sendable, Equatable {
     public var blueprintColumn: String
     public var overridesColumn: String?
     public var mirrored: [MirroredField]
+    /// The columns that name one row, in key order (`["saga_id", "npc_no"]`), when the atlas
+    /// gives them; otherwise a check that needs them reads the table's primary key.
+    public var key: [String]? = nil
 }
 
 public struct EntitySpec: Sendable, Equatable {

@@ -235,14 +235,15 @@ public struct AtlasParser {
         let store = try postgresStore(reader, "store", stores)
         var campaignState: CampaignStateSpec?
         if let campaign = try reader.optionalTable("campaign") {
-            try campaign.rejectUnknownKeys(["store", "table", "campaign_column", "blueprint_column", "overrides_column", "mirrored"])
+            try campaign.rejectUnknownKeys(["store", "table", "campaign_column", "blueprint_column", "overrides_column", "mirrored", "key"])
             campaignState = CampaignStateSpec(
                 store: try postgresStore(campaign, "store", stores),
                 table: try campaign.string("table"),
                 campaignColumn: try campaign.string("campaign_column"),
                 blueprintColumn: try campaign.string("blueprint_column"),
                 overridesColumn: try campaign.optionalString("overrides_column"),
-                mirrored: try mirrored(campaign))
+                mirrored: try mirrored(campaign),
+                key: try keyColumns(campaign))
         }
         var lifecycle: CampaignLifecycle?
         if ["status_column", "inactive_statuses", "world_entity", "world_column", "world_version_column"].contains(where: reader.contains) {
@@ -275,6 +276,21 @@ public struct AtlasParser {
         return EntitySpec(name: name, store: store, table: try reader.string("table"), key: try reader.optionalString("key") ?? "id",
                           versionColumn: try reader.optionalString("version_column"), campaignState: campaignState, lifecycle: lifecycle,
                           campaignColumn: campaignColumn, refers: refers)
+    }
+
+    /// A row key: one column (`key = "id"`) or several in key order (`key = ["saga_id", "npc_no"]`).
+    private func keyColumns(_ reader: TableReader) throws -> [String]? {
+        switch reader.table["key"] {
+        case nil: return nil
+        case .string?: return [try reader.string("key")]
+        case .array?:
+            let columns = try reader.stringArray("key") ?? []
+            guard !columns.isEmpty else { throw reader.error("key", "name at least one key column") }
+            guard Set(columns).count == columns.count else { throw reader.error("key", "names a column twice") }
+            return columns
+        case let value?:
+            throw reader.error("key", "expected a column or an array of columns, found \(value.typeName)")
+        }
     }
 
     private func mirrored(_ reader: TableReader) throws -> [MirroredField] {

@@ -251,13 +251,7 @@ public struct BisectionPlanner: Sendable {
         var sides: [Int64: ([Int64], [Int64])] = [:]
         for row in source { sides[row.key, default: ([], [])].0.append(row.hash) }
         for row in target { sides[row.key, default: ([], [])].1.append(row.hash) }
-        var found: [KeyDifference] = []
-        for (key, pair) in sides {
-            if pair.1.isEmpty { found.append(KeyDifference(key: key, kind: .missing)) }
-            else if pair.0.isEmpty { found.append(KeyDifference(key: key, kind: .extra)) }
-            else if pair.0.sorted() != pair.1.sorted() { found.append(KeyDifference(key: key, kind: .changed)) }
-        }
-        return found.sorted()
+        return sides.compactMap { key, pair in RowComparison.kind(source: pair.0, target: pair.1).map { KeyDifference(key: key, kind: $0) } }.sorted()
     }
 
     // MARK: Arithmetic
@@ -295,5 +289,17 @@ public struct BisectionPlanner: Sendable {
 
     static func divideRoundingUp(_ value: Int64, _ divisor: Int64) -> Int64 {
         value <= 0 ? 0 : (value - 1) / divisor + 1
+    }
+}
+
+/// How one key's rows compare on two sides, as multisets of row hashes (a key need not be unique).
+public enum RowComparison {
+    /// Nil when both sides hold the same rows; `.missing` when only the source holds the key,
+    /// `.extra` when only the target does, `.changed` when both hold it with other rows.
+    public static func kind(source: [Int64], target: [Int64]) -> KeyDifference.Kind? {
+        if source.isEmpty && target.isEmpty { return nil }
+        if target.isEmpty { return .missing }
+        if source.isEmpty { return .extra }
+        return source.sorted() == target.sorted() ? nil : .changed
     }
 }
