@@ -25,7 +25,8 @@ struct DriftExpositionTests {
                 Self.finding(.ttlMissing, entity: nil, key: "combat:1:2"),
                 Self.finding(CheckID(declared: "odd\"one"), entity: "ship\nclass", key: "x", severity: .error),
             ],
-            checks: [.divergence, .ttlMissing, .orphan, CheckID(declared: "odd\"one")], notes: 2, seconds: 1.5, finishedAt: 1_700_000_000))
+            checks: [.divergence, .ttlMissing, .orphan, CheckID(declared: "odd\"one")], notes: 2, seconds: 1.5, finishedAt: 1_700_000_000,
+            inFlight: 4, notRun: ["cache-stale": 2]))
         let lines = text.split(separator: "\n").map(String.init)
         #expect(text.hasSuffix("\n"))
         #expect(lines.contains(#"scry_drift_findings{check="divergence",severity="warning",entity="character",confirmed="true"} 2"#))
@@ -37,9 +38,13 @@ struct DriftExpositionTests {
         #expect(lines.contains(#"scry_drift_checks_run{check="orphan"} 1"#))
         #expect(lines.contains("scry_drift_notes 2"))
         #expect(lines.contains("scry_drift_run_seconds 1.5"))
+        #expect(lines.contains("scry_drift_in_flight 4"))
+        #expect(lines.contains(#"scry_drift_checks_not_run{check="cache-stale"} 2"#))
+        #expect(lines.contains("scry_drift_outcome 1"), "drift found")
         #expect(lines.contains("scry_drift_last_run_timestamp_seconds 1700000000"))
         // Every metric has its HELP and TYPE lines, before its samples.
         let names = ["scry_drift_findings", "scry_drift_check_findings", "scry_drift_checks_run", "scry_drift_notes",
+                     "scry_drift_in_flight", "scry_drift_checks_not_run", "scry_drift_outcome",
                      "scry_drift_run_seconds", "scry_drift_last_run_timestamp_seconds"]
         for name in names {
             let help = lines.firstIndex { $0.hasPrefix("# HELP \(name) ") }

@@ -97,7 +97,8 @@ public final class DriftRunner {
             }
         }
         let window = options.settleSeconds ?? atlas.settleSeconds ?? DriftOptions.defaultSettleSeconds
-        let units = units(Set(wanted), campaign: options.campaign, cancellation: cancellation, notes: &notes)
+        let units = units(Set(wanted), campaign: options.campaign, cancellation: cancellation,
+                          replayTimeoutSeconds: options.replayTimeoutSeconds, notes: &notes)
         var findings: [Finding] = []
         var inFlight: [Finding] = []
         var notRun: [NotRun] = []
@@ -234,7 +235,8 @@ public final class DriftRunner {
         return l < r
     }
 
-    func units(_ wanted: Set<CheckID>, campaign: Int64?, cancellation: DiffCancellation, notes: inout [String]) -> [Unit] {
+    func units(_ wanted: Set<CheckID>, campaign: Int64?, cancellation: DiffCancellation, replayTimeoutSeconds: Double = 10,
+               notes: inout [String]) -> [Unit] {
         var units: [Unit] = []
         let state = wanted.intersection([.orphan, .divergence])
         if !state.isEmpty {
@@ -279,7 +281,10 @@ public final class DriftRunner {
             }
         }
         if wanted.contains(.replicaDivergence) {
-            units += ReplicaDivergenceCheck(atlas: atlas, credentials: credentials, notes: runNotes, cancellation: cancellation).units()
+            var check = ReplicaDivergenceCheck(atlas: atlas, credentials: credentials, notes: runNotes, cancellation: cancellation)
+            check.inFlight = runInFlight
+            check.replayTimeoutSeconds = replayTimeoutSeconds
+            units += check.units()
                 .map { unit in
                     var unit = unit
                     unit.settlesItself = true
