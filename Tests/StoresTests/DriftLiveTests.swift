@@ -87,6 +87,10 @@ struct DriftLiveTests {
         let keys = try Self.quietCharacters(planted, count: 12)
         #expect(keys.count == 12)
         var expected = planted.filter { CheckName(rawValue: $0.check) != nil }
+        // A cached key whose id is no bigint: the typed, indexed lookup of its batch fails on
+        // the server, and the batch is compared as text instead; the key is a zombie.
+        try Fixture.redisCLI(["-n", String(Self.redisDatabase), "HSET", "cache:character:not-a-number", "name", "Nobody"])
+        expected.insert(Identity(check: "cache-zombie", entity: "character", key: "cache:character:not-a-number", campaignID: nil, field: nil))
         var inFlight = 0
         var renames = 0
         for delay in [0.3, 0.02] {

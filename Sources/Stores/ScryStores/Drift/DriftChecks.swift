@@ -66,7 +66,7 @@ struct DriftChecks {
         let worldKey = try wn.text(entity.key)
         var worldQuery = ScopedQuery("SELECT \(worldKey)" + (try state.mirrored.map { ", " + (try wn.text($0.worldColumn)) }.joined())
             + " FROM \(try wn.table(entity.table))")
-        worldQuery.restrict(to: scope, campaignColumn: nil, keyColumn: worldKey)
+        worldQuery.restrict(to: scope, campaignColumn: nil, keyColumn: try wn.identifier(entity.key))
         worldQuery.sql += " ORDER BY \(worldKey) COLLATE \"C\""
 
         let blueprint = try cn.text(state.blueprintColumn)
@@ -75,7 +75,7 @@ struct DriftChecks {
         var stateQuery = ScopedQuery("SELECT \(blueprint), \(campaignColumn), \(overrides)"
             + (try state.mirrored.map { ", " + (try cn.text($0.campaignColumn)) }.joined())
             + " FROM \(try cn.table(state.table))", where: "\(try cn.identifier(state.blueprintColumn)) IS NOT NULL")
-        stateQuery.restrict(to: scope, campaignColumn: campaignColumn, keyColumn: blueprint)
+        stateQuery.restrict(to: scope, campaignColumn: try cn.identifier(state.campaignColumn), keyColumn: try cn.identifier(state.blueprintColumn))
         stateQuery.sql += " ORDER BY \(blueprint) COLLATE \"C\", \(campaignColumn)"
 
         let blueprints = try CursorReader(w, name: "scry_drift_blueprints", sql: worldQuery.sql, binds: worldQuery.binds, cancellation: stores.cancellation)
@@ -128,7 +128,7 @@ struct DriftChecks {
                 let key = try n.text(campaignEntity.key)
                 var query = ScopedQuery("SELECT \(key), \(try n.text(worldColumn)), \(try n.text(worldVersionColumn)) FROM \(try n.table(campaignEntity.table))",
                                         where: "\(try n.identifier(worldColumn)) IS NOT NULL")
-                query.restrict(to: scope, campaignColumn: key, keyColumn: key)
+                query.restrict(to: scope, campaignColumn: try n.identifier(campaignEntity.key), keyColumn: try n.identifier(campaignEntity.key))
                 query.sql += " ORDER BY \(key) COLLATE \"C\""
                 let reader = try CursorReader(c, name: "scry_drift_campaigns", sql: query.sql, binds: query.binds, batchSize: Self.lookupBatch, cancellation: stores.cancellation)
                 defer { reader.close() }
@@ -166,10 +166,18 @@ struct DriftChecks {
         for shard in 0..<max(1, store.spec.groups.count) {
             let (result, seen) = try stores.read(store, shard: shard) { connection in
                 let n = SQLNames(connection: connection)
-                let key = try n.text(entity.key)
-                let sql = "SELECT \(key)" + (try columns.map { ", " + (try n.text($0)) }.joined())
-                    + " FROM \(try n.table(entity.table)) WHERE \(key) = ANY($1::text[])"
-                return try connection.query(sql, [.text(DriftComparison.textArrayLiteral(keys))]).rows
+                let select = "SELECT \(try n.text(entity.key))" + (try columns.map { ", " + (try n.text($0)) }.joined())
+                    + " FROM \(try n.table(entity.table)) WHERE "
+                let keys = PostgresBind.text(DriftComparison.textArrayLiteral(keys))
+                do {
+                    // The parameter typed as the key column's array (bigint[] for a bigint key),
+                    // so each batch is an index lookup, not a scan of the table.
+                    return try connection.query(select + KeyMatch.typed(try n.identifier(entity.key), "$1"), [keys]).rows
+                } catch let error as PostgresError where KeyMatch.isUncastable(error) {
+                    // A key from Redis that is no value of the column's type ("abc" for a bigint
+                    // key) matches no row; this batch is compared as text instead.
+                    return try connection.query(select + KeyMatch.asText(try n.identifier(entity.key), "$1"), [keys]).rows
+                }
             }
             provenance.append(seen)
             for row in result {
@@ -307,7 +315,8 @@ struct DriftChecks {
             var sql = "SELECT \(key) FROM \(try n.table(entity.table))"
             var binds: [PostgresBind] = []
             if let restricted {
-                sql += " WHERE \(key) = ANY($1::text[])"
+                // The ids of keys that Scry built from this column's own values: typed, indexed.
+                sql += " WHERE " + KeyMatch.typed(try n.identifier(entity.key), "$1")
                 binds.append(.text(DriftComparison.textArrayLiteral(restricted)))
             }
             sql += " ORDER BY \(key) COLLATE \"C\""

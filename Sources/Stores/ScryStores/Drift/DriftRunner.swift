@@ -318,10 +318,11 @@ struct ScopedQuery {
     }
 
     /// Keeps the rows of the scope's campaign (when the table has a campaign column) and of
-    /// its keys.
+    /// its keys. The columns are compared as they are stored (quoted identifiers, or a text
+    /// expression), each parameter typed by the server from its column, so indexes serve.
     mutating func restrict(to scope: DriftScope, campaignColumn: String?, keyColumn: String) {
         if let id = scope.campaign, let campaignColumn { add("\(campaignColumn) = $%", .text(String(id))) }
-        if let keys = scope.keys { add("\(keyColumn) = ANY($%::text[])", .text(DriftComparison.textArrayLiteral(keys))) }
+        if let keys = scope.keys { add(KeyMatch.typed(keyColumn, "$%"), .text(DriftComparison.textArrayLiteral(keys))) }
     }
 
     private mutating func add(_ condition: String, _ value: PostgresBind) {
