@@ -21,7 +21,7 @@ struct DriftCancellationTests {
     @Test func cancellingWhileAQueryRunsReturnsAndLeavesNothingRunning() throws {
         let marker = Fixture.uniqueName("scry_cancel")
         let atlas = try Self.atlas(marker: marker)
-        let cancellation = DiffCancellation()
+        let cancellation = Cancellation()
         let outcome = Mutex<Result<DriftReport, any Error>?>(nil)
         let finished = DispatchSemaphore(value: 0)
         Thread {
@@ -49,7 +49,7 @@ struct DriftCancellationTests {
 
     @Test func aRunCancelledBeforeItStartsReadsNothing() throws {
         let marker = Fixture.uniqueName("scry_cancel_early")
-        let cancellation = DiffCancellation()
+        let cancellation = Cancellation()
         cancellation.cancel()
         let steps = Mutex<[DriftProgress]>([])
         #expect(throws: CancellationError.self) {

@@ -273,7 +273,7 @@ struct LinkResolverTests {
     @Test func aCancelledResolveStopsWithCancellationError() async throws {
         let atlas = try Self.demoAtlas()
         _ = try await DemoFixture.loaded()
-        let cancellation = DiffCancellation()
+        let cancellation = Cancellation()
         cancellation.cancel()
         await #expect(throws: CancellationError.self) {
             try await offThePool {

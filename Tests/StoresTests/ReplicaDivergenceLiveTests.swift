@@ -265,7 +265,7 @@ struct ReplicaDivergenceLiveTests {
         let diff = TableDiff(source: source, target: target, key: "id", columns: ["label"])
         let differences = try diff.run().rows
         #expect(differences.map(\.key) == ["9", "42"])
-        let drift = try check.settle(differences, of: diff, entity: "gadget", sides: provenance, cancellation: DiffCancellation())
+        let drift = try check.settle(differences, of: diff, entity: "gadget", sides: provenance, cancellation: Cancellation())
         #expect(drift.isEmpty)
         let inFlight = check.inFlight.take()
         #expect(inFlight.map(\.key) == ["9", "42"])

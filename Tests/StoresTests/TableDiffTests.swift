@@ -151,7 +151,7 @@ struct TableDiffTests {
         let settings = BisectionSettings(rowsPerBucket: 1, fanout: 2, fetchThreshold: 1, maxRowsPerFetch: 1, concurrency: 1)
         let diff = TableDiff(source: TableDiffSide(Self.configuration(), table: source), target: TableDiffSide(Self.configuration(), table: target),
                              key: "id", columns: ["name", "score", "tags"], settings: settings)
-        let cancellation = DiffCancellation()
+        let cancellation = Cancellation()
         let last = Mutex<BisectionProgress?>(nil)
         await #expect(throws: TableDiffError.cancelled) {
             try await offThePool {

@@ -10,10 +10,10 @@ import Synchronization
 public final class JobRunner: Sendable {
     /// Does a job's work on the calling (job) thread and returns the message to post, or posts
     /// progress as it goes through `post`.
-    public typealias Execute = @Sendable (Job, DiffCancellation, _ post: @escaping @Sendable (Message) -> Void) -> Message
+    public typealias Execute = @Sendable (Job, Cancellation, _ post: @escaping @Sendable (Message) -> Void) -> Message
 
     private struct LaneState {
-        var running: (id: JobID, cancellation: DiffCancellation)?
+        var running: (id: JobID, cancellation: Cancellation)?
         var waiting: Job?
     }
 
@@ -31,7 +31,7 @@ public final class JobRunner: Sendable {
     public var jobsStarted: Int { started.load(ordering: .relaxed) }
 
     public func submit(_ job: Job) {
-        let (start, dropped, superseded) = lanes.withLock { lanes -> (DiffCancellation?, JobID?, DiffCancellation?) in
+        let (start, dropped, superseded) = lanes.withLock { lanes -> (Cancellation?, JobID?, Cancellation?) in
             var lane = lanes[job.lane] ?? LaneState()
             defer { lanes[job.lane] = lane }
             if let running = lane.running {
@@ -39,7 +39,7 @@ public final class JobRunner: Sendable {
                 lane.waiting = job
                 return (nil, dropped, running.cancellation)
             }
-            let cancellation = DiffCancellation()
+            let cancellation = Cancellation()
             lane.running = (job.id, cancellation)
             return (cancellation, nil, nil)
         }
@@ -50,7 +50,7 @@ public final class JobRunner: Sendable {
 
     /// Stops the lane's running job and drops the one waiting.
     public func cancel(_ lane: Lane) {
-        let (running, dropped) = lanes.withLock { lanes -> (DiffCancellation?, JobID?) in
+        let (running, dropped) = lanes.withLock { lanes -> (Cancellation?, JobID?) in
             let dropped = lanes[lane]?.waiting?.id
             lanes[lane]?.waiting = nil
             return (lanes[lane]?.running?.cancellation, dropped)
@@ -61,14 +61,14 @@ public final class JobRunner: Sendable {
 
     /// Cancels everything, for quitting: running queries are cancelled on their servers.
     public func cancelAll() {
-        let running = lanes.withLock { lanes -> [DiffCancellation] in
+        let running = lanes.withLock { lanes -> [Cancellation] in
             for key in lanes.keys { lanes[key]?.waiting = nil }
             return lanes.values.compactMap { $0.running?.cancellation }
         }
         for cancellation in running { cancellation.cancel() }
     }
 
-    private func run(_ job: Job, _ cancellation: DiffCancellation) {
+    private func run(_ job: Job, _ cancellation: Cancellation) {
         started.add(1, ordering: .relaxed)
         let execute = self.execute, post = self.post
         Thread.detachNewThread { [self] in
@@ -79,13 +79,13 @@ public final class JobRunner: Sendable {
     }
 
     private func finished(_ lane: Lane) {
-        let next = lanes.withLock { lanes -> (Job, DiffCancellation)? in
+        let next = lanes.withLock { lanes -> (Job, Cancellation)? in
             guard var state = lanes[lane] else { return nil }
             defer { lanes[lane] = state }
             state.running = nil
             guard let waiting = state.waiting else { return nil }
             state.waiting = nil
-            let cancellation = DiffCancellation()
+            let cancellation = Cancellation()
             state.running = (waiting.id, cancellation)
             return (waiting, cancellation)
         }

@@ -73,7 +73,7 @@ public final class StoreServices: Sendable {
     /// Runs a job on this thread and returns its answer. Progress of a scan is posted as it
     /// comes; a level's entries travel with it only while the level is small, after which the
     /// UI shows a count until the sorted level arrives.
-    public func execute(_ job: Job, cancellation: DiffCancellation, post: @escaping @Sendable (Message) -> Void) -> Message {
+    public func execute(_ job: Job, cancellation: Cancellation, post: @escaping @Sendable (Message) -> Void) -> Message {
         do {
             switch job.work {
             case .page(let request):

@@ -4,7 +4,7 @@ import Synchronization
 
 /// What cancels running PostgreSQL queries from any thread: the same object stops a diff or a
 /// browse page (`PQcancel` on each query registered with it).
-public typealias QueryCancellation = DiffCancellation
+public typealias QueryCancellation = Cancellation
 
 public enum TableBrowserError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownEntity(String)
@@ -58,13 +58,13 @@ public final class TableBrowser: Sendable {
 
     /// One page of `request.source`. Throws `CancellationError` when `cancellation` stopped it
     /// (the query is cancelled on its server).
-    public func page(_ request: PageRequest, cancellation: DiffCancellation? = nil) throws -> RowPage {
+    public func page(_ request: PageRequest, cancellation: Cancellation? = nil) throws -> RowPage {
         let plan = try self.plan(request.source)
         if let after = request.after, after.values.count != plan.order.count {
             throw TableBrowserError.badCursor(expected: plan.order.count, found: after.values.count)
         }
         guard let store = stores[plan.store] else { throw TableBrowserError.unknownStore(plan.store) }
-        let cancellation = cancellation ?? DiffCancellation()
+        let cancellation = cancellation ?? Cancellation()
         if cancellation.isCancelled { throw CancellationError() }
         let limit = max(1, request.limit)
 
@@ -226,18 +226,12 @@ public final class TableBrowser: Sendable {
     }
 
     private static func run(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, on connection: PostgresConnection,
-                            _ cancellation: DiffCancellation) throws -> ShardRows {
+                            _ cancellation: Cancellation) throws -> ShardRows {
         let names = SQLNames(connection: connection)
         let columns = request.valueLimit == nil ? nil : try columnNames(plan.table, names: names, on: connection)
         let (sql, binds) = try statement(plan, request, limit: limit, collateC: collateC, names: names, columns: columns)
-        guard let token = cancellation.begin(try connection.makeCanceller()) else { throw CancellationError() }
-        defer { cancellation.end(token) }
-        do {
-            let rows = try connection.query(sql, binds)
-            return ShardRows(columns: rows.columns.map(\.name), types: rows.columns.map(\.typeOID), rows: rows.rows.map(\.values))
-        } catch let error as PostgresError where error.isQueryCanceled && cancellation.isCancelled {
-            throw CancellationError()
-        }
+        let rows = try cancellation.guarded(connection) { try connection.query(sql, binds) }
+        return ShardRows(columns: rows.columns.map(\.name), types: rows.columns.map(\.typeOID), rows: rows.rows.map(\.values))
     }
 
     /// A table's columns in their order, from the catalog.

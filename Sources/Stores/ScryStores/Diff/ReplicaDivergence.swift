@@ -52,7 +52,7 @@ struct ReplicaDivergenceCheck {
     /// Differences that were writes on their way to the replica.
     var inFlight = DriftInFlight()
     /// The run's: cancelling it cancels the table diff that runs.
-    var cancellation = DiffCancellation()
+    var cancellation = Cancellation()
     var replayTimeoutSeconds = 10.0
     /// Rounds of re-reading at a common point before a key that keeps changing is in flight.
     var settleRounds = 3
@@ -143,7 +143,7 @@ struct ReplicaDivergenceCheck {
         let diff = TableDiff(source: source, target: target, keys: keys, columns: columns, settings: settings)
         // The run's cancellation reaches this diff, but an error inside the diff, which
         // cancels the diff's own, does not cancel the run.
-        let own = DiffCancellation()
+        let own = Cancellation()
         guard let token = cancellation.begin(child: own) else { throw CancellationError() }
         defer { cancellation.end(token) }
         do {
@@ -158,7 +158,7 @@ struct ReplicaDivergenceCheck {
     /// replica of it): returns the drift; puts what was in flight into `inFlight`, with a note
     /// when the replica did not replay in time.
     func settle(_ differences: [RowDifference], of diff: TableDiff, entity: String, sides: (primary: Provenance, replica: Provenance),
-                cancellation: DiffCancellation) throws -> [Finding] {
+                cancellation: Cancellation) throws -> [Finding] {
         guard !differences.isEmpty else { return [] }
         let settlement = try diff.settleAtCommonPoint(differences, maxRounds: settleRounds, replayTimeoutSeconds: replayTimeoutSeconds,
                                                       cancellation: cancellation)
@@ -220,7 +220,7 @@ extension TableDiff {
     /// `replayTimeoutSeconds`, for `pg_last_wal_replay_lsn()` to pass that position. Reads only
     /// the keys' rows, through the key's index where there is one.
     func settleAtCommonPoint(_ differences: [RowDifference], maxRounds: Int, replayTimeoutSeconds: Double,
-                             cancellation: DiffCancellation) throws -> CommonPointSettlement {
+                             cancellation: Cancellation) throws -> CommonPointSettlement {
         var values: [String: [String]] = [:]
         for difference in differences { values[difference.key] = difference.keyValues }
         var settlement = CommonPointSettlement(keys: differences.map(\.key), maxRounds: maxRounds)

@@ -31,53 +31,6 @@ public enum TableDiffError: Error, Sendable, CustomStringConvertible, Equatable 
     }
 }
 
-/// Stops a running diff (or drift run) from any thread: the flag is checked before every
-/// query and batch, and the queries running at that moment are cancelled on their servers
-/// (`PQcancel`), as are the nested cancellations (one table diff of a drift run) linked to it.
-public final class DiffCancellation: Sendable {
-    private struct State {
-        var cancelled = false
-        var cancellers: [Int: @Sendable () -> Void] = [:]
-        var next = 0
-    }
-    private let state = Mutex(State())
-
-    public init() {}
-
-    public var isCancelled: Bool { state.withLock { $0.cancelled } }
-
-    public func cancel() {
-        let running = state.withLock { state -> [@Sendable () -> Void] in
-            state.cancelled = true
-            return Array(state.cancellers.values)
-        }
-        for cancel in running { cancel() }
-    }
-
-    /// Throws `CancellationError` once cancelled.
-    public func check() throws {
-        if isCancelled { throw CancellationError() }
-    }
-
-    /// Registers the canceller of a query about to run; nil when the diff is already cancelled.
-    func begin(_ canceller: PostgresCanceller) -> Int? { begin { canceller.cancel() } }
-
-    /// Links a nested cancellation: cancelling this one cancels it, not the other way round (a
-    /// table diff cancels its own on an error, which must not stop the whole run).
-    func begin(child: DiffCancellation) -> Int? { begin { child.cancel() } }
-
-    private func begin(_ cancel: @escaping @Sendable () -> Void) -> Int? {
-        state.withLock { state in
-            guard !state.cancelled else { return nil }
-            defer { state.next += 1 }
-            state.cancellers[state.next] = cancel
-            return state.next
-        }
-    }
-
-    func end(_ token: Int) { _ = state.withLock { $0.cancellers.removeValue(forKey: token) } }
-}
-
 /// A key whose rows differ, as text: the key column's text form (`42`, `DRD-9`), or for a key of
 /// several columns the row's text form (`(3,7)`).
 public struct RowDifference: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -177,7 +130,7 @@ public final class TableDiff: Sendable {
         try table.split(separator: ".", omittingEmptySubsequences: false).map { try connection.escapeIdentifier(String($0)) }.joined(separator: ".")
     }
 
-    public func run(cancellation: DiffCancellation = DiffCancellation(), progress: (@Sendable (BisectionProgress) -> Void)? = nil) throws -> TableDiffResult {
+    public func run(cancellation: Cancellation = Cancellation(), progress: (@Sendable (BisectionProgress) -> Void)? = nil) throws -> TableDiffResult {
         let sides = [source, target]
         // One connection per side and slot; slot 0 also answers the opening questions.
         var links: [[Link]] = []
@@ -258,7 +211,7 @@ public final class TableDiff: Sendable {
 
     /// Runs a round's tasks: each side's `concurrency` connections take tasks from a shared
     /// list, so both sides and several tasks run at once.
-    private func runRound(_ tasks: [BisectionTask], links: [[Link]], origin: Int64, cancellation: DiffCancellation) throws -> [Answer] {
+    private func runRound(_ tasks: [BisectionTask], links: [[Link]], origin: Int64, cancellation: Cancellation) throws -> [Answer] {
         enum Half { case checksums([BucketChecksum]), rows([FetchedRow]) }
         let next = Mutex([0, 0])
         let results = Mutex<[Int: Result<Half, any Error>]>([:])
@@ -313,7 +266,7 @@ public final class TableDiff: Sendable {
         return false
     }
 
-    private func parallel<T: Sendable>(_ links: [Link], _ cancellation: DiffCancellation, _ body: @escaping @Sendable (Link) throws -> T) throws -> [T] {
+    private func parallel<T: Sendable>(_ links: [Link], _ cancellation: Cancellation, _ body: @escaping @Sendable (Link) throws -> T) throws -> [T] {
         let results = Mutex<[Int: Result<T, any Error>]>([:])
         let group = DispatchGroup()
         for (index, link) in links.enumerated() {
@@ -406,7 +359,7 @@ final class Link {
         var estimate: Int
     }
 
-    func bounds(_ cancellation: DiffCancellation) throws -> Bounds {
+    func bounds(_ cancellation: Cancellation) throws -> Bounds {
         if hashedKey {
             // The hash spreads keys over its whole range: no scan is needed to know the bounds.
             var estimate = 0
@@ -433,7 +386,7 @@ final class Link {
         return bounds
     }
 
-    func checksums(_ ranges: [KeyRange], step: Int64, origin: Int64, _ cancellation: DiffCancellation) throws -> [BucketChecksum] {
+    func checksums(_ ranges: [KeyRange], step: Int64, origin: Int64, _ cancellation: Cancellation) throws -> [BucketChecksum] {
         let (filter, binds) = restriction(ranges, firstParameter: 3)
         let sql = """
             SELECT (\(keyExpression) - $1::bigint) / $2::bigint, count(*), bit_xor(\(rowHash))
@@ -450,7 +403,7 @@ final class Link {
         return buckets
     }
 
-    func rows(_ ranges: [KeyRange], _ cancellation: DiffCancellation) throws -> [FetchedRow] {
+    func rows(_ ranges: [KeyRange], _ cancellation: Cancellation) throws -> [FetchedRow] {
         let (filter, binds) = restriction(ranges, firstParameter: 1)
         var rows: [FetchedRow] = []
         // An integer key is its own text; another key's text is read with its row, and a key of
@@ -472,7 +425,7 @@ final class Link {
     /// The rows of the given keys (each key's column values as text, in key order), as key text
     /// and row hash, read with an index on the key where there is one: the values are cast to
     /// the key columns' `types`.
-    func rows(ofKeys keys: [[String]], types: [String], _ cancellation: DiffCancellation) throws -> [(key: String, hash: Int64)] {
+    func rows(ofKeys keys: [[String]], types: [String], _ cancellation: Cancellation) throws -> [(key: String, hash: Int64)] {
         guard !keys.isEmpty else { return [] }
         let names = quotedKeys.indices.map { "scry_v\($0)" }
         let arrays = quotedKeys.indices.map { "$\($0 + 1)::text[]" }
@@ -514,7 +467,7 @@ final class Link {
                 + " ON \(keyExpression) >= scry_r.scry_lo AND \(keyExpression) < scry_r.scry_hi", [.text(lowers), .text(uppers)])
     }
 
-    func guarded(_ cancellation: DiffCancellation, _ body: () throws -> Void) throws {
+    func guarded(_ cancellation: Cancellation, _ body: () throws -> Void) throws {
         guard let token = cancellation.begin(canceller) else { throw TableDiffError.cancelled }
         defer { cancellation.end(token) }
         do { try body() } catch let error as PostgresError where error.isQueryCanceled && cancellation.isCancelled {

@@ -73,9 +73,9 @@ public final class DriftRunner {
     /// `CancellationError`. `progress` hears, on the calling thread, each step as it starts
     /// (`step` of `steps`: one per unit, plus one per confirmation on the primary, which adds
     /// to `steps` when it turns out to be needed) and a last one with `step == steps`.
-    public func run(_ options: DriftOptions = DriftOptions(), cancellation: DiffCancellation? = nil,
+    public func run(_ options: DriftOptions = DriftOptions(), cancellation: Cancellation? = nil,
                     progress: ((DriftProgress) -> Void)? = nil) throws -> DriftReport {
-        let cancellation = cancellation ?? DiffCancellation()
+        let cancellation = cancellation ?? Cancellation()
         do {
             return try run(options, cancellation, progress)
         } catch where cancellation.isCancelled {
@@ -83,7 +83,7 @@ public final class DriftRunner {
         }
     }
 
-    private func run(_ options: DriftOptions, _ cancellation: DiffCancellation, _ report: ((DriftProgress) -> Void)?) throws -> DriftReport {
+    private func run(_ options: DriftOptions, _ cancellation: Cancellation, _ report: ((DriftProgress) -> Void)?) throws -> DriftReport {
         var notes: [String] = []
         let requested = options.checks.isEmpty ? atlas.allChecks : options.checks
         var wanted: [CheckID] = []
@@ -219,7 +219,7 @@ public final class DriftRunner {
     static func now() -> Double { PostgresStore.monotonicSeconds() }
 
     /// Sleeps in short steps, so a cancellation ends the wait at once.
-    static func sleep(_ seconds: Double, cancellation: DiffCancellation) throws {
+    static func sleep(_ seconds: Double, cancellation: Cancellation) throws {
         let end = now() + seconds
         while true {
             try cancellation.check()
@@ -235,7 +235,7 @@ public final class DriftRunner {
         return l < r
     }
 
-    func units(_ wanted: Set<CheckID>, campaign: Int64?, cancellation: DiffCancellation, replayTimeoutSeconds: Double = 10,
+    func units(_ wanted: Set<CheckID>, campaign: Int64?, cancellation: Cancellation, replayTimeoutSeconds: Double = 10,
                notes: inout [String]) -> [Unit] {
         var units: [Unit] = []
         let state = wanted.intersection([.orphan, .divergence])

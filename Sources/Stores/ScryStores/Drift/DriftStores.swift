@@ -34,14 +34,14 @@ final class DriftStores {
     let primaryOnly: Bool
     /// The run's: checked before every query and batch; the queries of `read` are cancelled on
     /// their servers when it is cancelled.
-    let cancellation: DiffCancellation
+    let cancellation: Cancellation
     private var postgresStores: [String: PostgresStore] = [:]
     private var scanners: [String: any RedisStore] = [:]
     private var readers: [String: any RedisStore] = [:]
 
     /// `postgres`: stores already open (a `TableBrowser`'s), used as they are instead of
     /// opening others of the same names.
-    init(atlas: Atlas, credentials: StoreCredentials, primaryOnly: Bool, cancellation: DiffCancellation = DiffCancellation(),
+    init(atlas: Atlas, credentials: StoreCredentials, primaryOnly: Bool, cancellation: Cancellation = Cancellation(),
          postgres: [String: PostgresStore] = [:]) {
         self.atlas = atlas
         self.credentials = credentials
@@ -52,20 +52,7 @@ final class DriftStores {
 
     /// A read on `store` whose statements a cancellation stops on the server.
     func read<T>(_ store: PostgresStore, shard: Int = 0, _ body: (PostgresConnection) throws -> T) throws -> (T, Provenance) {
-        try cancellation.check()
-        return try store.read(shard: shard) { connection in try guarded(connection) { try body(connection) } }
-    }
-
-    /// Runs `body` with the connection's canceller registered; a statement cancelled because
-    /// the run was cancelled throws `CancellationError`.
-    func guarded<T>(_ connection: PostgresConnection, _ body: () throws -> T) throws -> T {
-        guard let token = cancellation.begin(try connection.makeCanceller()) else { throw CancellationError() }
-        defer { cancellation.end(token) }
-        do {
-            return try body()
-        } catch let error as PostgresError where error.isQueryCanceled && cancellation.isCancelled {
-            throw CancellationError()
-        }
+        try store.read(shard: shard, cancellation: cancellation, body)
     }
 
     deinit { close() }

@@ -8,7 +8,7 @@ import ScryCore
 enum ReplayBarrier {
     /// Returns a note for each replica that did not catch up in time; unreachable nodes are
     /// left to the read routing, which skips them and says so.
-    static func wait(atlas: Atlas, credentials: StoreCredentials, timeoutSeconds: Double, cancellation: DiffCancellation? = nil) throws -> [String] {
+    static func wait(atlas: Atlas, credentials: StoreCredentials, timeoutSeconds: Double, cancellation: Cancellation? = nil) throws -> [String] {
         var notes: [String] = []
         for store in atlas.stores {
             guard case .postgres(let database) = store.kind, store.routing != .primary else { continue }
@@ -46,7 +46,7 @@ enum ReplayBarrier {
 
     /// Polls the replica until it has replayed `lsn`: true when it has, false after the timeout.
     static func waitForReplay(of lsn: String, on configuration: PostgresConfiguration, timeoutSeconds: Double,
-                              cancellation: DiffCancellation? = nil) throws -> Bool {
+                              cancellation: Cancellation? = nil) throws -> Bool {
         let connection = try PostgresConnection(configuration)
         defer { connection.close() }
         let deadline = Date().addingTimeInterval(timeoutSeconds)

@@ -27,7 +27,7 @@ public enum LinkError: Error, Sendable, Equatable, CustomStringConvertible {
 ///
 /// Blocking: run it off the UI thread. Safe to share between jobs; its Redis connections serve
 /// one resolve at a time, so a second resolve waits for the first. Cancel a resolve with its
-/// `DiffCancellation`: running queries are cancelled on their servers, scans stop at the next
+/// `Cancellation`: running queries are cancelled on their servers, scans stop at the next
 /// batch, and `CancellationError` is thrown.
 public final class LinkResolver: Sendable {
     public let atlas: Atlas
@@ -63,8 +63,8 @@ public final class LinkResolver: Sendable {
     ///   campaigns (`related`) and characters (blueprints in `related`, state in `states`).
     /// What cannot be followed is said in `notes`. Throws `LinkError` for a target the atlas
     /// cannot resolve.
-    public func resolve(_ target: LinkTarget, cancellation: DiffCancellation? = nil) throws -> LinkedView {
-        let cancellation = cancellation ?? DiffCancellation()
+    public func resolve(_ target: LinkTarget, cancellation: Cancellation? = nil) throws -> LinkedView {
+        let cancellation = cancellation ?? Cancellation()
         let atlas = self.atlas
         return try stores.withLock { stores in
             try LinkWalk(atlas: atlas, stores: stores, cancellation: cancellation).resolve(target)
@@ -75,11 +75,11 @@ public final class LinkResolver: Sendable {
     /// time column, then its key column), starting after `after` (a cursor from a previous
     /// page). Reads the campaign's shard only, restricted to the campaign and the entity.
     public func events(kind: String, key: String, campaign: String, after: PageCursor? = nil, limit: Int = 20,
-                       cancellation: DiffCancellation? = nil) throws -> RowPage {
+                       cancellation: Cancellation? = nil) throws -> RowPage {
         guard let entity = atlas.entity(named: kind) else { throw LinkError.unknownEntity(kind) }
         guard entity.campaignState != nil else { throw LinkError.notInCampaigns(kind) }
         guard atlas.eventLog != nil else { throw LinkError.noEventLog }
-        let cancellation = cancellation ?? DiffCancellation()
+        let cancellation = cancellation ?? Cancellation()
         let atlas = self.atlas
         return try stores.withLock { stores in
             let walk = LinkWalk(atlas: atlas, stores: stores, cancellation: cancellation)

@@ -7,7 +7,7 @@ import ScryCore
 final class LinkWalk {
     let atlas: Atlas
     let stores: DriftStores
-    let cancellation: DiffCancellation
+    let cancellation: Cancellation
     private var notes: [String] = []
 
     /// A state row per campaign, at most, when no campaign is named.
@@ -22,7 +22,7 @@ final class LinkWalk {
     /// no row can hold them, so the read finds nothing.
     static let badInput: Set<String> = ["22P02", "22003", "22007", "22008", "22021"]
 
-    init(atlas: Atlas, stores: DriftStores, cancellation: DiffCancellation) {
+    init(atlas: Atlas, stores: DriftStores, cancellation: Cancellation) {
         self.atlas = atlas
         self.stores = stores
         self.cancellation = cancellation
@@ -317,12 +317,8 @@ final class LinkWalk {
             try checkCancelled()
             let (rows, provenance) = try store.read(shard: shard) { connection -> PostgresRows? in
                 let (sql, binds) = try Self.statement(selection, names: SQLNames(connection: connection))
-                guard let token = cancellation.begin(try connection.makeCanceller()) else { throw CancellationError() }
-                defer { cancellation.end(token) }
                 do {
-                    return try connection.query(sql, binds)
-                } catch let error as PostgresError where error.isQueryCanceled && cancellation.isCancelled {
-                    throw CancellationError()
+                    return try cancellation.guarded(connection) { try connection.query(sql, binds) }
                 } catch let error as PostgresError where Self.badInput.contains(error.sqlState ?? "") {
                     return nil
                 }

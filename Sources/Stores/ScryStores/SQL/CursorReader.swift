@@ -11,10 +11,10 @@ final class CursorReader {
     private var index = 0
     private var exhausted = false
     private var open = true
-    private let cancellation: DiffCancellation?
+    private let cancellation: Cancellation?
 
     init(_ connection: PostgresConnection, name: String, sql: String, binds: [PostgresBind], batchSize: Int = 2_000,
-         cancellation: DiffCancellation? = nil) throws {
+         cancellation: Cancellation? = nil) throws {
         self.connection = connection
         self.name = name
         self.batchSize = batchSize
