@@ -106,7 +106,8 @@ writer() {
     for id in "${ids[@]}"; do
       n=$((n + 1))
       old=$(psql -X -At -d "$world_db" -c "SELECT name FROM characters WHERE id = $id")
-      version=$(psql -X -At -d "$world_db" -c "UPDATE characters SET name = 'live $n', version = version + 1 WHERE id = $id RETURNING version")
+      # -q: without it psql prints the command tag ("UPDATE 1") after the returned version.
+      version=$(psql -X -At -q -d "$world_db" -c "UPDATE characters SET name = 'live $n', version = version + 1 WHERE id = $id RETURNING version")
       sleep "$delay"
       # Through stdin: psql interpolates :'old' (quoted safely) only there, not in -c.
       printf "UPDATE campaign_characters SET name = 'live %s' WHERE character_id = %s AND name = :'old';\n" "$n" "$id" |
@@ -129,6 +130,19 @@ done
 kill "$writer_pid" 2>/dev/null || true
 wait "$writer_pid" 2>/dev/null || true
 writer_pid=
+# The writer may have been stopped half-way through a rename: finish it, as the service would,
+# by making every inheriting copy and cached name agree with its blueprint, then check that
+# the platform is back to the still findings (else the writer, not Scry, made drift).
+for id in "${ids[@]}"; do
+  name=$(psql -X -At -d "$world_db" -c "SELECT name FROM characters WHERE id = $id")
+  version=$(psql -X -At -d "$world_db" -c "SELECT version FROM characters WHERE id = $id")
+  printf "UPDATE campaign_characters SET name = :'name' WHERE character_id = %s AND name LIKE 'live %%';\n" "$id" |
+    psql -X -q -d "$campaign_db" -v name="$name" >/dev/null
+  if [[ $(redis-cli -h "$SCRY_REDIS_HOST" -p "$SCRY_REDIS_PORT" -n "$redis_db" EXISTS "cache:character:$id") == 1 ]]; then
+    redis-cli -h "$SCRY_REDIS_HOST" -p "$SCRY_REDIS_PORT" -n "$redis_db" HSET "cache:character:$id" name "$name" version "$version" >/dev/null
+  fi
+done
+diff_run >"$work/after.json"
 
 python3 - "$work" "$runs" "$settled" "$unsettled" "$scale" "$delay" <<'EOF'
 import json, sys
@@ -147,5 +161,7 @@ for mode, label in (("settled", "settle 2 s (default)"), ("unsettled", "--settle
         alarms += bool(found - still)
         flight += len(report.get("in_flight", []))
     print(f"{label:<22}{alarms:>18}{false:>16}{missed:>8}{flight:>11}")
+after = {ident(f) for f in json.load(open(f"{work}/after.json"))["findings"]}
+print(f"after the writer stopped: {len(after ^ still)} differences from the still platform (0: the writer made no drift)")
 print(f"still platform: settle 2 s {settled:.2f} s, --settle 0 {unsettled:.2f} s, ratio {settled / unsettled:.2f}")
 EOF
