@@ -136,7 +136,7 @@ writer_pid=
 for id in "${ids[@]}"; do
   name=$(psql -X -At -d "$world_db" -c "SELECT name FROM characters WHERE id = $id")
   version=$(psql -X -At -d "$world_db" -c "SELECT version FROM characters WHERE id = $id")
-  printf "UPDATE campaign_characters SET name = :'name' WHERE character_id = %s AND name LIKE 'live %%';\n" "$id" |
+  printf "UPDATE campaign_characters SET name = :'name' WHERE character_id = %s AND NOT (overrides ? 'name');\n" "$id" |
     psql -X -q -d "$campaign_db" -v name="$name" >/dev/null
   if [[ $(redis-cli -h "$SCRY_REDIS_HOST" -p "$SCRY_REDIS_PORT" -n "$redis_db" EXISTS "cache:character:$id") == 1 ]]; then
     redis-cli -h "$SCRY_REDIS_HOST" -p "$SCRY_REDIS_PORT" -n "$redis_db" HSET "cache:character:$id" name "$name" version "$version" >/dev/null
