@@ -102,6 +102,12 @@ struct DriftNodeLossTests {
         #expect(report.notes.contains { $0.contains("read again on the replicas") }, "\(report.notes)")
         #expect(report.notRun.allSatisfy { $0.check == "replica-divergence" } && !report.notRun.isEmpty, "\(report.notRun)")
         #expect(report.outcome == .drift)
+
+        // Without settling, the replica's findings are reported at once, unconfirmed.
+        let unsettled = try await Self.run(atlas, settle: 0)
+        #expect(Self.identities(unsettled) == Self.planted, "\(unsettled.findings) \(unsettled.notRun) \(unsettled.notes)")
+        #expect(unsettled.findings.allSatisfy { !$0.confirmedOnPrimary })
+        #expect(unsettled.notes.contains { $0.contains("the primary cannot be read") }, "\(unsettled.notes)")
     }
 
     @Test func withEveryNodeDownNothingRunsAndTheRunSaysWhy() async throws {

@@ -165,6 +165,10 @@ public final class DriftRunner {
                 } catch DriftError.noPrimary(let store) {
                     notes.append("\(unit.title): \(counted(doubtful.count, "finding")) seen on a replica of \(store) are unconfirmed: its policy forbids primary reads")
                     findings += candidates
+                } catch {
+                    if cancellation.isCancelled || error is CancellationError { throw CancellationError() }
+                    notes.append("\(unit.title): \(counted(doubtful.count, "finding")) seen on a replica are unconfirmed: the primary cannot be read (\(StoreErrorText.message(for: error)))")
+                    findings += candidates
                 }
                 step += 1
                 continue
