@@ -1,0 +1,133 @@
+import Foundation
+import PostgresClient
+import ScryCore
+import Testing
+import TestSupport
+@testable import ScryStores
+
+/// A node that dies or hangs under a read costs a reroute and a note, never a frozen or a
+/// failed read. Each test has a primary and replica of its own; a frozen server (SIGSTOP) is
+/// always woken again before the pair goes down.
+@Suite("Node loss")
+struct NodeLossTests {
+    /// Statement timeout 1.5 s plus a 1 s margin: a read waits 2.5 s at most for a silent node.
+    static let deadlineSeconds = 2.5
+
+    static func store(_ pair: PostgresPair) throws -> PostgresStore {
+        try PostgresStore(
+            spec: StoreSpec(name: "world", kind: .postgres(database: "world"),
+                            groups: [NodeGroup(name: "world", primary: Endpoint(host: pair.host, port: pair.primaryPort),
+                                               replicas: [Endpoint(host: pair.host, port: pair.replicaPort)])],
+                            sharding: .single,
+                            routing: .replicaPreferred(maxLagBytes: RoutingPolicy.defaultMaxLagBytes, maxLagSeconds: nil)),
+            credentials: StoreCredentials(postgres: PostgresCredentials(
+                user: "postgres", connectTimeoutSeconds: 2, statementTimeoutMilliseconds: 1_500, deadlineMarginMilliseconds: 1_000)))
+    }
+
+    static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let start = Date()
+        let value = try body()
+        return (value, Date().timeIntervalSince(start))
+    }
+
+    /// A read of one second that says whether the node serving it is a standby.
+    static func slowRead(_ connection: PostgresConnection) throws -> String? {
+        try connection.query("SELECT pg_is_in_recovery()::text, pg_sleep(1)").rows.first?.string(0)
+    }
+
+    @Test func aReplicaFrozenMidReadHandsTheReadToThePrimaryAndComesBackAfterItsBackoff() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        let store = try Self.store(pair)
+        let replica = Endpoint(host: pair.host, port: pair.replicaPort)
+        let primary = Endpoint(host: pair.host, port: pair.primaryPort)
+        let (_, warm) = try store.read { try $0.query("SELECT 1").count }
+        #expect(warm.node == replica, "the replica serves while it answers")
+
+        defer { pair.resume(.replica) }
+        var attempts = 0
+        let ((inRecovery, provenance), seconds) = try Self.timed {
+            try store.read { connection -> String? in
+                attempts += 1
+                if attempts == 1 { DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { try? pair.pause(.replica) } }
+                return try Self.slowRead(connection)
+            }
+        }
+        #expect(attempts == 2)
+        #expect(inRecovery == "false", "the second attempt ran on the primary")
+        #expect(provenance.node == primary)
+        #expect(provenance.role == .primary)
+        #expect(provenance.unanswered == [replica])
+        let expected = "\(replica) stopped answering (no answer from \(replica) within 2.5 s; the connection was dropped); read again on \(primary)"
+        #expect(provenance.note?.hasPrefix(expected) == true, "\(provenance.note ?? "no note")")
+        #expect(seconds < Self.deadlineSeconds + 1 + 5, "one deadline, then the read on the primary: \(seconds) s")
+
+        // The replica is down: the next read goes straight to the primary, without waiting on it.
+        let ((_, next), nextSeconds) = try Self.timed { try store.read { try $0.query("SELECT 1").count } }
+        #expect(next.node == primary)
+        #expect(next.unanswered.isEmpty)
+        #expect(next.note?.hasPrefix("primary: no replica answers: no answer from \(replica)") == true, "\(next.note ?? "no note")")
+        #expect(nextSeconds < Self.deadlineSeconds, "the down replica was skipped at once: \(nextSeconds) s")
+        let down = store.snapshot[0].nodes.first { $0.endpoint == replica }?.status
+        guard case .down(let reason, _, _)? = down else {
+            Issue.record("the replica is marked down: \(String(describing: down))")
+            return
+        }
+        #expect(reason.hasPrefix("no answer from \(replica)"))
+
+        // Once it answers again, reads return to it after its backoff.
+        pair.resume(.replica)
+        var back: Provenance?
+        let start = Date()
+        while Date().timeIntervalSince(start) < 30 {
+            let (_, served) = try store.read { try $0.query("SELECT 1").count }
+            if served.node == replica { back = served; break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(back?.node == replica, "reads returned to the replica within 30 s of its waking")
+        #expect(back?.note == nil)
+    }
+
+    @Test func aReplicaKilledMidReadHandsTheReadToThePrimary() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        let store = try Self.store(pair)
+        let replica = Endpoint(host: pair.host, port: pair.replicaPort)
+        let primary = Endpoint(host: pair.host, port: pair.primaryPort)
+        var attempts = 0
+        let ((inRecovery, provenance), seconds) = try Self.timed {
+            try store.read { connection -> String? in
+                attempts += 1
+                if attempts == 1 { DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { try? pair.stopReplica() } }
+                return try Self.slowRead(connection)
+            }
+        }
+        #expect(attempts == 2)
+        #expect(inRecovery == "false")
+        #expect(provenance.node == primary)
+        #expect(provenance.unanswered == [replica])
+        #expect(provenance.note?.hasPrefix("\(replica) stopped answering (") == true, "\(provenance.note ?? "no note")")
+        #expect(provenance.note?.contains("; read again on \(primary)") == true, "\(provenance.note ?? "no note")")
+        #expect(provenance.note?.contains(where: \.isNewline) == false, "a note is one line: \(provenance.note ?? "")")
+        #expect(seconds < 0.3 + 1 + 5, "the shutdown ended the read at once: \(seconds) s")
+
+        let ((_, next), _) = try Self.timed { try store.read { try $0.query("SELECT 1").count } }
+        #expect(next.node == primary)
+        #expect(next.note?.hasPrefix("primary: no replica answers") == true, "\(next.note ?? "no note")")
+    }
+
+    @Test func aStoreOpenedWhileItsReplicaHangsReadsThePrimaryAfterTheConnectTimeout() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        try pair.pause(.replica)
+        defer { pair.resume(.replica) }
+        let store = try Self.store(pair)
+        let ((count, provenance), seconds) = try Self.timed { try store.read { try $0.query("SELECT 1").count } }
+        #expect(count == 1)
+        #expect(provenance.node.port == pair.primaryPort)
+        #expect(provenance.note?.hasPrefix("primary: no replica answers:") == true, "\(provenance.note ?? "no note")")
+        #expect(provenance.note?.contains("timeout") == true, "\(provenance.note ?? "no note")")
+        // libpq counts connect_timeout (2 s) in whole seconds.
+        #expect(seconds < 3 + 5, "the probe of the frozen replica gave up: \(seconds) s")
+    }
+}
