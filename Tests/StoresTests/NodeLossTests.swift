@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import ScryConfig
 import ScryCore
 import Testing
 import TestSupport
@@ -114,6 +115,49 @@ struct NodeLossTests {
         let ((_, next), _) = try Self.timed { try store.read { try $0.query("SELECT 1").count } }
         #expect(next.node == primary)
         #expect(next.note?.hasPrefix("primary: no replica answers") == true, "\(next.note ?? "no note")")
+    }
+
+    static func atlas(_ pair: PostgresPair) throws -> Atlas {
+        let text = """
+            [atlas]
+            name = "frozen"
+            [stores.blueprints]
+            engine = "postgres"
+            database = "world"
+            primary = "\(pair.host):\(pair.primaryPort)"
+            replicas = ["\(pair.host):\(pair.replicaPort)"]
+            routing = "replica-preferred"
+            """
+        return try AtlasParser.parse(try TOMLReader.read(text, file: "frozen.toml"), environment: [:])
+    }
+
+    @Test func theReplayBarrierNotesAFrozenReplicaAndGoesOn() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        let atlas = try Self.atlas(pair)
+        let credentials = StoreCredentials(postgres: PostgresCredentials(
+            user: "postgres", connectTimeoutSeconds: 2, statementTimeoutMilliseconds: 1_500, deadlineMarginMilliseconds: 1_000))
+        let replica = Endpoint(host: pair.host, port: pair.replicaPort)
+        defer { pair.resume(.replica) }
+
+        // Frozen before the barrier starts: connecting to it gives up at the connect timeout.
+        try pair.pause(.replica)
+        let (frozen, frozenSeconds) = try Self.timed { try ReplayBarrier.wait(atlas: atlas, credentials: credentials, timeoutSeconds: 5) }
+        #expect(frozen.count == 1)
+        #expect(frozen.first?.hasPrefix("blueprints: \(replica) did not answer the replay barrier (") == true, "\(frozen)")
+        #expect(frozenSeconds < 3 + 5, "\(frozenSeconds) s")
+        pair.resume(.replica)
+
+        // Frozen while the barrier polls a replica that is behind: one deadline, then a note.
+        try Fixture.psql("SELECT pg_wal_replay_pause()", database: "postgres", port: pair.replicaPort)
+        try Fixture.psql("CREATE TABLE behind (id int)", database: "world", port: pair.primaryPort)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { try? pair.pause(.replica) }
+        let (polled, polledSeconds) = try Self.timed { try ReplayBarrier.wait(atlas: atlas, credentials: credentials, timeoutSeconds: 5) }
+        #expect(polled.count == 1)
+        #expect(polled.first?.contains("\(replica) did not answer the replay barrier (no answer from \(replica) within 2.5 s") == true, "\(polled)")
+        #expect(polledSeconds < 0.5 + 2.5 + 5, "\(polledSeconds) s")
+        pair.resume(.replica)
+        try Fixture.psql("SELECT pg_wal_replay_resume()", database: "postgres", port: pair.replicaPort)
     }
 
     @Test func aStoreOpenedWhileItsReplicaHangsReadsThePrimaryAfterTheConnectTimeout() throws {
