@@ -131,6 +131,61 @@ struct NodeLossTests {
         return try AtlasParser.parse(try TOMLReader.read(text, file: "frozen.toml"), environment: [:])
     }
 
+    /// A drift run whose declared check sleeps 1.5 s on the store's replica, as `scry diff` runs it.
+    static func runDrift(_ pair: PostgresPair, whileItRuns interrupt: @escaping @Sendable () throws -> Void) throws -> (DriftReport, Double) {
+        let marker = Fixture.uniqueName("scry_node_loss")
+        let text = """
+            [atlas]
+            name = "interrupted"
+            [stores.main]
+            engine = "postgres"
+            database = "postgres"
+            primary = "\(pair.host):\(pair.primaryPort)"
+            replicas = ["\(pair.host):\(pair.replicaPort)"]
+            routing = "replica-preferred"
+            [[checks.declared]]
+            name = "slow"
+            store = "main"
+            query = "SELECT '\(marker)' AS key, pg_sleep(1.5)::text AS actual"
+            """
+        let atlas = try AtlasParser.parse(try TOMLReader.read(text, file: "interrupted.toml"), environment: [:])
+        let credentials = StoreCredentials(postgres: PostgresCredentials(
+            user: "postgres", connectTimeoutSeconds: 2, statementTimeoutMilliseconds: 3_000, deadlineMarginMilliseconds: 1_000))
+        let watcher = Thread {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if (try? SlowCheck.running(marker, port: pair.replicaPort)) ?? 0 > 0 { break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            try? interrupt()
+        }
+        watcher.start()
+        return try Self.timed { try DriftRunner(atlas: atlas, credentials: credentials).run(DriftOptions(replayTimeoutSeconds: 2)) }
+    }
+
+    @Test func aDriftRunWhoseReplicaStopsMidReadFinishesOnThePrimary() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        let (report, seconds) = try Self.runDrift(pair) { try pair.stopReplica() }
+        #expect(report.findings.count == 1, "the check's one row, read again on the primary: \(report.findings)")
+        let read = report.findings.flatMap { [$0.seenOn] + $0.readFrom }
+        #expect(read.allSatisfy { $0.node.port == pair.primaryPort }, "\(read)")
+        #expect(read.contains { $0.unanswered == [Endpoint(host: pair.host, port: pair.replicaPort)] }, "\(read)")
+        #expect(seconds < 20, "\(seconds) s")
+    }
+
+    @Test func aDriftRunWhoseReplicaFreezesMidReadFinishesOnThePrimary() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        defer { pair.resume(.replica) }
+        let (report, seconds) = try Self.runDrift(pair) { try pair.pause(.replica) }
+        #expect(report.findings.count == 1, "\(report.findings)")
+        let read = report.findings.flatMap { [$0.seenOn] + $0.readFrom }
+        #expect(read.allSatisfy { $0.node.port == pair.primaryPort }, "\(read)")
+        #expect(read.contains { $0.note?.contains("no answer from \(pair.host):\(pair.replicaPort) within 4 s") == true }, "\(read)")
+        #expect(seconds < 4 + 1.5 + 1.5 + 10, "one deadline, then the check on the primary and its confirmation: \(seconds) s")
+    }
+
     @Test func theReplayBarrierNotesAFrozenReplicaAndGoesOn() throws {
         let pair = try PostgresPair()
         defer { pair.down() }
