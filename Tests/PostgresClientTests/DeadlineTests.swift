@@ -68,6 +68,19 @@ struct DeadlineTests {
         #expect(try connection.query("SELECT 1").count == 1)
     }
 
+    @Test func aCancelToAStoppedServerReturnsWithinItsTimeout() throws {
+        let pair = try PostgresPair()
+        defer { pair.down() }
+        let connection = try PostgresConnection(Self.configuration(pair, .replica))
+        let canceller = try connection.makeCanceller()
+        try pair.pause(.replica)
+        defer { pair.resume(.replica) }
+        let (outcome, seconds) = Self.elapsed { canceller.cancel() }
+        #expect(!outcome.delivered)
+        #expect(outcome.reason == "the server did not take the cancel request within 2 s")
+        #expect(seconds < 2 + 5, "the cancel (Esc in the TUI) did not hang: \(seconds) s")
+    }
+
     @Test func connectingToAStoppedServerEndsWithinTheConnectTimeout() throws {
         let pair = try PostgresPair()
         defer { pair.down() }

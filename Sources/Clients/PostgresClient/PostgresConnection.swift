@@ -1,5 +1,4 @@
 import CLibPQ
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -249,7 +248,7 @@ public final class PostgresConnection {
         guard let cancel = PQgetCancel(connection) else {
             throw PostgresError(kind: .connectionLost, message: "libpq gave no cancel handle")
         }
-        return PostgresCanceller(cancel)
+        return PostgresCanceller(cancel, timeoutSeconds: max(configuration.connectTimeoutSeconds, 2))
     }
 
     /// A run-time parameter that the server reports (`server_version`, `in_hot_standby`, …).
@@ -320,11 +319,9 @@ public final class PostgresConnection {
 
     private func cancelRunningStatement() throws {
         if streamCanceller == nil { streamCanceller = try makeCanceller() }
-        guard let canceller = streamCanceller else { return }
-        // PQcancel waits for the server to close the cancel connection, which a stopped server
-        // never does. Sent from another thread, the cancel cannot hold this read: the read
-        // waits for the rows still in flight with its deadline, as for any other answer.
-        DispatchQueue.global().async { canceller.cancel() }
+        // Bounded: a stopped server never takes the request. The rows still in flight are then
+        // awaited with the deadline, as any other answer.
+        streamCanceller?.cancel()
     }
 
     private func drainResults() throws {
