@@ -30,7 +30,8 @@ public final class PostgresStore: Sendable {
     private let probing = Mutex<Set<Endpoint>>([])
 
     /// Probes are one small query: a node that takes longer than this to answer one is treated
-    /// as down, whatever the statement timeout of reads.
+    /// as down, whatever the statement timeout of reads. `scry doctor` and the atlas check
+    /// probe with it too.
     public static let probeDeadlineMilliseconds = 2_000
 
     public init(spec: StoreSpec, credentials: StoreCredentials, clock: @escaping @Sendable () -> Double = PostgresStore.monotonicSeconds) throws {
