@@ -1,5 +1,12 @@
 import CLibPQ
 import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Cancels whatever statement its connection is running, from any thread (`PQcancel`).
 ///
@@ -13,10 +20,12 @@ public final class PostgresCanceller: @unchecked Sendable {
     private let handle: OpaquePointer
     /// How long `cancel` waits for the server to take the request.
     public let timeoutSeconds: Int
+    private let socket: PostgresSocket
 
-    init(_ cancel: OpaquePointer, timeoutSeconds: Int) {
+    init(_ cancel: OpaquePointer, timeoutSeconds: Int, socket: PostgresSocket) {
         handle = cancel
         self.timeoutSeconds = max(timeoutSeconds, 1)
+        self.socket = socket
     }
 
     deinit { PQfreeCancel(handle) }
@@ -27,18 +36,19 @@ public final class PostgresCanceller: @unchecked Sendable {
     ///
     /// It returns within `timeoutSeconds` whatever the server does: `PQcancel` waits for the
     /// server to close the cancel connection, and a stopped server's kernel accepts that
-    /// connection but nobody ever closes it. The request then goes on in the background, holding
-    /// this canceller, until the server wakes or the connection breaks.
+    /// connection but nobody ever closes it. A server that does not take the request in time
+    /// hangs: the connection's socket is then shut down, so the statement waiting on it ends
+    /// now (`.connectionLost`) rather than at its deadline. The request itself goes on in the
+    /// background, holding this canceller, until the server wakes or the connection breaks.
     @discardableResult
     public func cancel() -> (delivered: Bool, reason: String?) {
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { [self] in
-            outcome.value = cancelNow()
-            done.signal()
-        }
-        guard done.wait(timeout: .now() + .seconds(timeoutSeconds)) == .success, let value = outcome.value else {
-            return (false, "the server did not take the cancel request within \(timeoutSeconds) s")
+        let request = Request(self)
+        // A thread of its own, not a pool's: the pools may all be busy (or blocked in reads),
+        // and a cancel must not wait for one of them to free up.
+        guard request.start() else { return (false, "could not start a thread for the cancel request") }
+        guard request.done.wait(timeout: .now() + .seconds(timeoutSeconds)) == .success, let value = request.outcome else {
+            let cut = socket.shutDown() ? "; the connection was cut" : ""
+            return (false, "the server did not take the cancel request within \(timeoutSeconds) s\(cut)")
         }
         return value
     }
@@ -50,9 +60,56 @@ public final class PostgresCanceller: @unchecked Sendable {
         return (false, String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
-    /// The answer of a background `PQcancel`: written before the semaphore is signalled and read
-    /// only after a wait on it succeeded, so the semaphore orders the two.
-    private final class Outcome: @unchecked Sendable {
-        var value: (delivered: Bool, reason: String?)?
+    /// One `PQcancel` on a detached thread of its own, which holds the canceller (and so its
+    /// `PGcancel*`) until `PQcancel` returns. `outcome` is written before `done` is signalled
+    /// and read only after a wait on it succeeded, so the semaphore orders the two.
+    private final class Request: @unchecked Sendable {
+        let canceller: PostgresCanceller
+        let done = DispatchSemaphore(value: 0)
+        var outcome: (delivered: Bool, reason: String?)?
+
+        init(_ canceller: PostgresCanceller) { self.canceller = canceller }
+
+        func start() -> Bool {
+            let context = Unmanaged.passRetained(self)
+            var thread = pthread_t()
+            let created = pthread_create(&thread, nil, { context in
+                guard let context else { return nil }
+                let request = Unmanaged<Request>.fromOpaque(context).takeRetainedValue()
+                request.outcome = request.canceller.cancelNow()
+                request.done.signal()
+                return nil
+            }, context.toOpaque())
+            guard created == 0 else {
+                context.release()
+                return false
+            }
+            pthread_detach(thread)
+            return true
+        }
+    }
+}
+
+/// A connection's socket, shared with its cancellers, so that another thread can shut it down
+/// while the connection waits on it. The connection forgets it under the lock before it frees
+/// its `PGconn*`: a descriptor number that the system may hand out again is never shut down.
+final class PostgresSocket: Sendable {
+    private let descriptor = Mutex<Int32?>(nil)
+
+    init() {}
+
+    func remember(_ socket: Int32) { descriptor.withLock { $0 = socket >= 0 ? socket : nil } }
+
+    func forget() { descriptor.withLock { $0 = nil } }
+
+    /// Shuts the socket down for reading and writing: a wait on it ends at once, and nothing
+    /// more is sent. False when the connection is already closed.
+    @discardableResult
+    func shutDown() -> Bool {
+        descriptor.withLock { socket in
+            guard let socket else { return false }
+            _ = shutdown(socket, Int32(SHUT_RDWR))
+            return true
+        }
     }
 }

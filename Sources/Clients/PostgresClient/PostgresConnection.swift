@@ -30,6 +30,7 @@ public final class PostgresConnection {
     private let secrets: [String]
     private let notices = NoticeLog()
     private var streamCanceller: PostgresCanceller?
+    private let socket = PostgresSocket()
     public let configuration: PostgresConfiguration
     private let readOnly: Bool
     /// `host:port` of the server this session reached, for messages.
@@ -85,6 +86,7 @@ public final class PostgresConnection {
         handle = connection
         secrets = allSecrets
         peer = Self.peer(of: connection)
+        socket.remember(PQsocket(connection))
         // Non-blocking, so that sending never blocks on a server that stopped reading; every
         // wait goes through `awaitAnswer`, which has the deadline.
         guard PQsetnonblocking(connection, 1) == 0 else {
@@ -109,6 +111,7 @@ public final class PostgresConnection {
     /// Ends the session. Safe to call twice.
     public func close() {
         if let handle {
+            socket.forget()
             PQfinish(handle)
             self.handle = nil
         }
@@ -248,7 +251,7 @@ public final class PostgresConnection {
         guard let cancel = PQgetCancel(connection) else {
             throw PostgresError(kind: .connectionLost, message: "libpq gave no cancel handle")
         }
-        return PostgresCanceller(cancel, timeoutSeconds: max(configuration.connectTimeoutSeconds, 2))
+        return PostgresCanceller(cancel, timeoutSeconds: max(configuration.connectTimeoutSeconds, 2), socket: socket)
     }
 
     /// A run-time parameter that the server reports (`server_version`, `in_hot_standby`, …).
@@ -371,9 +374,9 @@ public final class PostgresConnection {
     /// Polls the connection's socket until it is ready for `events`, or the deadline passes.
     /// Errors and hang-ups count as ready: libpq then reports them itself.
     private func waitForSocket(_ connection: OpaquePointer, events: Int16, until deadline: Deadline) throws -> Int16 {
-        let socket = PQsocket(connection)
-        guard socket >= 0 else { throw lostConnection() }
-        var descriptor = pollfd(fd: socket, events: events, revents: 0)
+        let fd = PQsocket(connection)
+        guard fd >= 0 else { throw lostConnection() }
+        var descriptor = pollfd(fd: fd, events: events, revents: 0)
         while true {
             let remaining = deadline.at - Self.monotonicSeconds()
             guard remaining > 0 else { throw abandon(after: deadline.milliseconds) }
@@ -387,10 +390,7 @@ public final class PostgresConnection {
     /// Gives up on a server that did not answer: shuts the socket down (a stopped server would
     /// never read a terminate message, and libpq must not wait to send one), then closes.
     private func abandon(after milliseconds: Int) -> PostgresError {
-        if let handle {
-            let socket = PQsocket(handle)
-            if socket >= 0 { _ = shutdown(socket, Int32(SHUT_RDWR)) }
-        }
+        socket.shutDown()
         close()
         let seconds = Double(milliseconds) / 1_000
         let shown = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
