@@ -50,7 +50,7 @@ struct NodeLossTests {
         let ((inRecovery, provenance), seconds) = try Self.timed {
             try store.read { connection -> String? in
                 attempts += 1
-                if attempts == 1 { DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { try? pair.pause(.replica) } }
+                if attempts == 1 { Fixture.onThread(after: 0.3) { try? pair.pause(.replica) } }
                 return try Self.slowRead(connection)
             }
         }
@@ -99,7 +99,7 @@ struct NodeLossTests {
         let ((inRecovery, provenance), seconds) = try Self.timed {
             try store.read { connection -> String? in
                 attempts += 1
-                if attempts == 1 { DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { try? pair.stopReplica() } }
+                if attempts == 1 { Fixture.onThread(after: 0.3) { try? pair.stopReplica() } }
                 return try Self.slowRead(connection)
             }
         }
@@ -206,7 +206,7 @@ struct NodeLossTests {
         // Frozen while the barrier polls a replica that is behind: one deadline, then a note.
         try Fixture.psql("SELECT pg_wal_replay_pause()", database: "postgres", port: pair.replicaPort)
         try Fixture.psql("CREATE TABLE behind (id int)", database: "world", port: pair.primaryPort)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { try? pair.pause(.replica) }
+        Fixture.onThread(after: 0.5) { try? pair.pause(.replica) }
         let (polled, polledSeconds) = try Self.timed { try ReplayBarrier.wait(atlas: atlas, credentials: credentials, timeoutSeconds: 5) }
         #expect(polled.count == 1)
         #expect(polled.first?.contains("\(replica) did not answer the replay barrier (no answer from \(replica) within 2.5 s") == true, "\(polled)")

@@ -125,6 +125,16 @@ public enum Fixture {
     }
 
     /// A name no other test (or earlier run) uses.
+    /// Runs `body` after `seconds` on a thread of its own: a test that blocks while something
+    /// happens to a server under it must not wait for a pool thread that other blocking tests
+    /// hold (the cooperative pool and Dispatch's have as many threads as cores).
+    public static func onThread(after seconds: Double, _ body: @escaping @Sendable () -> Void) {
+        Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            body()
+        }.start()
+    }
+
     public static func uniqueName(_ prefix: String) -> String {
         "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
     }
