@@ -38,8 +38,8 @@ public final class PostgresCanceller: @unchecked Sendable {
     /// server to close the cancel connection, and a stopped server's kernel accepts that
     /// connection but nobody ever closes it. A server that does not take the request in time
     /// hangs: the connection's socket is then shut down, so the statement waiting on it ends
-    /// now (`.connectionLost`) rather than at its deadline. The request itself goes on in the
-    /// background, holding this canceller, until the server wakes or the connection breaks.
+    /// now with `.deadline`, as it would have at its deadline. The request itself goes on in
+    /// the background, holding this canceller, until the server wakes or the connection breaks.
     @discardableResult
     public func cancel() -> (delivered: Bool, reason: String?) {
         let request = Request(self)
@@ -47,8 +47,9 @@ public final class PostgresCanceller: @unchecked Sendable {
         // and a cancel must not wait for one of them to free up.
         guard request.start() else { return (false, "could not start a thread for the cancel request") }
         guard request.done.wait(timeout: .now() + .seconds(timeoutSeconds)) == .success, let value = request.outcome else {
-            let cut = socket.shutDown() ? "; the connection was cut" : ""
-            return (false, "the server did not take the cancel request within \(timeoutSeconds) s\(cut)")
+            let reason = "the server did not take the cancel request within \(timeoutSeconds) s"
+            let cut = socket.shutDown(because: reason) ? "; the connection was cut" : ""
+            return (false, reason + cut)
         }
         return value
     }
@@ -94,22 +95,31 @@ public final class PostgresCanceller: @unchecked Sendable {
 /// while the connection waits on it. The connection forgets it under the lock before it frees
 /// its `PGconn*`: a descriptor number that the system may hand out again is never shut down.
 final class PostgresSocket: Sendable {
-    private let descriptor = Mutex<Int32?>(nil)
+    private struct State {
+        var descriptor: Int32?
+        /// Why another thread shut the socket down, for the error of the statement it ends.
+        var cutBecause: String?
+    }
+    private let state = Mutex(State())
 
     init() {}
 
-    func remember(_ socket: Int32) { descriptor.withLock { $0 = socket >= 0 ? socket : nil } }
+    func remember(_ socket: Int32) { state.withLock { $0.descriptor = socket >= 0 ? socket : nil } }
 
-    func forget() { descriptor.withLock { $0 = nil } }
+    func forget() { state.withLock { $0.descriptor = nil } }
 
     /// Shuts the socket down for reading and writing: a wait on it ends at once, and nothing
     /// more is sent. False when the connection is already closed.
     @discardableResult
-    func shutDown() -> Bool {
-        descriptor.withLock { socket in
-            guard let socket else { return false }
+    func shutDown(because reason: String? = nil) -> Bool {
+        state.withLock { state in
+            guard let socket = state.descriptor else { return false }
             _ = shutdown(socket, Int32(SHUT_RDWR))
+            if state.cutBecause == nil { state.cutBecause = reason }
             return true
         }
     }
+
+    /// The reason given to `shutDown`, when another thread cut the connection.
+    var cutBecause: String? { state.withLock { $0.cutBecause } }
 }

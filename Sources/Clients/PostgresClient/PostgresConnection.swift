@@ -418,6 +418,11 @@ public final class PostgresConnection {
     }
 
     private func lostConnection() -> PostgresError {
+        // A canceller that the server did not answer cut the connection: the server hangs.
+        if let reason = socket.cutBecause {
+            close()
+            return PostgresError(kind: .deadline, message: "no answer from \(peer): \(reason); the connection was dropped")
+        }
         let message = handle.map(Self.errorMessage(of:)) ?? "the connection is closed"
         return PostgresError(kind: .connectionLost, message: message).redacting(secrets)
     }
