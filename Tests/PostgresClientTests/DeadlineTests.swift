@@ -78,7 +78,9 @@ struct DeadlineTests {
         let canceller = try connection.makeCanceller()
         defer { pair.resume(.replica) }
         let outcome = Mutex<(result: (delivered: Bool, reason: String?), seconds: Double)?>(nil)
+        let returned = DispatchSemaphore(value: 0)
         Thread {
+            defer { returned.signal() }
             Thread.sleep(forTimeInterval: 0.3)
             guard (try? pair.pause(.replica)) != nil else { return }
             let timed = Self.elapsed { canceller.cancel() }
@@ -88,6 +90,8 @@ struct DeadlineTests {
         #expect(error?.kind == .deadline, "a hung server, as at the deadline: \(String(describing: error))")
         #expect(error?.message == "no answer from \(pair.host):\(pair.replicaPort): the server did not take the cancel request within 2 s; the connection was dropped")
         #expect(seconds < 0.3 + 2 + 5, "the statement ended once its connection was cut: \(seconds) s")
+        // The statement can end a moment before `cancel` returns: the cut is what ends it.
+        #expect(returned.wait(timeout: .now() + 10) == .success)
         let cancel = try #require(outcome.withLock { $0 })
         #expect(!cancel.result.delivered)
         #expect(cancel.result.reason == "the server did not take the cancel request within 2 s; the connection was cut")
