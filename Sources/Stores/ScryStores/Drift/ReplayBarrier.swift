@@ -54,12 +54,19 @@ enum ReplayBarrier {
     }
 
     /// The primary's insert position, not `pg_current_wal_lsn()`: that is the write position,
-    /// which can sit behind commits already made.
+    /// which can sit behind commits already made. When nothing has been written on the current
+    /// WAL page yet, the insert position points past the page's header (24 bytes, 40 on the
+    /// first page of a segment), where no record ends and which a replica never replays: an idle
+    /// primary after a segment switch (pg_basebackup, archive_timeout) made every run wait the
+    /// whole timeout and note a lag that was not there. The page's start is the position then.
     static func insertPosition(_ configuration: PostgresConfiguration, timeoutSeconds: Double) throws -> String {
         let connection = try PostgresConnection(configuration)
         defer { connection.close() }
-        return try connection.query("SELECT pg_current_wal_insert_lsn()::text", [],
-                                    deadlineMilliseconds: deadline(configuration, timeoutSeconds: timeoutSeconds)).rows.first?.string(0) ?? ""
+        return try connection.query("""
+            SELECT (CASE WHEN page_offset IN (24, 40) THEN lsn - page_offset ELSE lsn END)::text
+            FROM (SELECT pg_current_wal_insert_lsn() AS lsn) AS insert,
+                 LATERAL (SELECT (lsn - '0/0'::pg_lsn) % current_setting('wal_block_size')::numeric AS page_offset) AS page
+            """, [], deadlineMilliseconds: deadline(configuration, timeoutSeconds: timeoutSeconds)).rows.first?.string(0) ?? ""
     }
 
     /// Polls the replica until it has replayed `lsn`: true when it has, false after the timeout.
