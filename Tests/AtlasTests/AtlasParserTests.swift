@@ -328,6 +328,14 @@ struct ProfileTests {
         }
     }
 
+    @Test func theDeadlineMarginIsAProfileSetting() throws {
+        let text = Self.config.replacing("statement_timeout_ms = 5000", with: "statement_timeout_ms = 5000\ndeadline_margin_ms = 1500")
+        let staging = try ProfileSet.parse(try TOMLReader.read(text, file: "config.toml"), directory: "").select("staging", file: "config.toml")
+        #expect(staging.postgres.deadlineMarginMilliseconds == 1500)
+        let negative = Self.config.replacing("statement_timeout_ms = 5000", with: "statement_timeout_ms = 5000\ndeadline_margin_ms = -1")
+        #expect(throws: ConfigError.self) { try ProfileSet.parse(try TOMLReader.read(negative, file: "config.toml"), directory: "") }
+    }
+
     @Test func badProfilesNameTheLine() {
         let broken = Self.config.replacing("statement_timeout_ms = 5000", with: "statement_timeout_ms = 5000\npassfile = \"~/.pgpass\"")
         #expect(throws: ConfigError(file: "config.toml", line: 8, path: "profiles.staging.postgres.password_command",

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import PostgresClient
@@ -217,22 +218,27 @@ struct PostgresIntegrationTests {
 
     // MARK: Cancellation and timeouts
 
-    @Test func aLongStatementIsCancelledFromAnotherThread() async throws {
+    @Test func aLongStatementIsCancelledFromAnotherThread() throws {
         let connection = try Self.connect(timeout: 120_000)
         let canceller = try connection.makeCanceller()
-        let cancelTask = Task.detached {
+        // A thread of its own: a task would wait for a pool thread, which the other tests'
+        // blocking reads may hold for longer than the statement sleeps.
+        final class Flag: Sendable { let raised = Atomic<Bool>(false) }
+        let stop = Flag()
+        let stopped = DispatchSemaphore(value: 0)
+        Thread {
             // Cancel until the statement has started and been hit; a request to an idle session is a no-op.
-            for _ in 0..<100 {
-                try await Task.sleep(for: .milliseconds(100))
-                if Task.isCancelled { return }
+            for _ in 0..<100 where !stop.raised.load(ordering: .acquiring) {
+                Thread.sleep(forTimeInterval: 0.1)
+                if stop.raised.load(ordering: .acquiring) { break }
                 canceller.cancel()
             }
-        }
-        defer { cancelTask.cancel() }
+            stopped.signal()
+        }.start()
         let error = try #require(throws: PostgresError.self) { try connection.query("SELECT pg_sleep(60)") }
         // Stop the canceller and wait for it, or a last request could cancel the next query.
-        cancelTask.cancel()
-        _ = await cancelTask.result
+        stop.raised.store(true, ordering: .releasing)
+        stopped.wait()
         #expect(error.isQueryCanceled)
         #expect(error.message.contains("user request"), "cancelled by PQcancel, not by the timeout: \(error.message)")
         #expect(try connection.query("SELECT 'after cancel'").rows[0].string(0) == "after cancel")

@@ -16,7 +16,8 @@ final class HeadlessApp: @unchecked Sendable {
     private let thread: Thread
     private let done = DispatchSemaphore(value: 0)
 
-    init(width: Int = 150, height: Int = 40, atlas given: Atlas? = nil) async throws {
+    init(width: Int = 150, height: Int = 40, atlas given: Atlas? = nil,
+         credentials: StoreCredentials = StoreCredentials(postgres: PostgresCredentials(user: "postgres"))) async throws {
         let atlas: Atlas
         if let given {
             atlas = given
@@ -28,8 +29,7 @@ final class HeadlessApp: @unchecked Sendable {
         let themes = AppRuntime.Themes(names: ["default", "mono"]) { name in
             name == "mono" ? .success(.builtIn) : .failure(.init("no theme named \"\(name)\""))
         }
-        let runtime = AppRuntime(terminal: terminal, nodes: [], atlas: atlas,
-                                 credentials: StoreCredentials(postgres: PostgresCredentials(user: "postgres")), themes: themes)
+        let runtime = AppRuntime(terminal: terminal, nodes: [], atlas: atlas, credentials: credentials, themes: themes)
         self.runtime = runtime
         let done = self.done
         thread = Thread {

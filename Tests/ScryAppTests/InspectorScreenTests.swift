@@ -100,6 +100,35 @@ struct InspectorScreenTests {
         ])
     }
 
+    /// A read whose replica stopped answering was served by the primary: the title names both
+    /// (zoomed, where the title has the room).
+    @Test func aReroutedReadNamesTheNodeThatServedItAndTheOneThatWasDown() throws {
+        var state = try Self.started(width: 100, height: 12)
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let read = try #require(jobs(press(&state, .enter)).first { $0.lane == .content(.world) })
+        let replica = Endpoint(host: "127.0.0.1", port: 55433)
+        let served = Provenance(store: "world", node: Endpoint(host: "127.0.0.1", port: 55432), role: .primary, lagBytes: 0,
+                                note: "127.0.0.1:55433 stopped answering (no answer from 127.0.0.1:55433 within 33 s; the connection was dropped); read again on 127.0.0.1:55432",
+                                unanswered: [replica])
+        _ = updateInspector(&state, .pageLoaded(read.id, RowPage(columns: ["id"], rows: [[FieldValue("1")]], next: nil, provenance: [served])))
+        #expect(paneTitle(state, .world) == "World · primary 127.0.0.1:55432 · rerouted: 127.0.0.1:55433 down")
+        press(&state, .character("z"))
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only                                                   theme default ",
+            "┌ World · primary 127.0.0.1:55432 · rerouted: 127.0.0.1:55433 down ────────────────────────────────┐",
+            "│World › character                                                                                 │",
+            "│id                                                                                                │",
+            "│1                                                                                                 │",
+            "│                                                                                                  │",
+            "│                                                                                                  │",
+            "│                                                                                                  │",
+            "│                                                                                                  │",
+            "│row 1 of 1                                                                                        │",
+            "└──────────────────────────────────────────────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit                        ",
+        ])
+    }
+
     @Test func escapesHaveTheirOwnStyleAndTheSelectionIsReversed() throws {
         let buffer = Self.draw(try Self.hostileRows(width: 60, height: 12))
         // Row 1 (y 5) holds "\x1b[31mRed Baron": its escape is drawn in the escaped role.

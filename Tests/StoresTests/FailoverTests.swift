@@ -42,7 +42,9 @@ struct FailoverTests {
         #expect(attempts == 2)
         #expect(provenance.role == .primary)
         #expect(provenance.node.port == pair.primaryPort)
-        #expect(provenance.note?.contains("127.0.0.1:\(pair.replicaPort) failed mid-read") == true, "\(provenance.note ?? "no note")")
+        #expect(provenance.note?.contains("127.0.0.1:\(pair.replicaPort) stopped answering (") == true, "\(provenance.note ?? "no note")")
+        #expect(provenance.note?.contains("; read again on 127.0.0.1:\(pair.primaryPort)") == true, "\(provenance.note ?? "no note")")
+        #expect(provenance.unanswered == [Endpoint(host: pair.host, port: pair.replicaPort)])
 
         // The next read goes straight to the primary, while the replica backs off.
         let (_, next) = try store.read { try $0.query("SELECT 1").count }

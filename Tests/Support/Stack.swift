@@ -125,6 +125,16 @@ public enum Fixture {
     }
 
     /// A name no other test (or earlier run) uses.
+    /// Runs `body` after `seconds` on a thread of its own: a test that blocks while something
+    /// happens to a server under it must not wait for a pool thread that other blocking tests
+    /// hold (the cooperative pool and Dispatch's have as many threads as cores).
+    public static func onThread(after seconds: Double, _ body: @escaping @Sendable () -> Void) {
+        Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            body()
+        }.start()
+    }
+
     public static func uniqueName(_ prefix: String) -> String {
         "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
     }
@@ -202,6 +212,53 @@ public final class PostgresPair: Sendable {
     public func stopReplica() throws { _ = try Fixture.run(Repository.path("scripts/pg-pair"), ["stop-replica", directory]) }
     public func stopPrimary() throws { _ = try Fixture.run(Repository.path("scripts/pg-pair"), ["stop-primary", directory]) }
     public func startReplica() throws { _ = try Fixture.run(Repository.path("scripts/pg-pair"), ["start-replica", directory]) }
+
+    public enum Server: String, Sendable { case primary, replica }
+
+    /// Freezes a server as a hung machine would: SIGSTOP to its postmaster and every child
+    /// (backends, walreceiver, …). The kernel still accepts connections and acknowledges
+    /// packets, so nothing on the client side notices but a deadline. Pair it with `resume`
+    /// in a `defer` declared after the pair's `down`, so that it runs first, even on failure.
+    public func pause(_ server: Server) throws {
+        let postmaster = try postmasterPID(server)
+        // Children first, so that the postmaster cannot start a new one meanwhile; then again,
+        // for any child forked between the two.
+        for child in Self.children(of: postmaster) { kill(child, SIGSTOP) }
+        kill(postmaster, SIGSTOP)
+        for child in Self.children(of: postmaster) { kill(child, SIGSTOP) }
+    }
+
+    /// Wakes a server `pause` froze. Safe to call when it runs.
+    public func resume(_ server: Server) {
+        guard let postmaster = try? postmasterPID(server) else { return }
+        kill(postmaster, SIGCONT)
+        for child in Self.children(of: postmaster) { kill(child, SIGCONT) }
+    }
+
+    /// The postmaster's pid, from the first line of `postmaster.pid` in the server's data
+    /// directory (`DIR/pg-location` names the directory the data went to, else `DIR/pg`).
+    public func postmasterPID(_ server: Server) throws -> pid_t {
+        let location = (try? String(contentsOfFile: directory + "/pg-location", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = location.flatMap { $0.isEmpty ? nil : $0 } ?? directory + "/pg"
+        let text = try String(contentsOfFile: "\(base)/\(server.rawValue)/postmaster.pid", encoding: .utf8)
+        guard let line = text.split(separator: "\n").first, let pid = pid_t(line.trimmingCharacters(in: .whitespaces)) else {
+            throw Fixture.CommandFailed(command: "read postmaster.pid of the \(server.rawValue)", status: 1, output: text)
+        }
+        return pid
+    }
+
+    static func children(of parent: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm)": state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == parent ? pid : nil
+        }
+    }
 
     public func down() {
         _ = try? Fixture.run(Repository.path("scripts/pg-pair"), ["down", directory])

@@ -21,18 +21,30 @@ public struct PostgresConfiguration: Sendable {
     public var statementTimeoutMilliseconds: Int
     public var connectTimeoutSeconds: Int
     public var applicationName: String
+    /// How long past the statement timeout the client waits for the server before it drops the
+    /// connection. A server that hangs (a stopped process, a frozen VM) still has its kernel
+    /// acknowledge every packet, so neither `statement_timeout`, TCP keepalives nor
+    /// `tcp_user_timeout` ever fire; this deadline is what ends the read.
+    public var deadlineMarginMilliseconds: Int
 
     public init(
         parameters: [Parameter] = [],
         statementTimeoutMilliseconds: Int = 30_000,
         connectTimeoutSeconds: Int = 5,
-        applicationName: String = "scry"
+        applicationName: String = "scry",
+        deadlineMarginMilliseconds: Int = 3_000
     ) {
         self.parameters = parameters
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.applicationName = applicationName
+        self.deadlineMarginMilliseconds = deadlineMarginMilliseconds
     }
+
+    /// The client-side deadline: the longest a statement waits without an answer from the
+    /// server before the connection is abandoned. The server itself gives up at the statement
+    /// timeout, so a live server always answers before it.
+    public var deadlineMilliseconds: Int { statementTimeoutMilliseconds + max(deadlineMarginMilliseconds, 0) }
 
     /// A connection described by a URI such as `postgresql://user@host:5432/world?sslmode=prefer`.
     public static func uri(_ uri: String, statementTimeoutMilliseconds: Int = 30_000) -> PostgresConfiguration {

@@ -16,6 +16,13 @@ import Darwin
 /// server reports on every change (PostgreSQL 14 and later); if a statement managed to turn it
 /// off, the connection is closed before anything else can run on it.
 ///
+/// No statement waits for ever: the socket is non-blocking and every wait for the server ends at
+/// a client-side deadline (`PostgresConfiguration.deadlineMilliseconds`, the statement timeout
+/// plus a margin). A server that has not answered by then hangs (a stopped process answers
+/// nothing, not even a cancel): the socket is shut down, the connection closed, and the
+/// statement fails with `PostgresError.Kind.deadline`. Connecting is bounded by libpq's
+/// `connect_timeout`, which covers the TCP handshake, TLS and authentication.
+///
 /// A connection is used by one thread at a time. To stop a running statement from another
 /// thread, take a `PostgresCanceller` from `makeCanceller()`.
 public final class PostgresConnection {
@@ -23,8 +30,11 @@ public final class PostgresConnection {
     private let secrets: [String]
     private let notices = NoticeLog()
     private var streamCanceller: PostgresCanceller?
+    private let socket = PostgresSocket()
     public let configuration: PostgresConfiguration
     private let readOnly: Bool
+    /// `host:port` of the server this session reached, for messages.
+    public let peer: String
 
     /// Opens a read-only session: the only kind Scry itself ever opens.
     public convenience init(_ configuration: PostgresConfiguration) throws {
@@ -62,6 +72,7 @@ public final class PostgresConnection {
         }
         guard let connection else {
             secrets = []
+            peer = ""
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
         }
         let allSecrets = configuration.secrets + Self.secretOptions(of: connection)
@@ -69,10 +80,20 @@ public final class PostgresConnection {
             let message = Self.errorMessage(of: connection)
             PQfinish(connection)
             secrets = []
+            peer = ""
             throw PostgresError(kind: .connection, message: message).redacting(allSecrets)
         }
         handle = connection
         secrets = allSecrets
+        peer = Self.peer(of: connection)
+        socket.remember(PQsocket(connection))
+        // Non-blocking, so that sending never blocks on a server that stopped reading; every
+        // wait goes through `awaitAnswer`, which has the deadline.
+        guard PQsetnonblocking(connection, 1) == 0 else {
+            let message = Self.errorMessage(of: connection)
+            close()
+            throw PostgresError(kind: .connection, message: "could not make the connection non-blocking: \(message)").redacting(secrets)
+        }
         PQsetNoticeReceiver(connection, { context, result in
             guard let context, let result else { return }
             Unmanaged<NoticeLog>.fromOpaque(context).takeUnretainedValue().append(result)
@@ -90,6 +111,7 @@ public final class PostgresConnection {
     /// Ends the session. Safe to call twice.
     public func close() {
         if let handle {
+            socket.forget()
             PQfinish(handle)
             self.handle = nil
         }
@@ -103,14 +125,27 @@ public final class PostgresConnection {
     // MARK: Statements
 
     /// Runs one statement and copies its whole result into Swift values. For results that may be
-    /// large, use `stream`.
-    public func query(_ sql: String, _ binds: [PostgresBind] = []) throws -> PostgresRows {
+    /// large, use `stream`. The whole result must arrive within `deadlineMilliseconds` (by
+    /// default the configuration's deadline); a caller that knows the statement is small may
+    /// give a shorter one.
+    public func query(_ sql: String, _ binds: [PostgresBind] = [], deadlineMilliseconds: Int? = nil) throws -> PostgresRows {
         let connection = try openHandle()
-        let raw = try withCParameters(sql, binds) { sql, count, values, lengths, formats in
-            PQexecParams(connection, sql, count, nil, values, lengths, formats, 0)
+        let sent = try withCParameters(sql, binds) { sql, count, values, lengths, formats in
+            PQsendQueryParams(connection, sql, count, nil, values, lengths, formats, 0)
         }
-        guard let raw else { throw lostConnection() }
-        let result = ResultHandle(raw)
+        guard sent == 1 else { throw lostConnection() }
+        // One statement gives one result, then nil; the whole answer must come by the deadline.
+        let deadline = deadlineFromNow(deadlineMilliseconds)
+        var last: ResultHandle?
+        while true {
+            try awaitAnswer(connection, until: deadline)
+            guard let raw = PQgetResult(connection) else { break }
+            let status = PQresultStatus(raw)
+            last = ResultHandle(raw)
+            if status == PGRES_COPY_OUT || status == PGRES_COPY_IN || status == PGRES_COPY_BOTH { break }
+        }
+        guard let result = last else { throw lostConnection() }
+        let raw = result.pointer
         try ensureStillReadOnly()
         switch PQresultStatus(raw) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
@@ -142,7 +177,7 @@ public final class PostgresConnection {
         }
         guard sent == 1 else { throw lostConnection() }
         guard PQsetSingleRowMode(connection) == 1 else {
-            drainResults()
+            try drainResults()
             throw PostgresError(kind: .connectionLost, message: "could not switch to single-row mode").redacting(secrets)
         }
 
@@ -151,7 +186,11 @@ public final class PostgresConnection {
         var stopped = false
         var handlerError: (any Error)?
         var firstServerError: PostgresError?
-        while let raw = PQgetResult(connection) {
+        // The deadline counts the server's silence: it starts again before each row, so the
+        // time `onRow` takes is not held against the server.
+        while true {
+            try awaitAnswer(connection, until: deadlineFromNow())
+            guard let raw = PQgetResult(connection) else { break }
             let result = ResultHandle(raw)
             switch PQresultStatus(raw) {
             case PGRES_SINGLE_TUPLE:
@@ -212,7 +251,7 @@ public final class PostgresConnection {
         guard let cancel = PQgetCancel(connection) else {
             throw PostgresError(kind: .connectionLost, message: "libpq gave no cancel handle")
         }
-        return PostgresCanceller(cancel)
+        return PostgresCanceller(cancel, timeoutSeconds: max(configuration.connectTimeoutSeconds, 2), socket: socket)
     }
 
     /// A run-time parameter that the server reports (`server_version`, `in_hot_standby`, …).
@@ -227,7 +266,7 @@ public final class PostgresConnection {
     // MARK: Server facts
 
     /// Version, role and WAL position of the server at the other end.
-    public func serverFacts() throws -> PostgresServerFacts {
+    public func serverFacts(deadlineMilliseconds: Int? = nil) throws -> PostgresServerFacts {
         let rows = try query("""
             SELECT current_setting('server_version_num')::int,
                    version(),
@@ -237,7 +276,7 @@ public final class PostgresConnection {
                    pg_last_wal_receive_lsn(),
                    pg_last_wal_replay_lsn(),
                    extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8
-            """)
+            """, [], deadlineMilliseconds: deadlineMilliseconds)
         guard let row = rows.rows.first else {
             throw PostgresError(kind: .server, message: "the server returned no facts")
         }
@@ -256,10 +295,11 @@ public final class PostgresConnection {
     // MARK: Internals
 
     private func verifySessionIsSafe() throws {
+        // Part of connecting: bounded like the connection itself, not like a read.
         let rows = try query("""
             SELECT name, setting FROM pg_settings
             WHERE name IN ('default_transaction_read_only', 'statement_timeout') ORDER BY name
-            """)
+            """, [], deadlineMilliseconds: min(configuration.deadlineMilliseconds, connectDeadlineMilliseconds))
         let settings = Dictionary(uniqueKeysWithValues: rows.rows.map { ($0.string(0) ?? "", $0.string(1) ?? "") })
         guard settings["default_transaction_read_only"] == "on" else {
             throw PostgresError(kind: .readOnlyNotEnforced, message: "default_transaction_read_only is \(settings["default_transaction_read_only"] ?? "unknown") after connecting")
@@ -282,12 +322,92 @@ public final class PostgresConnection {
 
     private func cancelRunningStatement() throws {
         if streamCanceller == nil { streamCanceller = try makeCanceller() }
-        _ = streamCanceller?.cancel()
+        // Bounded: a stopped server never takes the request. The rows still in flight are then
+        // awaited with the deadline, as any other answer.
+        streamCanceller?.cancel()
     }
 
-    private func drainResults() {
+    private func drainResults() throws {
         guard let handle else { return }
-        while let raw = PQgetResult(handle) { PQclear(raw) }
+        let deadline = deadlineFromNow()
+        while true {
+            try awaitAnswer(handle, until: deadline)
+            guard let raw = PQgetResult(handle) else { return }
+            PQclear(raw)
+        }
+    }
+
+    // MARK: Waiting for the server, with a deadline
+
+    /// When a wait for the server ends: `at` on the monotonic clock, `milliseconds` after it began.
+    private struct Deadline {
+        var at: Double
+        var milliseconds: Int
+    }
+
+    private func deadlineFromNow(_ milliseconds: Int? = nil) -> Deadline {
+        let milliseconds = milliseconds ?? configuration.deadlineMilliseconds
+        return Deadline(at: Self.monotonicSeconds() + Double(milliseconds) / 1_000, milliseconds: milliseconds)
+    }
+
+    /// The connect timeout plus the margin: the bound on the queries that complete a connection.
+    private var connectDeadlineMilliseconds: Int {
+        max(configuration.connectTimeoutSeconds, 2) * 1_000 + max(configuration.deadlineMarginMilliseconds, 0)
+    }
+
+    /// Sends what libpq still buffers and reads until `PQgetResult` would not block. Past
+    /// `deadline` the connection is abandoned and `.deadline` thrown.
+    private func awaitAnswer(_ connection: OpaquePointer, until deadline: Deadline) throws {
+        while true {
+            let flushed = PQflush(connection)
+            if flushed == 0 { break }
+            guard flushed == 1 else { throw lostConnection() }
+            let ready = try waitForSocket(connection, events: Int16(POLLIN | POLLOUT), until: deadline)
+            if ready & Int16(POLLIN) != 0, PQconsumeInput(connection) == 0 { throw lostConnection() }
+        }
+        while PQisBusy(connection) == 1 {
+            _ = try waitForSocket(connection, events: Int16(POLLIN), until: deadline)
+            guard PQconsumeInput(connection) == 1 else { throw lostConnection() }
+        }
+    }
+
+    /// Polls the connection's socket until it is ready for `events`, or the deadline passes.
+    /// Errors and hang-ups count as ready: libpq then reports them itself.
+    private func waitForSocket(_ connection: OpaquePointer, events: Int16, until deadline: Deadline) throws -> Int16 {
+        let fd = PQsocket(connection)
+        guard fd >= 0 else { throw lostConnection() }
+        var descriptor = pollfd(fd: fd, events: events, revents: 0)
+        while true {
+            let remaining = deadline.at - Self.monotonicSeconds()
+            guard remaining > 0 else { throw abandon(after: deadline.milliseconds) }
+            let milliseconds = Int32(min(ceil(remaining * 1_000), Double(Int32.max)))
+            let count = poll(&descriptor, 1, milliseconds)
+            if count > 0 { return descriptor.revents }
+            if count < 0 && errno != EINTR { throw lostConnection() }
+        }
+    }
+
+    /// Gives up on a server that did not answer: shuts the socket down (a stopped server would
+    /// never read a terminate message, and libpq must not wait to send one), then closes.
+    private func abandon(after milliseconds: Int) -> PostgresError {
+        socket.shutDown()
+        close()
+        let seconds = Double(milliseconds) / 1_000
+        let shown = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        return PostgresError(kind: .deadline, message: "no answer from \(peer) within \(shown) s; the connection was dropped")
+            .redacting(secrets)
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    static func peer(of connection: OpaquePointer) -> String {
+        let host = PQhost(connection).map { String(cString: $0) } ?? ""
+        let port = PQport(connection).map { String(cString: $0) } ?? ""
+        return port.isEmpty ? host : "\(host):\(port)"
     }
 
     private func openHandle() throws -> OpaquePointer {
@@ -298,6 +418,11 @@ public final class PostgresConnection {
     }
 
     private func lostConnection() -> PostgresError {
+        // A canceller that the server did not answer cut the connection: the server hangs.
+        if let reason = socket.cutBecause {
+            close()
+            return PostgresError(kind: .deadline, message: "no answer from \(peer): \(reason); the connection was dropped")
+        }
         let message = handle.map(Self.errorMessage(of:)) ?? "the connection is closed"
         return PostgresError(kind: .connectionLost, message: message).redacting(secrets)
     }

@@ -16,6 +16,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         case readOnlyViolated
         /// The connection was closed, or broke while a statement ran.
         case connectionLost
+        /// The server did not answer within the client-side deadline (the statement timeout
+        /// plus a margin); the connection was dropped. The server hangs, or the network does.
+        case deadline
         /// The caller passed something libpq cannot take (a NUL inside a text value, say).
         case invalidArgument
     }
@@ -52,6 +55,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         case .readOnlyNotEnforced: return "PostgreSQL session is not read-only"
         case .readOnlyViolated: return "a statement tried to make the PostgreSQL session writable"
         case .connectionLost: return "the PostgreSQL connection was lost"
+        case .deadline: return "the PostgreSQL server did not answer in time"
         case .invalidArgument: return "invalid argument for PostgreSQL"
         }
     }

@@ -18,9 +18,12 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
     /// Why this node served the read when it is not the one the routing policy prefers
     /// ("no replica within 16777216 bytes of its master: read from the master").
     public var note: String?
+    /// Nodes that stopped answering during this read (refused, broke, or hung past the
+    /// deadline) before `node` served it. The note says why.
+    public var unanswered: [Endpoint]
 
     public init(store: String, shard: String? = nil, node: Endpoint, role: NodeRole,
-                lagBytes: UInt64? = nil, lagSeconds: Double? = nil, note: String? = nil) {
+                lagBytes: UInt64? = nil, lagSeconds: Double? = nil, note: String? = nil, unanswered: [Endpoint] = []) {
         self.store = store
         self.shard = shard
         self.node = node
@@ -28,6 +31,7 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
         self.lagBytes = lagBytes
         self.lagSeconds = lagSeconds
         self.note = note
+        self.unanswered = unanswered
     }
 
     /// One line for people: `sessions [0-5460] 127.0.0.1:47004, replica 14 bytes behind`.

@@ -70,7 +70,7 @@ public struct AtlasVerifier {
             for (endpoint, expectReplica, path) in nodes {
                 do {
                     let connection = try PostgresConnection(credentials.postgresConfiguration(endpoint, database: database))
-                    let facts = try connection.serverFacts()
+                    let facts = try connection.serverFacts(deadlineMilliseconds: PostgresStore.probeDeadlineMilliseconds)
                     if facts.inRecovery != expectReplica {
                         problems.append(Problem(path: path, message: "\(endpoint) is a \(facts.inRecovery ? "replica" : "primary"), but the atlas lists it as a \(expectReplica ? "replica" : "primary")"))
                     }

@@ -29,6 +29,7 @@ public struct StoreCredentials: Sendable {
         var configuration = PostgresConfiguration(parameters: parameters)
         if let seconds = postgres.connectTimeoutSeconds { configuration.connectTimeoutSeconds = seconds }
         if let milliseconds = postgres.statementTimeoutMilliseconds { configuration.statementTimeoutMilliseconds = milliseconds }
+        if let milliseconds = postgres.deadlineMarginMilliseconds { configuration.deadlineMarginMilliseconds = milliseconds }
         return configuration
     }
 

@@ -127,7 +127,7 @@ public enum Doctor {
         guard case .postgres(let database) = spec.kind,
               let configuration = try? credentials.postgresConfiguration(endpoint, database: database),
               let connection = try? PostgresConnection(configuration) else { return (nil, nil) }
-        let readOnly = (try? connection.query("SHOW transaction_read_only").rows.first?.string(0)).flatMap { $0 }.map { $0 == "on" }
+        let readOnly = (try? connection.query("SHOW transaction_read_only", [], deadlineMilliseconds: PostgresStore.probeDeadlineMilliseconds).rows.first?.string(0)).flatMap { $0 }.map { $0 == "on" }
         return (connection.parameterStatus("server_version").map { String($0.prefix { $0 != " " }) }, readOnly)
     }
 

@@ -22,7 +22,7 @@ public enum NodeProbe {
         case .postgres(_, let configuration):
             let connection = try PostgresConnection(configuration)
             defer { connection.close() }
-            let facts = try connection.serverFacts()
+            let facts = try connection.serverFacts(deadlineMilliseconds: PostgresStore.probeDeadlineMilliseconds)
             let version = connection.parameterStatus("server_version").map { String($0.prefix { $0 != " " }) } ?? String(facts.versionNumber)
             return NodeFacts(role: facts.inRecovery ? .replica : .primary, version: version,
                              replicationPosition: facts.position?.value, deployment: facts.clusterName)

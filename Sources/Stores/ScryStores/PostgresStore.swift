@@ -7,6 +7,12 @@ import Synchronization
 /// where each read goes, and idle connections kept per node. Reads move to the next healthy
 /// node when one dies, and each result says which node served it.
 ///
+/// A node that dies or hangs costs one client-side deadline at most: the read moves on to the
+/// next node on a fresh connection, the node is marked down with its reason and its idle
+/// connections dropped, and reads skip it until a probe finds it answering again. Once a store
+/// has a node to read, nodes whose backoff is over are probed in the background, so a node that
+/// still hangs never holds a read up.
+///
 /// Blocking: call it from a job thread, never from the UI thread. Safe to share between jobs;
 /// each read holds its own connection.
 public final class PostgresStore: Sendable {
@@ -20,6 +26,13 @@ public final class PostgresStore: Sendable {
     private let clock: @Sendable () -> Double
     private let pools: Mutex<[ReplicaPool]>
     private let idle = Mutex<[Endpoint: [PostgresConnectionBox]]>([:])
+    /// Nodes with a background probe under way, so that a hung node gets one probe at a time.
+    private let probing = Mutex<Set<Endpoint>>([])
+
+    /// Probes are one small query: a node that takes longer than this to answer one is treated
+    /// as down, whatever the statement timeout of reads. `scry doctor` and the atlas check
+    /// probe with it too.
+    public static let probeDeadlineMilliseconds = 2_000
 
     public init(spec: StoreSpec, credentials: StoreCredentials, clock: @escaping @Sendable () -> Double = PostgresStore.monotonicSeconds) throws {
         guard case .postgres(let database) = spec.kind else {
@@ -39,63 +52,92 @@ public final class PostgresStore: Sendable {
     // MARK: Probing
 
     /// Probes the nodes of `shard` that need it (never probed, stale, or down with their backoff
-    /// over). Probes run in parallel, one thread per node.
+    /// over). Probes run in parallel, one thread per node. Down nodes are probed in the
+    /// background when the store has another node to read meanwhile, and inline otherwise.
     public func refresh(shard: Int = 0, force: Bool = false) {
         let now = clock()
-        let endpoints = pools.withLock { pools in
-            force ? pools[shard].nodes.map(\.endpoint) : pools[shard].needsProbe(at: now)
+        let (inline, background) = pools.withLock { pools -> ([Endpoint], [Endpoint]) in
+            if force { return (pools[shard].nodes.map(\.endpoint), []) }
+            let due = pools[shard].needsProbe(at: now)
+            let down = Set(pools[shard].nodes.filter { if case .down = $0.status { true } else { false } }.map(\.endpoint))
+            guard case .node = pools[shard].choose(excluding: down) else { return (due, []) }
+            return (due.filter { !down.contains($0) }, due.filter { down.contains($0) })
         }
-        guard !endpoints.isEmpty else { return }
-        DispatchQueue.concurrentPerform(iterations: endpoints.count) { index in
-            probe(endpoints[index], shard: shard)
+        for endpoint in background where probing.withLock({ $0.insert(endpoint).inserted }) {
+            DispatchQueue.global().async { [self] in
+                probe(endpoint, shard: shard)
+                probing.withLock { _ = $0.remove(endpoint) }
+            }
+        }
+        guard !inline.isEmpty else { return }
+        DispatchQueue.concurrentPerform(iterations: inline.count) { index in
+            probe(inline[index], shard: shard)
         }
     }
 
     private func probe(_ endpoint: Endpoint, shard: Int) {
         do {
-            let facts = try withConnection(endpoint) { try $0.serverFacts() }
+            let facts = try withConnection(endpoint, fresh: false) { try $0.serverFacts(deadlineMilliseconds: Self.probeDeadlineMilliseconds) }
             let observation = ReplicaPool.Observation(
                 inRecovery: facts.inRecovery, position: facts.position?.value,
                 replayDelaySeconds: facts.secondsSinceLastReplayedTransaction, observedAt: clock())
             pools.withLock { $0[shard].observe(endpoint, observation) }
         } catch {
-            let reason = StoreErrorText.message(for: error)
-            pools.withLock { $0[shard].fail(endpoint, reason: reason, at: clock()) }
+            markDown(endpoint, shard: shard, reason: StoreErrorText.line(for: error))
         }
+    }
+
+    /// The node failed a probe or a read: reads skip it until its backoff is over and a probe
+    /// finds it answering, and its idle connections, which would fail the same way, are dropped.
+    private func markDown(_ endpoint: Endpoint, shard: Int, reason: String) {
+        pools.withLock { $0[shard].fail(endpoint, reason: reason, at: clock()) }
+        let dropped = idle.withLock { $0.removeValue(forKey: endpoint) }
+        dropped?.forEach { $0.connection.close() }
     }
 
     // MARK: Reads
 
-    /// Runs `body` on the node the policy picks for `shard`. When that node fails (the
-    /// connection breaks, or a replica cancels the query for a conflict with recovery), the read
-    /// is retried once on the next choice. `body` may run more than once, so it must start
-    /// from scratch each time.
+    /// Runs `body` on the node the policy picks for `shard`. When that node fails (it refuses
+    /// connections, the connection breaks, it does not answer by the deadline, it shuts down
+    /// under the statement, or a replica cancels the query for a conflict with recovery), the
+    /// read is retried on the next choice, on a fresh connection, up to twice. `body` may run
+    /// more than once, so it must start from scratch each time.
     public func read<T>(shard: Int = 0, _ body: (PostgresConnection) throws -> T) throws -> (T, Provenance) {
         var failed: Set<Endpoint> = []
+        var lost: [Endpoint] = []
         var notes: [String] = []
+        /// Why the last node failed this read, said once the next node is known.
+        var pending: String?
         while true {
             refresh(shard: shard)
             let route = pools.withLock { $0[shard].choose(excluding: failed) }
             guard case .node(let endpoint, let role, let lag, let note) = route else {
+                notes += [pending].compactMap { $0 }
                 if case .unavailable(let reason) = route {
                     throw Unavailable(description: ([reason] + notes).joined(separator: "; "))
                 }
                 throw Unavailable(description: "no route")
             }
+            if let failure = pending {
+                notes.append("\(failure); read again on \(endpoint)")
+                pending = nil
+            }
             do {
-                let value = try withConnection(endpoint, body)
+                let value = try withConnection(endpoint, fresh: !failed.isEmpty, body)
                 let allNotes = notes + [note].compactMap { $0 }
                 let provenance = Provenance(store: spec.name, shard: spec.groups.count > 1 ? spec.groups[shard].name : nil,
                                             node: endpoint, role: role, lagBytes: lag,
-                                            note: allNotes.isEmpty ? nil : allNotes.joined(separator: "; "))
+                                            note: allNotes.isEmpty ? nil : allNotes.joined(separator: "; "), unanswered: lost)
                 return (value, provenance)
             } catch let error as PostgresError where Self.isNodeFailure(error) && failed.count < 2 {
                 failed.insert(endpoint)
-                if error.kind == .connectionLost || error.kind == .connection {
-                    pools.withLock { $0[shard].fail(endpoint, reason: StoreErrorText.message(for: error), at: clock()) }
-                    notes.append("\(endpoint) failed mid-read (\(error.message)); read again elsewhere")
+                if Self.isNodeLoss(error) {
+                    let reason = StoreErrorText.line(for: error)
+                    markDown(endpoint, shard: shard, reason: reason)
+                    lost.append(endpoint)
+                    pending = "\(endpoint) stopped answering (\(reason))"
                 } else {
-                    notes.append("\(endpoint) cancelled the read for a conflict with recovery; read again elsewhere")
+                    pending = "\(endpoint) cancelled the read for a conflict with recovery"
                 }
             }
         }
@@ -119,14 +161,18 @@ public final class PostgresStore: Sendable {
 
     /// A failure of the node rather than of the statement: worth trying elsewhere.
     static func isNodeFailure(_ error: PostgresError) -> Bool {
+        isNodeLoss(error) || (error.kind == .server && error.sqlState == "40001" && error.message.contains("conflict with recovery"))
+    }
+
+    /// The node is gone or hangs: it refused the connection, the connection broke, it did not
+    /// answer by the deadline, or it was shut down under the statement (57P01 admin shutdown,
+    /// 57P02 crash shutdown, 57P03 cannot connect now). It is marked down.
+    static func isNodeLoss(_ error: PostgresError) -> Bool {
         switch error.kind {
-        case .connection, .connectionLost:
+        case .connection, .connectionLost, .deadline:
             return true
         case .server:
-            // "canceling statement due to conflict with recovery" (40001) and a standby that
-            // was shut down or promoted under the statement (57P01, 57P02, 57P03).
-            return (error.sqlState == "40001" && error.message.contains("conflict with recovery"))
-                || ["57P01", "57P02", "57P03"].contains(error.sqlState ?? "")
+            return ["57P01", "57P02", "57P03"].contains(error.sqlState ?? "")
         default:
             return false
         }
@@ -134,14 +180,18 @@ public final class PostgresStore: Sendable {
 
     // MARK: Connections
 
-    private func withConnection<T>(_ endpoint: Endpoint, _ body: (PostgresConnection) throws -> T) throws -> T {
-        if let reused = idle.withLock({ idle -> PostgresConnectionBox? in idle[endpoint]?.popLast() }) {
+    /// Runs `body` on an idle connection to `endpoint`, or on a new one when there is none or
+    /// `fresh` asks for one (a retry after a node failed).
+    private func withConnection<T>(_ endpoint: Endpoint, fresh: Bool, _ body: (PostgresConnection) throws -> T) throws -> T {
+        if !fresh, let reused = idle.withLock({ idle -> PostgresConnectionBox? in idle[endpoint]?.popLast() }) {
             do {
                 return try run(body, on: reused, endpoint)
             } catch let error as PostgresError where error.kind == .connectionLost {
                 // An idle connection may have died with a server restart while the node itself
                 // is fine again: forget the node's idle connections and try once on a new one.
-                idle.withLock { $0[endpoint] = nil }
+                // (Not after a deadline: that node hangs, and a new connection would wait again.)
+                let dropped = idle.withLock { $0.removeValue(forKey: endpoint) }
+                dropped?.forEach { $0.connection.close() }
             }
         }
         let box = PostgresConnectionBox(try PostgresConnection(credentials.postgresConfiguration(endpoint, database: database)))

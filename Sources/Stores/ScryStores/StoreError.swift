@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 import RedisClient
 
@@ -17,5 +18,12 @@ public enum StoreErrorText {
         default:
             return String(describing: error)
         }
+    }
+
+    /// The same on one line, for a note in a pane title or a report: libpq's messages run over
+    /// several ("server closed the connection unexpectedly\n\tThis probably means …").
+    public static func line(for error: any Error) -> String {
+        message(for: error).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

@@ -127,7 +127,12 @@ func servedBy(_ provenance: [Provenance]) -> String {
     var text = provenance.map { item in
         (item.shard.map { "[\($0)] " } ?? "") + "\(item.role.rawValue) \(item.node)" + lag(item)
     }.filter { seen.insert($0).inserted }.joined(separator: ", ")
-    if provenance.contains(where: { $0.note != nil }) { text += " · rerouted" }
+    let unanswered = provenance.flatMap(\.unanswered).filter { seen.insert("down \($0)").inserted }
+    if !unanswered.isEmpty {
+        text += " · rerouted: " + unanswered.map { "\($0)" }.joined(separator: ", ") + " down"
+    } else if provenance.contains(where: { $0.note != nil }) {
+        text += " · rerouted"
+    }
     return text
 }
 

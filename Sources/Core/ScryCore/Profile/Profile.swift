@@ -19,15 +19,19 @@ public struct PostgresCredentials: Sendable, Equatable {
     public var sslmode: String?
     public var connectTimeoutSeconds: Int?
     public var statementTimeoutMilliseconds: Int?
+    /// How long past the statement timeout Scry waits for a silent server before it drops the
+    /// connection and reads elsewhere (`deadline_margin_ms`).
+    public var deadlineMarginMilliseconds: Int?
 
     public init(user: String? = nil, passfile: String? = nil, passwordCommand: String? = nil, sslmode: String? = nil,
-                connectTimeoutSeconds: Int? = nil, statementTimeoutMilliseconds: Int? = nil) {
+                connectTimeoutSeconds: Int? = nil, statementTimeoutMilliseconds: Int? = nil, deadlineMarginMilliseconds: Int? = nil) {
         self.user = user
         self.passfile = passfile
         self.passwordCommand = passwordCommand
         self.sslmode = sslmode
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.deadlineMarginMilliseconds = deadlineMarginMilliseconds
     }
 }
 
@@ -77,13 +81,15 @@ public struct ProfileSet: Sendable, Equatable {
                 try reader.rejectUnknownKeys(["atlas", "theme", "postgres", "redis"])
                 var postgres = PostgresCredentials()
                 if let table = try reader.optionalTable("postgres") {
-                    try table.rejectUnknownKeys(["user", "passfile", "password_command", "sslmode", "connect_timeout", "statement_timeout_ms"])
+                    try table.rejectUnknownKeys(["user", "passfile", "password_command", "sslmode", "connect_timeout", "statement_timeout_ms",
+                                                "deadline_margin_ms"])
                     postgres = PostgresCredentials(
                         user: try table.optionalString("user"), passfile: try table.optionalString("passfile"),
                         passwordCommand: try table.optionalString("password_command"),
                         sslmode: try table.optionalString("sslmode"),
                         connectTimeoutSeconds: try table.optionalInteger("connect_timeout", in: 1...600),
-                        statementTimeoutMilliseconds: try table.optionalInteger("statement_timeout_ms", in: 1...86_400_000))
+                        statementTimeoutMilliseconds: try table.optionalInteger("statement_timeout_ms", in: 1...86_400_000),
+                        deadlineMarginMilliseconds: try table.optionalInteger("deadline_margin_ms", in: 0...600_000))
                     if postgres.passfile != nil, postgres.passwordCommand != nil {
                         throw table.error("password_command", "give either passfile or password_command, not both")
                     }

@@ -110,7 +110,8 @@ public struct ReplicaPool: Sendable, Equatable {
     }
 
     /// Which node should serve a read now, by the store's policy. `excluding` leaves out nodes
-    /// that just failed this read, for a retry elsewhere.
+    /// that just failed this read, for a retry elsewhere; the caller, who knows why they
+    /// failed, says so, and the route's note does not repeat it.
     public func choose(excluding: Set<Endpoint> = []) -> Route {
         let up = nodes.compactMap { node -> (Endpoint, Observation)? in
             guard !excluding.contains(node.endpoint), case .up(let observation) = node.status else { return nil }
@@ -137,7 +138,7 @@ public struct ReplicaPool: Sendable, Equatable {
             return .unavailable("the primary of \(label) is down\(downReason(of: nodes.first { $0.declaredRole == .primary }?.endpoint))")
         case .replicaPreferred(let maxBytes, let maxSeconds):
             if let best = within(maxBytes, maxSeconds) { return .node(best.endpoint, role: .replica, lagBytes: best.lag, note: nil) }
-            if let primary { return .node(primary.0, role: .primary, lagBytes: 0, note: "primary: \(whyNoReplica(maxBytes))") }
+            if let primary { return .node(primary.0, role: .primary, lagBytes: 0, note: whyNoReplica(maxBytes).map { "primary: \($0)" }) }
             if let replica = freshest {
                 return .node(replica.endpoint, role: .replica, lagBytes: replica.lag, note: "the primary is down; lag not measured")
             }
@@ -159,14 +160,16 @@ public struct ReplicaPool: Sendable, Equatable {
         return ": \(reason)"
     }
 
-    private func explainNoReplica(_ replicas: [(Endpoint, UInt64?)], excluding: Set<Endpoint>) -> (UInt64) -> String {
+    /// Why the primary serves a replica-preferred read; nil when the only replicas passed over
+    /// are the ones the caller excluded.
+    private func explainNoReplica(_ replicas: [(Endpoint, UInt64?)], excluding: Set<Endpoint>) -> (UInt64) -> String? {
         { maxBytes in
             let declared = nodes.filter { $0.declaredRole == .replica }
             if declared.isEmpty { return "no replica is configured" }
             if replicas.isEmpty {
-                let failed = declared.first { excluding.contains($0.endpoint) }
-                if let failed { return "\(failed.endpoint) failed this read" }
-                return "no replica answers\(downReason(of: declared.first?.endpoint))"
+                let others = declared.filter { !excluding.contains($0.endpoint) }
+                if others.isEmpty { return nil }
+                return "no replica answers\(downReason(of: others.first?.endpoint))"
             }
             let lags = replicas.map { "\($0.0) lags \($0.1.map { ByteCount.format($0) } ?? "an unknown amount")" }
             return "no replica within \(ByteCount.format(maxBytes)) (\(lags.joined(separator: ", ")))"
