@@ -1,3 +1,4 @@
+import DemoFixtures
 import Foundation
 import PostgresClient
 import ScryConfig
@@ -93,12 +94,15 @@ struct PostgresStoreTests {
 
 @Suite("Doctor")
 struct DoctorTests {
+    /// The reference atlas pointed at the demo the tests load: doctor checks that every table
+    /// and column it names is there.
     static func atlas(_ edit: (String) -> String = { $0 }) throws -> Atlas {
         let text = try String(contentsOfFile: Repository.path("demo/atlas.toml"), encoding: .utf8)
-        return try AtlasParser.parse(try TOMLReader.read(edit(text), file: "atlas.toml"), environment: ProcessInfo.processInfo.environment)
+        return try AtlasParser.parse(try TOMLReader.read(edit(text), file: "atlas.toml"), environment: DemoFixture.atlasEnvironment)
     }
 
-    @Test func theStackIsHealthy() throws {
+    @Test func theStackIsHealthy() async throws {
+        _ = try await DemoFixture.loaded()
         let report = Doctor.examine(try Self.atlas(), credentials: PostgresStoreTests.credentials)
         #expect(report.problems == [])
         #expect(report.healthy)

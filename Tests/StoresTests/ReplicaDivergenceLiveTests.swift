@@ -25,7 +25,7 @@ struct ReplicaDivergenceLiveTests {
         private let failure = Mutex<String?>(nil)
         private let done = DispatchSemaphore(value: 0)
 
-        init(port: Int, intervalMilliseconds: Double = 3, seconds: Double = 60,
+        init(port: Int, intervalMilliseconds: Double = 3, seconds: Double = 300,
              statement: @escaping @Sendable (Int) -> (String, [PostgresBind])) {
             Thread.detachNewThread { [self] in
                 defer { done.signal() }
