@@ -223,7 +223,10 @@ struct DeclaredCheckSafetyTests {
         let platform = try Platform("""
             CREATE FUNCTION scry_t.innocent() RETURNS boolean STABLE LANGUAGE sql AS $$SELECT pg_reload_conf()$$;
             CREATE FUNCTION scry_t.opaque() RETURNS boolean STABLE LANGUAGE plpgsql AS $$BEGIN RETURN pg_reload_conf(); END$$;
-            CREATE FUNCTION scry_t.fine(n int) RETURNS int STABLE LANGUAGE sql AS $$SELECT $1 + length(current_setting('server_version'))$$
+            CREATE FUNCTION scry_t.fine(n int) RETURNS int STABLE LANGUAGE sql AS $$SELECT $1 + length(current_setting('server_version'))$$;
+            CREATE FUNCTION scry_t.named(n int, label text) RETURNS text STABLE LANGUAGE sql AS $$SELECT label || n::text$$;
+            CREATE FUNCTION scry_t.named_acting(delay int) RETURNS boolean STABLE LANGUAGE sql AS $$SELECT pg_notify('scry_t', delay::text) IS NULL$$;
+            CREATE FUNCTION scry_t.atomic() RETURNS boolean STABLE LANGUAGE sql BEGIN ATOMIC SELECT pg_reload_conf(); END
             """)
         let before = try platform.confLoadTimes()
         let sql = try platform.run([("sql", "SELECT 'k' AS key WHERE scry_t.innocent()")])
@@ -232,9 +235,16 @@ struct DeclaredCheckSafetyTests {
         Self.expectRefused(plpgsql, naming: "scry_t.opaque(): it is written in plpgsql")
         #expect(try platform.confLoadTimes() == before)
         #expect(try platform.calls("opaque") == 0)
-        let fine = try platform.run([("fine", "SELECT scry_t.fine(1)::text AS key")])
+        let atomic = try platform.run([("atomic", "SELECT 'k' AS key WHERE scry_t.atomic()")])
+        Self.expectRefused(atomic, naming: "pg_reload_conf() (through the SQL function scry_t.atomic())")
+        let namedActing = try platform.run([("named", "SELECT 'k' AS key WHERE scry_t.named_acting(3)")])
+        Self.expectRefused(namedActing, naming: "pg_notify(text, text) (through the SQL function scry_t.named_acting(integer))")
+        #expect(try platform.confLoadTimes() == before)
+        // Functions whose bodies only read run, arguments named or not.
+        let fine = try platform.run([("fine", "SELECT scry_t.fine(1)::text AS key, scry_t.named(2, 'n') AS actual")])
         #expect(fine.notRun.isEmpty, "\(fine.notRun)")
-        #expect(fine.findings.map(\.key).count == 1)
+        let expected = try platform.primary("SELECT 1 + length(current_setting('server_version'))")
+        #expect(fine.findings.map { "\($0.key) \($0.actual ?? "-")" } == ["\(expected) n2"])
     }
 
     @Test func moreThanOneStatementIsRefused() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 import ScryCore
 
@@ -64,6 +65,24 @@ enum QueryVetter {
         return trees.joined(separator: "\n")
     }
 
+    /// A SQL function's body as a statement that can be prepared with the function's argument
+    /// types. A body that names its arguments (`SELECT n + 1`) reads them from a subquery that
+    /// gives each parameter its name, laterally, so names resolve as in the function (a column
+    /// of the body's own tables first).
+    static func functionBody(_ source: String, names namesJSON: String?, types typesJSON: String?) -> String {
+        func decode(_ json: String?) -> [String]? {
+            json.flatMap { try? JSONDecoder().decode([String?].self, from: Data($0.utf8)) }.map { $0.map { $0 ?? "" } }
+        }
+        guard let names = decode(namesJSON), let types = decode(typesJSON), !types.isEmpty, names.contains(where: { !$0.isEmpty }) else {
+            return body(source)
+        }
+        let arguments = types.enumerated().map { index, type in
+            let name = index < names.count && !names[index].isEmpty ? names[index] : "scry_argument_\(index + 1)"
+            return "$\(index + 1)::\(type) AS \"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return "SELECT * FROM (SELECT \(arguments.joined(separator: ", "))) AS scry_arguments, LATERAL (\(body(source))) AS scry_body"
+    }
+
     /// Vets what a node tree refers to; `via` says how the query reaches it.
     static func vet(_ references: QueryVetting.References, via: [String], on connection: PostgresConnection, seen: inout Set<UInt32>) throws {
         guard via.count <= maximumDepth else {
@@ -115,7 +134,10 @@ enum QueryVetter {
         seen.formUnion(wanted)
         let rows = try connection.query("""
             SELECT p.oid, n.nspname, p.proname, p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')', p.provolatile, l.lanname,
-                   pg_catalog.to_jsonb(p) ->> 'prosqlbody', p.prosrc, pg_catalog.oidvectortypes(p.proargtypes)
+                   pg_catalog.to_jsonb(p) ->> 'prosqlbody', p.prosrc, pg_catalog.oidvectortypes(p.proargtypes),
+                   CASE WHEN p.proargmodes IS NULL THEN pg_catalog.array_to_json(p.proargnames)::text END,
+                   pg_catalog.array_to_json(ARRAY(SELECT pg_catalog.format_type(t.type, NULL)
+                                                  FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS t(type, n) ORDER BY t.n))::text
             FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang
             WHERE p.oid = ANY($1::oid[]) ORDER BY p.oid
             """, [oids(wanted)]).rows
@@ -146,7 +168,8 @@ enum QueryVetter {
                     let tree: String
                     do {
                         let types = row.string(8) ?? ""
-                        tree = try rewrittenTree(body(source), parameterTypes: types.isEmpty ? nil : types, on: connection)
+                        tree = try rewrittenTree(Self.functionBody(source, names: row.string(9), types: row.string(10)),
+                                                 parameterTypes: types.isEmpty ? nil : types, on: connection)
                     } catch let error as PostgresError {
                         throw QueryRefusal(kind: .uninspectable, function: function.description,
                                            reason: "its body could not be inspected (\(error.message))", via: path)
