@@ -89,5 +89,6 @@ struct QueryVettingTests {
         #expect(QueryVetting.statementCount("SELECT /* ; /* nested ; */ */ $$;$$, $tag$ ; $ $tag$, E'\\';' AS key") == 1)
         #expect(QueryVetting.statementCount("SELECT 'it''s'; DELETE FROM t") == 2)
         #expect(QueryVetting.statementCount("SELECT $1; SELECT 2") == 2)
+        #expect(QueryVetting.statementCount("SELECT price$usd$ AS key FROM t; SELECT 2") == 2)
     }
 }

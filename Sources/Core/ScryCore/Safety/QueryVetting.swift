@@ -234,7 +234,10 @@ public enum QueryVetting {
                 index += 1
                 continue
             }
-            if c == "$" {
+            // Inside an identifier (`price$usd`) a dollar sign is only a letter.
+            let afterIdentifier = index > 0 && (scalars[index - 1] == "_" || scalars[index - 1] == "$"
+                || scalars[index - 1].properties.isAlphabetic || ("0"..."9").contains(scalars[index - 1]))
+            if c == "$", !afterIdentifier {
                 // A dollar quote: $tag$ … $tag$, the tag an identifier or empty.
                 var end = index + 1
                 while end < scalars.count, scalars[end] == "_" || scalars[end].properties.isAlphabetic || ("0"..."9").contains(scalars[end]) { end += 1 }
