@@ -267,6 +267,8 @@ struct DeclaredCheckSafetyTests {
         #expect(report.notRun.map(\.check) == ["import"])
         #expect(report.notRun.first?.reason.contains("lo_import(text)") == true)
         #expect(report.findings.map { "\($0.check.rawValue) \($0.key)" } == ["waits slow"])
+        // Read on the replica, as the store's routing says, then confirmed on the primary.
+        #expect(report.findings.first?.seenOn.role == .replica)
         #expect(report.findings.first?.confirmedOnPrimary == true)
         #expect(try platform.largeObjects() == before)
     }
