@@ -42,6 +42,45 @@ struct DoctorCommandTests {
         #expect(output.hasPrefix("STORE "))
     }
 
+    /// As the least-privileged PostgreSQL role and Redis ACL user the README gives, doctor has
+    /// nothing to warn about; as the superuser it warns, and still exits 0.
+    @Test func aSuperuserIsWarnedAboutAndAReaderIsNot() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-doctor"))
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("scry"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The stack's stores whose nodes know the reader (the cluster has no ACL user).
+        let atlas = directory.appendingPathComponent("atlas.toml").path
+        let topology = try String(contentsOfFile: Self.atlas, encoding: .utf8)
+        try String(topology[..<(topology.range(of: "[stores.sessions]")?.lowerBound ?? topology.endIndex)])
+            .write(toFile: atlas, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("scry/config.toml").path
+        try """
+            default_profile = "reader"
+            [profiles.reader]
+            atlas = "\(atlas)"
+            [profiles.reader.postgres]
+            user = "\(Stack.readerRole)"
+            [profiles.reader.redis]
+            username = "\(Stack.redisReader)"
+            password_command = "echo \(Stack.redisReaderPassword)"
+            [profiles.superuser]
+            atlas = "\(atlas)"
+            [profiles.superuser.postgres]
+            user = "postgres"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let (status, output) = try ScryCommandLineTests.run(["doctor", "--config", config, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+        #expect(status == 0, "\(report["problems"] ?? "")")
+        #expect(report["healthy"] as? Bool == true)
+        #expect(report["warnings"] as? [String] == [], "\(report["warnings"] ?? "")")
+
+        let (superStatus, superOutput) = try ScryCommandLineTests.run(["doctor", "--config", config, "--profile", "superuser"])
+        #expect(superStatus == 0, "\(superOutput)")
+        #expect(superOutput.contains("\nhealthy\nwarnings:\n  - world: role postgres is a superuser: it may write anything"), "\(superOutput)")
+        #expect(superOutput.contains("  - campaign/shard-2: role postgres is a superuser"), "\(superOutput)")
+    }
+
     @Test func withoutAnAtlasItSaysWhatItNeeds() throws {
         let (status, output) = try ScryCommandLineTests.run(["doctor", "--config", "/nonexistent/scry.toml"])
         #expect(status == 2)

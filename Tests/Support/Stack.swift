@@ -26,6 +26,11 @@ public enum Stack {
     /// The Redis ACL user the stack creates.
     public static let redisUser = "scry"
     public static let redisUserPassword = "scry-redis-pw"
+    /// The least-privileged PostgreSQL role (only pg_read_all_data, trust auth) and the Redis
+    /// ACL user limited to Scry's read commands, on the standalone server.
+    public static let readerRole = "scry_reader"
+    public static let redisReader = "scry_reader"
+    public static let redisReaderPassword = "scry-reader-pw"
 }
 
 /// Writes test fixtures with the servers' own command-line clients. Scry's clients cannot

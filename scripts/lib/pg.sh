@@ -206,10 +206,12 @@ pg_remove_base() {
 #   secret_role=NAME secret_password=PW
 #                      optional: a LOGIN role that must use scram-sha-256 over TCP and the
 #                      socket, with CONNECT and SELECT (now and by default) on every database
+#   reader_role=NAME   optional: a LOGIN role (trust auth) with only pg_read_all_data: what
+#                      the README recommends Scry connect as; scry doctor warns about nothing
 # Authentication is trust for everything else, on HOST and the socket only.
 pg_pair_up() {
   local kv key
-  local -A a=([databases]='' [secret_role]='' [secret_password]='')
+  local -A a=([databases]='' [secret_role]='' [secret_password]='' [reader_role]='')
   for kv in "$@"; do
     [[ $kv == *=* ]] || die "pg_pair_up: expected KEY=VALUE, got '$kv'"
     a[${kv%%=*}]=${kv#*=}
@@ -219,7 +221,7 @@ pg_pair_up() {
     [[ -n ${a[$key]:-} ]] || die "pg_pair_up: $key= is required"
   done
   local primary=${a[primary_dir]} replica=${a[replica_dir]} pport=${a[primary_port]} rport=${a[replica_port]}
-  local plog=${a[primary_log]} rlog=${a[replica_log]} role=${a[secret_role]} db locale
+  local plog=${a[primary_log]} rlog=${a[replica_log]} role=${a[secret_role]} reader=${a[reader_role]} db locale
   local -a dbs
   read -r -a dbs <<<"${a[databases]}"
 
@@ -263,11 +265,15 @@ EOF
   say "starting ${a[primary_name]} on $HOST:$pport"
   pg_start "$primary" "$pport" "$plog" "${a[primary_name]}"
 
-  if [[ -n $role || ${#dbs[@]} -gt 0 ]]; then
+  if [[ -n $role || -n $reader || ${#dbs[@]} -gt 0 ]]; then
     {
       if [[ -n $role ]]; then
         echo "SET password_encryption = 'scram-sha-256';"
         echo "CREATE ROLE $role LOGIN PASSWORD '${a[secret_password]}';"
+      fi
+      if [[ -n $reader ]]; then
+        echo "CREATE ROLE $reader LOGIN;"
+        echo "GRANT pg_read_all_data TO $reader;"
       fi
       for db in "${dbs[@]}"; do echo "CREATE DATABASE $db OWNER postgres;"; done
     } | pg_psql "$pport" postgres >>"$plog" 2>&1 || die_log "creating ${role:+role and }databases failed" "$plog"

@@ -555,7 +555,8 @@ final class NoticeLog {
         let notice = PostgresNotice(
             severity: field(scry_pg_diag_severity()) ?? "NOTICE",
             sqlState: field(scry_pg_diag_sqlstate()),
-            message: field(scry_pg_diag_message_primary()) ?? ""
+            message: field(scry_pg_diag_message_primary()) ?? "",
+            detail: field(scry_pg_diag_message_detail())
         )
         if entries.count == limit { entries.removeFirst() }
         entries.append(notice)

@@ -67,6 +67,8 @@ public struct PostgresNotice: Sendable, Equatable {
     public var severity: String
     public var sqlState: String?
     public var message: String
+    /// The DETAIL field, when the server sent one.
+    public var detail: String? = nil
 }
 
 /// What a server says about itself: its version, whether it is a standby, and where its WAL is.

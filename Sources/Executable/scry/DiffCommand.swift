@@ -90,8 +90,11 @@ struct DiffCommand: ParsableCommand {
             let progress: ((DriftProgress) -> Void)? = isatty(2) == 1 ? { step in
                 print("scry diff: [\(step.step)/\(step.steps)] \(TerminalText.visible(step.title))", to: &standardError)
             } : nil
-            report = try DriftRunner(atlas: atlas, credentials: loaded.credentials)
-                .run(DriftOptions(checks: names, campaign: campaignID, settleSeconds: settleSeconds), progress: progress)
+            let runner = DriftRunner(atlas: atlas, credentials: loaded.credentials)
+            if let document = loaded.atlasDocument {
+                runner.locate = { path in document.file + (document.line(of: path).map { ":\($0)" } ?? "") }
+            }
+            report = try runner.run(DriftOptions(checks: names, campaign: campaignID, settleSeconds: settleSeconds), progress: progress)
         } catch {
             print(TerminalText.errorLines("scry diff", StoreErrorText.message(for: error)), to: &standardError)
             throw ExitCode(2)

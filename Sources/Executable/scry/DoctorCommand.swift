@@ -7,7 +7,7 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check every node of every store: topology, roles, lag, read-only sessions, cluster slots.",
-        discussion: "Exit status: 0 when all is healthy, 1 when a problem was found, 2 when the check could not run."
+        discussion: "Exit status: 0 when all is healthy, 1 when a problem was found, 2 when the check could not run. Warnings (a role that could do more than read) do not change it."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -64,6 +64,10 @@ struct DoctorCommand: ParsableCommand {
         lines.append("")
         lines.append(report.healthy ? "healthy" : "problems:")
         lines += report.problems.map { "  - \(TerminalText.visible($0))" }
+        if !report.warnings.isEmpty {
+            lines.append("warnings:")
+            lines += report.warnings.map { "  - \(TerminalText.visible($0))" }
+        }
         return lines.joined(separator: "\n")
     }
 }

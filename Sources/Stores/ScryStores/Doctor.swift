@@ -5,6 +5,10 @@ import ScryCore
 
 /// Checks every node of every store of an atlas: reachable, in the role the atlas says, lag
 /// within the policy, read-only session really read-only, Redis Cluster slots all covered.
+/// It also warns, without calling the platform unhealthy, when a PostgreSQL session's role
+/// could do more than read: a superuser, a role that may write to a table the atlas names, a
+/// role that bypasses row-level security. Scry's sessions are read-only either way, but the
+/// least privilege is the second lock.
 public enum Doctor {
     public struct NodeReport: Sendable, Codable, Equatable {
         public var store: String
@@ -34,6 +38,9 @@ public enum Doctor {
         public var stores: [StoreReport]
         public var nodes: [NodeReport]
         public var problems: [String]
+        /// What is not a fault but should be fixed: a role with more privileges than reading
+        /// needs. Never makes the report unhealthy.
+        public var warnings: [String] = []
     }
 
     /// `locate` turns an atlas problem into the line a person reads (`atlas.toml:42: …`).
@@ -42,13 +49,17 @@ public enum Doctor {
         var stores: [StoreReport] = []
         var nodes: [NodeReport] = []
         var problems: [String] = []
+        var warnings: [String] = []
+        let verifier = AtlasVerifier(atlas: atlas, credentials: credentials)
         for spec in atlas.stores {
             switch spec.kind {
             case .postgres:
-                let (store, storeNodes, storeProblems) = examinePostgres(spec, credentials: credentials)
+                let tables = Array(Set(verifier.references(in: spec.name).map(\.table))).sorted()
+                let (store, storeNodes, storeProblems, storeWarnings) = examinePostgres(spec, tables: tables, credentials: credentials)
                 stores.append(store)
                 nodes += storeNodes
                 problems += storeProblems
+                for warning in storeWarnings where !warnings.contains(warning) { warnings.append(warning) }
             case .redis(let cluster, let database):
                 let (store, storeNodes, storeProblems) = examineRedis(spec, cluster: cluster, database: database, credentials: credentials)
                 stores.append(store)
@@ -57,8 +68,8 @@ public enum Doctor {
             }
         }
         // A table or column the atlas names that is not there would hide drift: unhealthy.
-        problems += AtlasVerifier(atlas: atlas, credentials: credentials).schemaProblems().map(locate)
-        return Report(atlas: atlas.name, healthy: problems.isEmpty, stores: stores, nodes: nodes, problems: problems)
+        problems += verifier.schemaProblems().map(locate)
+        return Report(atlas: atlas.name, healthy: problems.isEmpty, stores: stores, nodes: nodes, problems: problems, warnings: warnings)
     }
 
     static func describe(_ policy: RoutingPolicy) -> String {
@@ -69,12 +80,14 @@ public enum Doctor {
         }
     }
 
-    private static func examinePostgres(_ spec: StoreSpec, credentials: StoreCredentials) -> (StoreReport, [NodeReport], [String]) {
+    /// `tables`: those of the store that the atlas names, whose write privileges are looked at.
+    private static func examinePostgres(_ spec: StoreSpec, tables: [String], credentials: StoreCredentials) -> (StoreReport, [NodeReport], [String], [String]) {
         var reports: [NodeReport] = []
         var problems: [String] = []
+        var warnings: [String] = []
         var routes: [String] = []
         guard let store = try? PostgresStore(spec: spec, credentials: credentials) else {
-            return (StoreReport(name: spec.name, engine: "postgres", routing: describe(spec.routing), routes: [], slotsCovered: nil), [], ["\(spec.name): not a PostgreSQL store"])
+            return (StoreReport(name: spec.name, engine: "postgres", routing: describe(spec.routing), routes: [], slotsCovered: nil), [], ["\(spec.name): not a PostgreSQL store"], [])
         }
         for shard in spec.groups.indices { store.refresh(shard: shard, force: true) }
         let maxLag: UInt64? = switch spec.routing {
@@ -92,9 +105,10 @@ public enum Doctor {
                     report.reachable = true
                     report.role = observation.inRecovery ? "replica" : "primary"
                     report.lagBytes = pool.lag(of: node.endpoint)
-                    let session = sessionFacts(node.endpoint, spec: spec, credentials: credentials)
+                    let session = sessionFacts(node.endpoint, spec: spec, tables: tables, credentials: credentials)
                     report.version = session.version
                     report.readOnlySession = session.readOnly
+                    for warning in session.privileges.warnings(label) where !warnings.contains(warning) { warnings.append(warning) }
                     if report.role != node.declaredRole.rawValue {
                         problems.append("\(label): \(node.endpoint) is a \(report.role ?? "?"), but the atlas lists it as a \(node.declaredRole.rawValue)")
                     }
@@ -120,15 +134,75 @@ public enum Doctor {
                 problems.append("\(label): reads are unavailable: \(reason)")
             }
         }
-        return (StoreReport(name: spec.name, engine: "postgres", routing: describe(spec.routing), routes: routes, slotsCovered: nil), reports, problems)
+        return (StoreReport(name: spec.name, engine: "postgres", routing: describe(spec.routing), routes: routes, slotsCovered: nil), reports, problems, warnings)
     }
 
-    private static func sessionFacts(_ endpoint: Endpoint, spec: StoreSpec, credentials: StoreCredentials) -> (version: String?, readOnly: Bool?) {
+    /// What a session's role may do beyond reading.
+    struct Privileges {
+        var role = ""
+        var superuser = false
+        var bypassesRLS = false
+        /// Each table the atlas names that the role may write to, with the privileges.
+        var writable: [(table: String, privileges: [String])] = []
+
+        /// A superuser's warning says it all: it can write everywhere and bypasses every check.
+        func warnings(_ label: String) -> [String] {
+            let fix = "connect as a role that can only read (README: least privilege)"
+            if superuser {
+                return ["\(label): role \(role) is a superuser: it may write anything, bypasses row-level security, and can turn read-only off; \(fix)"]
+            }
+            var warnings: [String] = []
+            if !writable.isEmpty {
+                let tables = writable.map { "\($0.table) (\($0.privileges.joined(separator: ", ")))" }.joined(separator: ", ")
+                warnings.append("\(label): role \(role) may write to tables the atlas names: \(tables); \(fix)")
+            }
+            if bypassesRLS {
+                warnings.append("\(label): role \(role) bypasses row-level security (BYPASSRLS), so it reads rows a policy would hide; \(fix)")
+            }
+            return warnings
+        }
+    }
+
+    static let writePrivileges = ["INSERT", "UPDATE", "DELETE", "TRUNCATE"]
+
+    /// The role's attributes, and its write privileges on `tables` (the names as the atlas
+    /// gives them; one that does not exist is left out, the schema check reports it).
+    static func privileges(on connection: PostgresConnection, tables: [String]) throws -> Privileges {
+        var found = Privileges()
+        if let row = try connection.query("SELECT rolname, rolsuper, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user").rows.first {
+            found.role = row.string(0) ?? ""
+            found.superuser = row.string(1) == "t"
+            found.bypassesRLS = row.string(2) == "t"
+        }
+        guard !tables.isEmpty else { return found }
+        let rows = try connection.query("""
+            SELECT t.name, p.privilege FROM unnest($1::text[]) WITH ORDINALITY AS t(name, n), unnest($2::text[]) WITH ORDINALITY AS p(privilege, m)
+            WHERE pg_catalog.to_regclass(t.name) IS NOT NULL AND pg_catalog.has_table_privilege(pg_catalog.to_regclass(t.name), p.privilege)
+            ORDER BY t.n, p.m
+            """, [.text(DriftComparison.textArrayLiteral(tables)), .text(DriftComparison.textArrayLiteral(writePrivileges))]).rows
+        for row in rows {
+            guard let table = row.string(0), let privilege = row.string(1) else { continue }
+            if let index = found.writable.firstIndex(where: { $0.table == table }) {
+                found.writable[index].privileges.append(privilege)
+            } else {
+                found.writable.append((table, [privilege]))
+            }
+        }
+        found.writable.sort { $0.table < $1.table }
+        for index in found.writable.indices {
+            found.writable[index].privileges.sort { writePrivileges.firstIndex(of: $0) ?? 0 < writePrivileges.firstIndex(of: $1) ?? 0 }
+        }
+        return found
+    }
+
+    private static func sessionFacts(_ endpoint: Endpoint, spec: StoreSpec, tables: [String], credentials: StoreCredentials)
+        -> (version: String?, readOnly: Bool?, privileges: Privileges) {
         guard case .postgres(let database) = spec.kind,
               let configuration = try? credentials.postgresConfiguration(endpoint, database: database),
-              let connection = try? PostgresConnection(configuration) else { return (nil, nil) }
+              let connection = try? PostgresConnection(configuration) else { return (nil, nil, Privileges()) }
         let readOnly = (try? connection.query("SHOW transaction_read_only", [], deadlineMilliseconds: PostgresStore.probeDeadlineMilliseconds).rows.first?.string(0)).flatMap { $0 }.map { $0 == "on" }
-        return (connection.parameterStatus("server_version").map { String($0.prefix { $0 != " " }) }, readOnly)
+        let privileges = (try? privileges(on: connection, tables: tables)) ?? Privileges()
+        return (connection.parameterStatus("server_version").map { String($0.prefix { $0 != " " }) }, readOnly, privileges)
     }
 
     private static func examineRedis(_ spec: StoreSpec, cluster: Bool, database: Int, credentials: StoreCredentials) -> (StoreReport, [NodeReport], [String]) {

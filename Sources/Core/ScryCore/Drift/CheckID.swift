@@ -32,4 +32,9 @@ extension Atlas {
     public var allChecks: [CheckID] { checks.map(CheckID.init) + declaredChecks.map { CheckID(declared: $0.name) } }
 
     public func declaredCheck(named name: String) -> DeclaredCheck? { declaredChecks.first { $0.name == name } }
+
+    /// The atlas key of a declared check's query (`checks.declared[2].query`), to point at its line.
+    public func declaredQueryPath(_ check: DeclaredCheck) -> ConfigPath {
+        ConfigPath([.key("checks"), .key("declared"), .index(declaredChecks.firstIndex { $0.name == check.name } ?? 0), .key("query")])
+    }
 }

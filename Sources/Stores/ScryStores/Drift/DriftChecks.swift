@@ -427,15 +427,21 @@ extension DriftChecks {
     /// A declared check: its query, read-only, on every shard of its store; each row is a
     /// finding. The query is wrapped as a subquery, so the scope (a campaign, the keys to
     /// confirm) filters its rows by their `campaign_id` and `key` columns.
+    ///
+    /// Before it runs, on every shard and on every pass (the confirmation on the primary too),
+    /// its functions are vetted (`QueryVetter`): a query that would call one that acts is
+    /// refused, with `DriftError.declaredCheckRefused`, and nothing of it runs.
     func declared(_ check: DeclaredCheck, scope: DriftScope) throws -> [Finding] {
         let store = try stores.postgres(check.store)
-        var query = check.query.trimmingWhitespace
-        while query.hasSuffix(";") { query = String(query.dropLast()).trimmingWhitespace }
-        // On lines of its own, so a comment at its end cannot swallow the wrapping.
-        query = "\n" + query + "\n"
+        let query = QueryVetter.body(check.query)
         var findings: [Finding] = []
         for shard in 0..<max(1, store.spec.groups.count) {
             let (raws, provenance) = try stores.read(store, shard: shard) { c -> [RawFinding] in
+                do {
+                    try QueryVetter.vet(check.query, on: c)
+                } catch let refusal as QueryRefusal {
+                    throw DriftError.declaredCheckRefused(name: check.name, path: atlas.declaredQueryPath(check), refusal: refusal)
+                }
                 // The query's columns, from a plan that reads no row.
                 let columns = Set(try c.query("SELECT * FROM (\(query)) AS scry_declared LIMIT 0").columns.map(\.name))
                 guard columns.contains("key") else {

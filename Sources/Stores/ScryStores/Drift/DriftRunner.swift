@@ -43,6 +43,10 @@ public final class DriftRunner {
 
     /// `progress`, when given, hears each step's title (for a CLI's stderr); `run` also takes a
     /// structured `DriftProgress` handler.
+    /// Where an atlas key is (`atlas.toml:42`), when the caller has the atlas's document: a
+    /// refused declared check's reason then names the file and line of its query.
+    public var locate: ((ConfigPath) -> String?)?
+
     public init(atlas: Atlas, credentials: StoreCredentials, progress: ((String) -> Void)? = nil) {
         self.atlas = atlas
         self.credentials = credentials
@@ -53,6 +57,15 @@ public final class DriftRunner {
     /// ones it declares.
     public var available: [CheckID] {
         atlas.checks.filter(Self.implemented.contains).map(CheckID.init) + atlas.declaredChecks.map { CheckID(declared: $0.name) }
+    }
+
+    /// Why a unit did not run, in words; a refused declared check names its query's line.
+    func reason(for error: any Error) -> String {
+        let message = StoreErrorText.message(for: error)
+        if case DriftError.declaredCheckRefused(_, let path, _) = error, let location = locate?(path) {
+            return "\(location): \(message)"
+        }
+        return message
     }
 
     /// A unit of work: one or more checks that one pass over the data answers.
@@ -131,7 +144,7 @@ public final class DriftRunner {
             } catch {
                 if cancellation.isCancelled || error is CancellationError { throw CancellationError() }
                 notRun += unit.checks.sorted { $0.rawValue < $1.rawValue }.map {
-                    NotRun(check: $0.rawValue, scope: unit.title, reason: StoreErrorText.message(for: error))
+                    NotRun(check: $0.rawValue, scope: unit.title, reason: reason(for: error))
                 }
             }
             step += 1
@@ -165,6 +178,12 @@ public final class DriftRunner {
                 } catch DriftError.noPrimary(let store) {
                     notes.append("\(unit.title): \(counted(doubtful.count, "finding")) seen on a replica of \(store) are unconfirmed: its policy forbids primary reads")
                     findings += candidates
+                } catch let error as DriftError where error.isRefusal {
+                    // Refused on the primary (its functions changed since the replica read):
+                    // nothing of what the replica showed is reported.
+                    notRun += unit.checks.sorted { $0.rawValue < $1.rawValue }.map {
+                        NotRun(check: $0.rawValue, scope: unit.title, reason: reason(for: error))
+                    }
                 } catch {
                     if cancellation.isCancelled || error is CancellationError { throw CancellationError() }
                     notes.append("\(unit.title): \(counted(doubtful.count, "finding")) seen on a replica are unconfirmed: the primary cannot be read (\(StoreErrorText.message(for: error)))")
@@ -186,12 +205,18 @@ public final class DriftRunner {
                 let outcome = Settlement.settle(candidates, reread: again, rereadOnPrimary: true, window: window)
                 findings += outcome.drift
                 inFlight += outcome.inFlight
+            } catch let error as DriftError where error.isRefusal {
+                // Refused at the source of truth: not read again elsewhere, not reported.
+                unsettledParts += 1
+                notRun += unit.checks.sorted { $0.rawValue < $1.rawValue }.map {
+                    NotRun(check: $0.rawValue, scope: unit.title, reason: reason(for: error))
+                }
             } catch {
                 if cancellation.isCancelled || error is CancellationError { throw CancellationError() }
                 // The primary cannot be read (its policy forbids it, or it is down): nothing is
                 // written there meanwhile, so what still holds on the replicas after the window
                 // is drift, reported unconfirmed.
-                let why = StoreErrorText.message(for: error)
+                let why = reason(for: error)
                 do {
                     let again = try unit.run(DriftChecks(stores: routed, checks: unit.checks), rescope)
                     let outcome = Settlement.settle(candidates, reread: again, rereadOnPrimary: false, window: window)
@@ -203,7 +228,7 @@ public final class DriftRunner {
                     unsettledParts += 1
                     notRun += unit.checks.sorted { $0.rawValue < $1.rawValue }.map {
                         NotRun(check: $0.rawValue, scope: unit.title,
-                               reason: "\(counted(candidates.count, "difference")) could not be read again (\(why); \(StoreErrorText.message(for: error))): not reported")
+                               reason: "\(counted(candidates.count, "difference")) could not be read again (\(why); \(reason(for: error))): not reported")
                     }
                 }
             }

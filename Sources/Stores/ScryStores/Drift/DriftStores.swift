@@ -13,6 +13,9 @@ public enum DriftError: Error, Sendable, CustomStringConvertible {
     case redis(store: String, reason: String)
     /// A declared check's query cannot give findings.
     case declaredCheck(name: String, reason: String)
+    /// A declared check's query would call a function that may act on the server
+    /// (`QueryVetting`); `path` is its `query` key in the atlas.
+    case declaredCheckRefused(name: String, path: ConfigPath, refusal: QueryRefusal)
 
     public var description: String {
         switch self {
@@ -22,7 +25,17 @@ public enum DriftError: Error, Sendable, CustomStringConvertible {
             return "the scan of \(pattern) on \(store) did not cover every node: \(reasons.joined(separator: "; "))"
         case .redis(let store, let reason): return "Redis store \(store): \(reason)"
         case .declaredCheck(let name, let reason): return "declared check \(name): \(reason)"
+        case .declaredCheckRefused(let name, let path, let refusal):
+            return "declared check \(name) (\(path)) refused, not run: \(refusal)"
         }
+    }
+}
+
+extension DriftError {
+    /// A declared check refused for what its query calls: never run anywhere else instead.
+    var isRefusal: Bool {
+        if case .declaredCheckRefused = self { return true }
+        return false
     }
 }
 
