@@ -94,16 +94,16 @@ struct PostgresStoreTests {
 
 @Suite("Doctor")
 struct DoctorTests {
-    /// The reference atlas pointed at the demo the tests load: doctor checks that every table
-    /// and column it names is there.
-    static func atlas(_ edit: (String) -> String = { $0 }) throws -> Atlas {
+    static func atlas(_ edit: (String) -> String = { $0 }, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Atlas {
         let text = try String(contentsOfFile: Repository.path("demo/atlas.toml"), encoding: .utf8)
-        return try AtlasParser.parse(try TOMLReader.read(edit(text), file: "atlas.toml"), environment: DemoFixture.atlasEnvironment)
+        return try AtlasParser.parse(try TOMLReader.read(edit(text), file: "atlas.toml"), environment: environment)
     }
 
+    /// The reference atlas pointed at the demo the tests load: doctor also checks that every
+    /// table and column the atlas names is there.
     @Test func theStackIsHealthy() async throws {
         _ = try await DemoFixture.loaded()
-        let report = Doctor.examine(try Self.atlas(), credentials: PostgresStoreTests.credentials)
+        let report = Doctor.examine(try Self.atlas(environment: DemoFixture.atlasEnvironment), credentials: PostgresStoreTests.credentials)
         #expect(report.problems == [])
         #expect(report.healthy)
         #expect(report.nodes.count == 5)
