@@ -159,8 +159,7 @@ public final class DriftRunner {
                 findings += candidates
                 continue
             }
-            let keys = Set(candidates.compactMap(unit.scopeKey))
-            let rescope = DriftScope(campaign: options.campaign, keys: keys)
+            let rescope = DriftScope.again(candidates, campaign: options.campaign, key: unit.scopeKey)
             if window <= 0 {
                 // No settling: only what a replica showed is read again, on the primary.
                 let doubtful = candidates.filter(\.needsConfirmation)
@@ -173,7 +172,7 @@ public final class DriftRunner {
                 do {
                     let stores = primary ?? DriftStores(atlas: atlas, credentials: credentials, primaryOnly: true, cancellation: cancellation)
                     primary = stores
-                    let onPrimary = try unit.run(DriftChecks(stores: stores, checks: unit.checks), DriftScope(campaign: options.campaign, keys: Set(doubtful.compactMap(unit.scopeKey))))
+                    let onPrimary = try unit.run(DriftChecks(stores: stores, checks: unit.checks), DriftScope.again(doubtful, campaign: options.campaign, key: unit.scopeKey))
                     findings += Confirmation.reconcile(candidates, primary: onPrimary)
                 } catch DriftError.noPrimary(let store) {
                     notes.append("\(unit.title): \(counted(doubtful.count, "finding")) seen on a replica of \(store) are unconfirmed: its policy forbids primary reads")
@@ -333,6 +332,16 @@ public final class DriftRunner {
 struct DriftScope {
     var campaign: Int64?
     var keys: Set<String>?
+    /// When a second read concerns rows of known campaigns only: those campaigns, so a
+    /// campaign table's (campaign, blueprint) index serves the read.
+    var campaigns: Set<Int64>? = nil
+
+    /// The scope that reads `findings` again: their keys, and their campaigns when each names one.
+    static func again(_ findings: [Finding], campaign: Int64?, key: (Finding) -> String?) -> DriftScope {
+        let campaigns = findings.compactMap(\.campaignID)
+        return DriftScope(campaign: campaign, keys: Set(findings.compactMap(key)),
+                          campaigns: campaigns.count == findings.count ? Set(campaigns) : nil)
+    }
 }
 
 /// A SELECT with a drift scope's filters added, each value sent as a parameter.
@@ -351,6 +360,9 @@ struct ScopedQuery {
     /// expression), each parameter typed by the server from its column, so indexes serve.
     mutating func restrict(to scope: DriftScope, campaignColumn: String?, keyColumn: String) {
         if let id = scope.campaign, let campaignColumn { add("\(campaignColumn) = $%", .text(String(id))) }
+        if let campaigns = scope.campaigns, let campaignColumn {
+            add(KeyMatch.typed(campaignColumn, "$%"), .text(DriftComparison.textArrayLiteral(Set(campaigns.map(String.init)))))
+        }
         if let keys = scope.keys { add(KeyMatch.typed(keyColumn, "$%"), .text(DriftComparison.textArrayLiteral(keys))) }
     }
 
