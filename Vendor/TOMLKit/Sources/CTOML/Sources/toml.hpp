@@ -13501,6 +13501,22 @@ TOML_ANON_NAMESPACE_END;
 
 #endif // parser helper macros
 
+// Scry patch: inside the parser, an internal check that fails is a parse error at the current
+// position (set_error throws toml::parse_error), never an abort and never undefined behaviour.
+// Upstream's checks assume preconditions that malformed input can break (e.g. `[[[`).
+#pragma push_macro("TOML_ASSERT")
+#pragma push_macro("TOML_ASSERT_ASSUME")
+#undef TOML_ASSERT
+#undef TOML_ASSERT_ASSUME
+#define TOML_ASSERT(expr)                                                                                              \
+	do                                                                                                                 \
+	{                                                                                                                  \
+		if TOML_UNLIKELY(!(expr))                                                                                      \
+			set_error("malformed input (the parser's check '" #expr "' failed)"sv);                                    \
+	}                                                                                                                  \
+	while (false)
+#define TOML_ASSERT_ASSUME(expr) TOML_ASSERT(expr)
+
 TOML_IMPL_NAMESPACE_START
 {
 	TOML_ABI_NAMESPACE_BOOL(TOML_EXCEPTIONS, impl_ex, impl_noex);
@@ -14991,7 +15007,9 @@ TOML_IMPL_NAMESPACE_START
 		{
 			return_if_error({});
 			assert_not_eof();
-			TOML_ASSERT_ASSUME(!is_value_terminator(*cp));
+			// Scry patch: checked, not assumed (U+0085 inside an array reaches here).
+			if TOML_UNLIKELY(is_value_terminator(*cp))
+				set_error_and_return_default("expected a value, saw '"sv, escaped_codepoint{ *cp }, "'"sv);
 			push_parse_scope("value"sv);
 
 			const depth_counter_scope depth_counter{ nested_values };
@@ -15478,7 +15496,9 @@ TOML_IMPL_NAMESPACE_START
 		{
 			return_if_error({});
 			assert_not_eof();
-			TOML_ASSERT_ASSUME(is_bare_key_character(*cp) || is_string_delimiter(*cp));
+			// Scry patch: checked, not assumed (`[[[` and `[!` reach here).
+			if TOML_UNLIKELY(!is_bare_key_character(*cp) && !is_string_delimiter(*cp))
+				set_error_and_return_default("expected a key, saw '"sv, escaped_codepoint{ *cp }, "'"sv);
 			push_parse_scope("key"sv);
 
 			key_buffer.clear();
@@ -16171,6 +16191,9 @@ TOML_IMPL_NAMESPACE_END;
 #undef advance_and_return_if_error
 #undef advance_and_return_if_error_or_eof
 #undef assert_not_eof
+// Scry patch: the parser's own checks end here (see above).
+#pragma pop_macro("TOML_ASSERT_ASSUME")
+#pragma pop_macro("TOML_ASSERT")
 #undef assert_not_error
 #undef is_eof
 #undef is_error
