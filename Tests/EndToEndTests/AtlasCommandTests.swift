@@ -26,7 +26,7 @@ struct AtlasCommandTests {
 
         let (syntaxStatus, syntaxOutput) = try ScryCommandLineTests.run(["atlas", "check", directory.appendingPathComponent("missing.toml").path])
         #expect(syntaxStatus == 2)
-        #expect(syntaxOutput.hasSuffix("missing.toml: cannot read the file\n"))
+        #expect(syntaxOutput.hasSuffix("missing.toml: cannot read the file: No such file or directory\n"))
     }
 
     @Test func theStarlanesAtlasChecksOutAgainstTheLiveStores() throws {
