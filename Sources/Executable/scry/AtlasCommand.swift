@@ -47,7 +47,8 @@ struct AtlasCommand: ParsableCommand {
             }
             let credentials: StoreCredentials
             do {
-                credentials = try profile.load().credentials
+                // The profile's credentials only: FILE is the atlas checked, not the profile's.
+                credentials = try profile.loadProfile().credentials
             } catch {
                 print(error, to: &standardError)
                 throw ExitCode(2)
