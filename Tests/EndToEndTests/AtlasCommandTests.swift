@@ -102,4 +102,17 @@ struct AtlasCommandTests {
         #expect(broken == 2)
         #expect(report == "\(directory.appendingPathComponent("broken-atlas.toml").path):3:3: not valid TOML: Error while parsing table header: expected a key, saw '['\n")
     }
+
+    /// An atlas's errors quote its keys and values: an escape sequence in them is shown, not run.
+    @Test func errorsQuotingTheFileAreEscaped() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-atlas"))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("hostile.toml").path
+        try #"[atlas]\#nname = "x"\#n"\u001b[2J" = 1\#n"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, output) = try ScryCommandLineTests.run(["atlas", "check", path])
+        #expect(status == 1)
+        #expect(output.contains(#"\x1b[2J"#), "\(output)")
+        #expect(!output.contains("\u{1B}"), "no raw escape reaches the terminal")
+    }
 }
