@@ -146,6 +146,13 @@ let package = Package(
             path: "Sources/Benchmarks/scry-bench-tui"
         ),
 
+        // MARK: Fuzzing: scripts/fuzz builds this with libFuzzer; built plainly, it replays inputs
+        .executableTarget(
+            name: "scry-fuzz",
+            dependencies: ["ScryCore", "ScryConfig", "ScryUIKit", "RedisClient"],
+            path: "Tests/Fuzz/Targets"
+        ),
+
         // MARK: Tests
         .target(
             name: "DemoFixtures",
@@ -199,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["scry", "TestSupport", "DemoFixtures"],
+            dependencies: ["scry", "scry-fuzz", "TestSupport", "DemoFixtures"],
             path: "Tests/EndToEndTests"
         ),
         .testTarget(
