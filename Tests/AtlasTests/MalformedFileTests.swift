@@ -29,6 +29,23 @@ struct MalformedFileTests {
         #expect(error(text) == ConfigError(file: "bad.toml", line: line, column: column, path: nil, message: message))
     }
 
+    /// These crashed the process once toml++ no longer aborted: a NUL escape in a key (TOMLKit
+    /// cut the key short, failed to look it up and force-unwrapped), and keys nested deep enough
+    /// to overflow the stack in toml++'s recursion.
+    @Test func nulEscapesAndDeepKeysAreSyntaxErrors() {
+        #expect(error("[t]\n\"k\\u0000\" = 1\n") == ConfigError(
+            file: "bad.toml", line: 2, column: 1, path: nil, message: "not valid TOML: a NUL character (\\u0000) in a key is not supported"))
+        #expect(error("a = 1\nname = \"x\\u0000y\"\n") == ConfigError(
+            file: "bad.toml", line: 2, column: 8, path: nil, message: "not valid TOML: a NUL character (\\u0000) in a string is not supported"))
+        let deepKey = Array(repeating: "a", count: 30_000).joined(separator: ".") + " = 1\n"
+        let deepInline = "a = " + String(repeating: "{" + Array(repeating: "b", count: 250).joined(separator: ".") + " = ", count: 200) + "1" + String(repeating: "}", count: 200) + "\n"
+        for text in [deepKey, "[" + deepKey.dropLast(5) + "]\n", deepInline] {
+            let found = error(text)
+            #expect(found?.line == 1)
+            #expect(found?.message.hasPrefix("not valid TOML: Error while parsing key: exceeded maximum nesting depth of 256") == true, "\(String(describing: found))")
+        }
+    }
+
     @Test func aSyntaxErrorNamesFileLineAndColumn() {
         #expect(error("[stores]\nworld = \n", file: "atlas.toml")?.description
                 == "atlas.toml:2:9: not valid TOML: Error while parsing key-value pair: expected value, saw '\\n'")

@@ -9,6 +9,25 @@
 #include <CTOML/CTOML.h>
 #include <iostream>
 
+// Scry patch: TOMLKit reads keys and strings as C strings, so a NUL (\u0000, valid TOML) cut them
+// short, and a key cut short was then looked up, not found, and force-unwrapped: a crash. A
+// document that holds a NUL in a key or a string is refused as a parse error at its position.
+static void rejectNUL(const toml::node & node) {
+	if (auto table = node.as_table()) {
+		for (auto && [key, value] : *table) {
+			if (key.str().find('\0') != std::string_view::npos)
+				throw toml::parse_error("a NUL character (\\u0000) in a key is not supported", key.source());
+			rejectNUL(value);
+		}
+	} else if (auto array = node.as_array()) {
+		for (auto && value : *array)
+			rejectNUL(value);
+	} else if (auto string = node.as_string()) {
+		if (string->get().find('\0') != std::string::npos)
+			throw toml::parse_error("a NUL character (\\u0000) in a string is not supported", string->source());
+	}
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,7 +43,9 @@ extern "C" {
 	CTOMLTable * _Nullable tableCreateFromString(
 		const char * _Nonnull tomlStr, CTOMLParseError * _Nonnull errorPointer) {
 		try {
-			return reinterpret_cast<CTOMLTable *>(new toml::table(toml::parse(tomlStr)));
+			auto table = toml::parse(tomlStr);
+			rejectNUL(table);
+			return reinterpret_cast<CTOMLTable *>(new toml::table(std::move(table)));
 		} catch (toml::parse_error & e) {
 			*errorPointer = CTOMLParseError {
 				.description = strdup(std::string(e.description()).c_str()),

@@ -13540,6 +13540,7 @@ TOML_IMPL_NAMESPACE_START
 		bool recording = false, recording_whitespace = true;
 		std::string_view current_scope;
 		size_t nested_values = {};
+		size_t key_depth = {}; // Scry patch: the dotted-key levels of the key-value pairs being parsed
 #if !TOML_EXCEPTIONS
 		mutable optional<parse_error> err;
 #endif
@@ -15549,6 +15550,16 @@ TOML_IMPL_NAMESPACE_START
 				// store segment
 				key_buffer.push_back(key_segment, key_begin, key_end);
 
+				// Scry patch: each segment of a dotted key is a level of nested tables, and
+				// update_region_ends() recurses once per level: some 20,000 segments (a.a.a…),
+				// or keys of 250 segments in 200 nested inline tables, overflowed the stack. The
+				// levels of this key, of the keys it is nested in and of the values around it
+				// get the same limit as nested values.
+				if TOML_UNLIKELY(key_buffer.size() + key_depth + nested_values > max_nested_values)
+					set_error_and_return_default("exceeded maximum nesting depth of "sv,
+												 static_cast<uint64_t>(max_nested_values),
+												 " (TOML_MAX_NESTED_VALUES)"sv);
+
 				// eof or no more key to come
 				if (is_eof() || *cp != U'.')
 					break;
@@ -15893,7 +15904,11 @@ TOML_IMPL_NAMESPACE_START
 			auto last_key = make_key(key_buffer.size() - 1u);
 
 			// now we can actually parse the value
+			// Scry patch: the value's tables nest under every segment of this key.
+			const size_t key_levels = key_buffer.size();
+			key_depth += key_levels;
 			node_ptr val = parse_value();
+			key_depth -= key_levels;
 			return_if_error({});
 
 			tbl->emplace_hint<node_ptr>(it, std::move(last_key), std::move(val));
