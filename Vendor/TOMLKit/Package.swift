@@ -15,11 +15,14 @@ let package = Package(
             name: "CTOML",
             cxxSettings: [
                 .define("TOML_EXCEPTIONS", to: "1"),
+                // Vendored code: its warnings are upstream's, not Scry's to act on.
+                .unsafeFlags(["-w"]),
             ]
         ),
         .target(
             name: "TOMLKit",
-            dependencies: ["CTOML"]
+            dependencies: ["CTOML"],
+            swiftSettings: [.unsafeFlags(["-suppress-warnings"])]
         ),
     ],
     cLanguageStandard: .c99,
