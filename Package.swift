@@ -10,7 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // TOMLKit 0.6.0, vendored: its toml++ aborts the process on some malformed input (Vendor/README.md).
+        .package(path: "Vendor/TOMLKit"),
     ],
     targets: [
         // MARK: C bindings
@@ -145,6 +146,13 @@ let package = Package(
             path: "Sources/Benchmarks/scry-bench-tui"
         ),
 
+        // MARK: Fuzzing: scripts/fuzz builds this with libFuzzer; built plainly, it replays inputs
+        .executableTarget(
+            name: "scry-fuzz",
+            dependencies: ["ScryCore", "ScryConfig", "ScryUIKit", "RedisClient"],
+            path: "Tests/Fuzz/Targets"
+        ),
+
         // MARK: Tests
         .target(
             name: "DemoFixtures",
@@ -198,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["scry", "TestSupport", "DemoFixtures"],
+            dependencies: ["scry", "scry-fuzz", "TestSupport", "DemoFixtures"],
             path: "Tests/EndToEndTests"
         ),
         .testTarget(

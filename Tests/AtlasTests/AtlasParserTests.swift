@@ -223,7 +223,7 @@ struct AtlasParserTests {
         ("name = \"mini\"", "name = \"mini\"\n[checks]\nenabled = [\"orphan\", \"telepathy\"]", "test.toml:4: checks.enabled[1]: unknown check \"telepathy\"; built-in checks are orphan, divergence, world-version, cache-stale, cache-missing, cache-zombie, session-dangling, ttl-missing, replica-divergence"),
         ("name = \"mini\"", "name = \"mini\"\n[checks]\nenabled = [\"ttl-missing\"]", "test.toml:4: checks.enabled[0]: ttl-missing needs a [[keys]] entry with ttl = \"required\""),
         ("primary = \"db-1:5433\"", "primary = \"${DB_HOST}:5433\"", "test.toml:7: stores.db.primary: the environment variable DB_HOST is not set, and ${DB_HOST} has no default (write ${DB_HOST:-value})"),
-        ("[entities.hero.campaign]", "[entities.hero.campaign\n", "test.toml:19: not valid TOML: Error while parsing table header: expected ']', saw '\\n'"),
+        ("[entities.hero.campaign]", "[entities.hero.campaign\n", "test.toml:19:24: not valid TOML: Error while parsing table header: expected ']', saw '\\n'"),
     ] as [(String, String, String)])
     func aBrokenAtlasNamesFileLineAndWhatWasExpected(_ original: String, _ replacement: String, _ expected: String) {
         #expect(minimalAtlas.contains(original), "the fixture changed")

@@ -26,7 +26,7 @@ struct AtlasCommandTests {
 
         let (syntaxStatus, syntaxOutput) = try ScryCommandLineTests.run(["atlas", "check", directory.appendingPathComponent("missing.toml").path])
         #expect(syntaxStatus == 2)
-        #expect(syntaxOutput.hasSuffix("missing.toml: cannot read the file\n"))
+        #expect(syntaxOutput.hasSuffix("missing.toml: cannot read the file: No such file or directory\n"))
     }
 
     @Test func theStarlanesAtlasChecksOutAgainstTheLiveStores() throws {
@@ -75,5 +75,44 @@ struct AtlasCommandTests {
         let (status, output) = try ScryCommandLineTests.run(["--profile", "nope", "--config", directory.appendingPathComponent("scry/config.toml").path])
         #expect(status == 1)
         #expect(output.contains("no profile is named \"nope\"; profiles are starlanes"))
+    }
+
+    /// `atlas check FILE --connect` checks FILE: the profile gives only the credentials, and its
+    /// own atlas (broken here) and theme (missing) are not read.
+    @Test func checkingAFileIgnoresTheProfilesAtlasAndTheme() throws {
+        try Starlanes.prepare()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-config"))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "[atlas]\nname = \"half-written\"\n[[[\n".write(to: directory.appendingPathComponent("broken-atlas.toml"), atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("config.toml").path
+        try """
+            default_profile = "ops"
+            [profiles.ops]
+            atlas = "broken-atlas.toml"
+            theme = "no-such-theme"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let (status, output) = try ScryCommandLineTests.run(["atlas", "check", Starlanes.atlasPath, "--connect", "--config", config])
+        #expect(status == 0, "\(output)")
+        #expect(output.hasSuffix("valid, and every node, table and column it names is there (3 stores, 4 entities, 2 key patterns, 7 checks)\n"))
+
+        // The profile's atlas is still reported, with its file and line, when it is the one used.
+        let (broken, report) = try ScryCommandLineTests.run(["atlas", "check", directory.appendingPathComponent("broken-atlas.toml").path])
+        #expect(broken == 2)
+        #expect(report == "\(directory.appendingPathComponent("broken-atlas.toml").path):3:3: not valid TOML: Error while parsing table header: expected a key, saw '['\n")
+    }
+
+    /// An atlas's errors quote its keys and values: an escape sequence in them is shown, not run.
+    @Test func errorsQuotingTheFileAreEscaped() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-atlas"))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("hostile.toml").path
+        try #"[atlas]\#nname = "x"\#n"\u001b[2J" = 1\#n"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, output) = try ScryCommandLineTests.run(["atlas", "check", path])
+        #expect(status == 1)
+        #expect(output.contains(#"\x1b[2J"#), "\(output)")
+        #expect(!output.contains("\u{1B}"), "no raw escape reaches the terminal")
     }
 }

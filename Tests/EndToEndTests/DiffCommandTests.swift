@@ -198,4 +198,31 @@ struct DiffCommandTests {
         #expect(status == 2)
         #expect(output.contains("scry diff: "), "\(output)")
     }
+
+    /// A theme is cosmetic: a profile that names one that does not exist (or a broken one) must
+    /// not stop a scheduled integrity check. Only the TUI loads the theme.
+    @Test func aMissingOrBrokenThemeDoesNotStopTheCheck() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-theme"))
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("themes"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.toml").path
+        try """
+            default_profile = "nightly"
+            [profiles.nightly]
+            atlas = "\(Self.atlas)"
+            theme = "solarised-drak"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try "[[[\n".write(to: directory.appendingPathComponent("themes/broken.toml"), atomically: true, encoding: .utf8)
+        let arguments = ["diff", "--config", config, "--check", "world-version"]
+        for extra in [[], ["--theme", "broken"]] {
+            // Exit 1 and the planted drift, as without a theme: the checks ran.
+            let (status, output) = try await Self.run(arguments + extra)
+            #expect(status == 1, "\(extra): \(output)")
+            #expect(output.contains("world-version"), "\(extra): \(output)")
+            #expect(!output.contains("theme"), "\(extra): \(output)")
+        }
+        let (clean, output) = try await Self.run(arguments + ["--campaign", "1"])
+        #expect(clean == 0, "\(output)")
+        #expect(output.hasPrefix("no drift (world-version)"), "\(output)")
+    }
 }

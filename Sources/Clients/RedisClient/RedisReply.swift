@@ -123,3 +123,35 @@ public struct RedisRedirect: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(kind.rawValue) \(slot) \(host):\(port)" }
 }
+
+extension RedisReply {
+    /// The replies in `bytes`, as RESP2, decoded by hiredis's reader and copied as a connection
+    /// copies them: what `RedisConnection` does with the bytes a server sends. Bytes that are not
+    /// RESP are the reader's protocol error; an incomplete last reply is left out.
+    public static func decode(_ bytes: [UInt8]) -> Result<[RedisReply], RedisProtocolError> {
+        guard let reader = redisReaderCreate() else { return .failure(RedisProtocolError(message: "out of memory")) }
+        defer { redisReaderFree(reader) }
+        let fed = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { redisReaderFeed(reader, $0.baseAddress, $0.count) }
+        }
+        guard fed == REDIS_OK else { return .failure(RedisProtocolError(reader)) }
+        var replies: [RedisReply] = []
+        while true {
+            var raw: UnsafeMutableRawPointer?
+            guard redisReaderGetReply(reader, &raw) == REDIS_OK else { return .failure(RedisProtocolError(reader)) }
+            guard let raw else { return .success(replies) }
+            replies.append(RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self)))
+            freeReplyObject(raw)
+        }
+    }
+}
+
+/// Bytes from a server that are not RESP, as hiredis's reader says.
+public struct RedisProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    init(message: String) { self.message = message }
+    init(_ reader: UnsafeMutablePointer<redisReader>) {
+        message = withUnsafeBytes(of: reader.pointee.errstr) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+    public var description: String { message }
+}

@@ -43,7 +43,7 @@ public enum ThemeReader {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
         for folder in searchPath {
             let candidate = folder + "/" + name + ".toml"
-            if ConfigFile.read(candidate) != nil { return candidate }
+            if ConfigFile.isReadableFile(candidate) { return candidate }
         }
         return nil
     }

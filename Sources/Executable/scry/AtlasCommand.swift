@@ -30,14 +30,15 @@ struct AtlasCommand: ParsableCommand {
             do {
                 document = try TOMLReader.read(contentsOf: file)
             } catch {
-                print(error, to: &standardError)
+                // Errors quote the file's text (keys, values), which may hold escape sequences.
+                print(TerminalText.visible(error.description), to: &standardError)
                 throw ExitCode(2)
             }
             let atlas: Atlas
             do {
                 atlas = try AtlasParser.parse(document, environment: ProcessInfo.processInfo.environment)
             } catch {
-                for problem in error.errors { print(problem, to: &standardError) }
+                for problem in error.errors { print(TerminalText.visible(problem.description), to: &standardError) }
                 throw ExitCode(1)
             }
             let summary = "\(atlas.stores.count) stores, \(atlas.entities.count) entities, \(atlas.keyPatterns.count) key patterns, \(atlas.checks.count + atlas.declaredChecks.count) checks"
@@ -47,9 +48,10 @@ struct AtlasCommand: ParsableCommand {
             }
             let credentials: StoreCredentials
             do {
-                credentials = try profile.load().credentials
+                // The profile's credentials only: FILE is the atlas checked, not the profile's.
+                credentials = try profile.loadProfile().credentials
             } catch {
-                print(error, to: &standardError)
+                print(TerminalText.visible(String(describing: error)), to: &standardError)
                 throw ExitCode(2)
             }
             let problems = AtlasVerifier(atlas: atlas, credentials: credentials).verify()

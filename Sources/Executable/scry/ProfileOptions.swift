@@ -21,9 +21,10 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A theme from themes/ or $XDG_CONFIG_HOME/scry/themes/ (default: the profile's, else default).", valueName: "name"))
     var theme: String?
 
+    /// What a command reads before it runs. The theme is not here: only the TUI draws, so only
+    /// it loads one (`loadTheme`), and a misspelt theme cannot stop `scry diff` or `doctor`.
     struct Loaded {
         var profile: Profile?
-        var theme: Theme = .builtIn
         var atlas: Atlas?
         var atlasDocument: ConfigDocument?
         var credentials: StoreCredentials
@@ -56,7 +57,20 @@ struct ProfileOptions: ParsableArguments {
         throw ValidationError("the atlas does not match the stores:\n" + problems.map { located($0, in: loaded.atlasDocument) }.joined(separator: "\n"))
     }
 
+    /// The profile, its credentials and the atlas (`--atlas`, else the profile's).
     func load() throws -> Loaded {
+        var loaded = try loadProfile()
+        if let atlasPath = atlas ?? loaded.profile?.atlas {
+            let document = try TOMLReader.read(contentsOf: atlasPath)
+            loaded.atlasDocument = document
+            loaded.atlas = try AtlasParser.parse(document, environment: environment)
+        }
+        return loaded
+    }
+
+    /// The profile and its credentials, without reading any atlas: what `atlas check FILE
+    /// --connect` needs, since it checks FILE and not the profile's atlas.
+    func loadProfile() throws -> Loaded {
         var loaded = Loaded(profile: nil, atlas: nil, atlasDocument: nil, credentials: StoreCredentials())
         let (path, explicit) = configPath()
         let profileName = profile ?? environment["SCRY_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
@@ -73,13 +87,12 @@ struct ProfileOptions: ParsableArguments {
         } else if let profileName {
             throw ValidationError("--profile \(profileName): there is no configuration file at \(path)")
         }
-        loaded.theme = try loadTheme(theme ?? loaded.profile?.theme ?? "default", configFolder: (path as NSString).deletingLastPathComponent)
-        if let atlasPath = atlas ?? loaded.profile?.atlas {
-            let document = try TOMLReader.read(contentsOf: atlasPath)
-            loaded.atlasDocument = document
-            loaded.atlas = try AtlasParser.parse(document, environment: environment)
-        }
         return loaded
+    }
+
+    /// The theme the TUI starts with: `--theme`, else the profile's, else default.
+    func themeName(_ loaded: Loaded) -> String {
+        theme ?? loaded.profile?.theme ?? "default"
     }
 
     /// The user's theme folder first, then the `themes/` folder of the Scry checkout the binary

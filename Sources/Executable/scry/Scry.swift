@@ -38,14 +38,16 @@ struct Scry: ParsableCommand {
         if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
             throw ValidationError("the node name \"\(duplicate)\" is used twice")
         }
+        // Only the TUI draws, so only it loads a theme, before the screen opens.
+        let themeFolder = (profile.configPath().path as NSString).deletingLastPathComponent
+        let theme = try profile.loadTheme(profile.themeName(loaded), configFolder: themeFolder)
         let terminal: NCursesTerminal
         do {
-            terminal = try NCursesTerminal(theme: loaded.theme)
+            terminal = try NCursesTerminal(theme: theme)
         } catch {
             throw ValidationError(String(describing: error))
         }
         defer { terminal.restore() }
-        let themeFolder = (profile.configPath().path as NSString).deletingLastPathComponent
         let searchPath = profile.themeSearchPath(configFolder: themeFolder)
         let themes = AppRuntime.Themes(names: ThemeReader.names(in: searchPath)) { name in
             guard let file = ThemeReader.locate(name, searchPath: searchPath) else {
@@ -58,7 +60,7 @@ struct Scry: ParsableCommand {
             }
         }
         AppRuntime(terminal: terminal, nodes: connections, atlas: loaded.atlas, credentials: loaded.credentials,
-                   themes: themes, themeName: profile.theme ?? loaded.profile?.theme ?? "default").run()
+                   themes: themes, themeName: profile.themeName(loaded)).run()
     }
 }
 

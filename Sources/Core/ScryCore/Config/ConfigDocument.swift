@@ -84,23 +84,29 @@ public struct ConfigDocument: Sendable {
 }
 
 /// A configuration error that says where and what: `demo/atlas.toml:42: stores.world.routing:
-/// expected one of replica-preferred, replica-only, primary, found "fastest"`.
+/// expected one of replica-preferred, replica-only, primary, found "fastest"`. A syntax error
+/// also has a column: `demo/atlas.toml:42:17: not valid TOML: …`.
 public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int?
+    public var column: Int?
     public var path: String?
     public var message: String
 
-    public init(file: String, line: Int?, path: String?, message: String) {
+    public init(file: String, line: Int?, column: Int? = nil, path: String?, message: String) {
         self.file = file
         self.line = line
+        self.column = column
         self.path = path
         self.message = message
     }
 
     public var description: String {
         var text = file
-        if let line { text += ":\(line)" }
+        if let line {
+            text += ":\(line)"
+            if let column { text += ":\(column)" }
+        }
         text += ": "
         if let path, !path.isEmpty { text += "\(path): " }
         return text + message

@@ -1,0 +1,1 @@
+../../../Sources/Executable/scry/TerminalText.swift
