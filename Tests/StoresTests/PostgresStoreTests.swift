@@ -90,6 +90,14 @@ struct PostgresStoreTests {
     func classifiesNodeFailures(_ error: PostgresError, _ isNodeFailure: Bool) {
         #expect(PostgresStore.isNodeFailure(error) == isNodeFailure)
     }
+
+    /// libpq's messages run over lines continued with a tab: shown as one line, not as
+    /// `\n\t` escapes in :nodes, doctor or diff.
+    @Test func aMessageOfSeveralLinesReadsAsOne() {
+        let error = PostgresError(kind: .connectionLost, message: "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n")
+        #expect(StoreErrorText.message(for: error) == "server closed the connection unexpectedly This probably means the server terminated abnormally")
+        #expect(StoreErrorText.line(for: error) == StoreErrorText.message(for: error))
+    }
 }
 
 @Suite("Doctor")
@@ -124,6 +132,18 @@ struct DoctorTests {
         #expect(!report.healthy)
         #expect(report.problems.contains { $0.hasPrefix("world: 127.0.0.1:1 is unreachable:") })
         #expect(report.problems.contains("campaign: 127.0.0.1:\(Stack.pgReplicaPort) is a replica, but the atlas lists it as a primary"))
+    }
+
+    /// A Redis node that is down has no session: doctor says neither yes nor no about it.
+    @Test func aRedisNodeThatIsDownIsNotShownAsReadOnly() throws {
+        let atlas = try Self.atlas {
+            $0.replacing("nodes = [\"${SCRY_REDIS_HOST:-127.0.0.1}:${SCRY_REDIS_PORT:-56379}\"]", with: "nodes = [\"127.0.0.1:1\"]")
+        }
+        let report = Doctor.examine(atlas, credentials: PostgresStoreTests.credentials)
+        let node = try #require(report.nodes.first { $0.store == "cache" }, "\(report.nodes)")
+        #expect(!node.reachable)
+        #expect(node.readOnlySession == nil)
+        #expect(report.problems.contains { $0.hasPrefix("cache: 127.0.0.1:1 is unreachable") }, "\(report.problems)")
     }
 
     @Test func aClusterStoreIsCheckedNodeByNodeWithSlotCoverage() throws {

@@ -216,11 +216,14 @@ public enum Doctor {
         while !queue.isEmpty {
             let endpoint = queue.removeFirst()
             var report = NodeReport(store: spec.name, shard: nil, endpoint: endpoint.description, declaredRole: cluster ? "cluster node" : "seed",
-                                    role: nil, reachable: false, readOnlySession: true)
+                                    role: nil, reachable: false, readOnlySession: nil)
             do {
                 let connection = try RedisConnection(credentials.redisConfiguration(endpoint, database: database))
                 let info = RedisInfo(try connection.send(RedisCommand("INFO", "server", "replication", "cluster")).text ?? "")
                 report.reachable = true
+                // Read-only by the client's allow-list, once there is a session at all: a node
+                // that is down has none, and shows "-", not "yes".
+                report.readOnlySession = true
                 report.version = info["redis_version"]
                 let isReplica = info["role"] == "slave"
                 report.role = isReplica ? "replica" : "primary"

@@ -9,7 +9,10 @@ public enum StoreErrorText {
     public static func message(for error: any Error) -> String {
         switch error {
         case let error as PostgresError:
-            var text = error.message
+            // libpq's messages run over several lines, continued with a tab ("server closed
+            // the connection unexpectedly\n\tThis probably means …"): one line, everywhere
+            // (:nodes, doctor, diff's not-run reasons), rather than drawn as \n\t escapes.
+            var text = flattened(error.message)
             if let sqlState = error.sqlState { text += " (SQLSTATE \(sqlState))" }
             if let hint = error.hint { text += ". Hint: \(hint)" }
             return text
@@ -20,10 +23,11 @@ public enum StoreErrorText {
         }
     }
 
-    /// The same on one line, for a note in a pane title or a report: libpq's messages run over
-    /// several ("server closed the connection unexpectedly\n\tThis probably means …").
-    public static func line(for error: any Error) -> String {
-        message(for: error).split(whereSeparator: \.isNewline)
+    /// The same on one line whatever the error, for a note in a pane title or a report.
+    public static func line(for error: any Error) -> String { flattened(message(for: error)) }
+
+    static func flattened(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
