@@ -17,34 +17,7 @@ struct HungNodeAppTests {
         try Fixture.psql("CREATE TABLE run_gadgets (run_id bigint, design_id int, label text, kept jsonb DEFAULT '[]')",
                          database: "campaign", port: pair.primaryPort)
         try Fixture.waitForReplay(primaryPort: pair.primaryPort, replicaPort: pair.replicaPort)
-        let nodes = """
-            primary = "\(pair.host):\(pair.primaryPort)"
-            replicas = ["\(pair.host):\(pair.replicaPort)"]
-            routing = "replica-preferred"
-            """
-        let atlas = try AtlasParser.parse(try TOMLReader.read("""
-            [atlas]
-            name = "frozen"
-            [stores.blueprints]
-            engine = "postgres"
-            database = "world"
-            \(nodes)
-            [stores.runs]
-            engine = "postgres"
-            database = "campaign"
-            \(nodes)
-            [entities.gadget]
-            store = "blueprints"
-            table = "gadget_designs"
-            version_column = "rev"
-            [entities.gadget.campaign]
-            store = "runs"
-            table = "run_gadgets"
-            campaign_column = "run_id"
-            blueprint_column = "design_id"
-            overrides_column = "kept"
-            mirrored = ["label"]
-            """, file: "frozen.toml"), environment: [:])
+        let atlas = try AtlasParser.parse(try TOMLReader.read(pair.gadgetAtlas(name: "frozen"), file: "frozen.toml"), environment: [:])
         // Statement timeout 1.5 s plus a 1 s margin: a 2.5 s deadline.
         let credentials = StoreCredentials(postgres: PostgresCredentials(
             user: "postgres", connectTimeoutSeconds: 2, statementTimeoutMilliseconds: 1_500, deadlineMarginMilliseconds: 1_000))

@@ -11,37 +11,8 @@ import ScryStores
 @Suite("Drift on a lagging replica")
 struct DriftLagTests {
     static func atlas(_ pair: PostgresPair) throws -> Atlas {
-        let nodes = """
-            primary = "\(pair.host):\(pair.primaryPort)"
-            replicas = ["\(pair.host):\(pair.replicaPort)"]
-            routing = "replica-preferred"
-            """
-        let text = """
-            [atlas]
-            name = "lagging"
-            [stores.blueprints]
-            engine = "postgres"
-            database = "world"
-            \(nodes)
-            [stores.runs]
-            engine = "postgres"
-            database = "campaign"
-            \(nodes)
-            [entities.gadget]
-            store = "blueprints"
-            table = "gadget_designs"
-            version_column = "rev"
-            [entities.gadget.campaign]
-            store = "runs"
-            table = "run_gadgets"
-            campaign_column = "run_id"
-            blueprint_column = "design_id"
-            overrides_column = "kept"
-            mirrored = ["label"]
-            [checks]
-            enabled = ["orphan", "divergence"]
-            """
-        return try AtlasParser.parse(try TOMLReader.read(text, file: "lagging.toml"), environment: [:])
+        try AtlasParser.parse(try TOMLReader.read(pair.gadgetAtlas(name: "lagging", checks: ["orphan", "divergence"]), file: "lagging.toml"),
+                              environment: [:])
     }
 
     @Test func whatThePrimaryContradictsIsNotReportedAndTheRestIsConfirmed() throws {

@@ -265,6 +265,40 @@ public final class PostgresPair: Sendable {
         }
     }
 
+    /// A small platform on this pair, as an atlas: gadget blueprints (`gadget_designs` in
+    /// `world`: id, label, rev) copied into runs (`run_gadgets` in `campaign`: run_id,
+    /// design_id, label, kept), both read replica-first. The tests create the tables.
+    public func gadgetAtlas(name: String, checks: [String] = []) -> String {
+        let nodes = """
+            primary = "\(host):\(primaryPort)"
+            replicas = ["\(host):\(replicaPort)"]
+            routing = "replica-preferred"
+            """
+        return """
+            [atlas]
+            name = "\(name)"
+            [stores.blueprints]
+            engine = "postgres"
+            database = "world"
+            \(nodes)
+            [stores.runs]
+            engine = "postgres"
+            database = "campaign"
+            \(nodes)
+            [entities.gadget]
+            store = "blueprints"
+            table = "gadget_designs"
+            version_column = "rev"
+            [entities.gadget.campaign]
+            store = "runs"
+            table = "run_gadgets"
+            campaign_column = "run_id"
+            blueprint_column = "design_id"
+            overrides_column = "kept"
+            mirrored = ["label"]
+            """ + (checks.isEmpty ? "" : "\n[checks]\nenabled = [\(checks.map { "\"\($0)\"" }.joined(separator: ", "))]\n")
+    }
+
     public func down() {
         _ = try? Fixture.run(Repository.path("scripts/pg-pair"), ["down", directory])
         try? FileManager.default.removeItem(atPath: directory)
