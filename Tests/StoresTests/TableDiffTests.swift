@@ -164,10 +164,17 @@ struct TableDiffTests {
         // Stopped part-way, not run to the end (behaviour, not a timing: the machine may be slow).
         let seen = try #require(last.withLock { $0 })
         #expect(seen.rangesDone < seen.rangesTotal, "the diff ran to the end: \(seen)")
-        let running = try Fixture.psql("""
-            SELECT count(*) FROM pg_stat_activity
-            WHERE state = 'active' AND (query LIKE '%\(source)%' OR query LIKE '%\(target)%') AND pid <> pg_backend_pid()
-            """)
+        // The server ends a cancelled statement on its own time: give it a few seconds (a
+        // statement that kept running would hold on for its whole statement timeout).
+        var running = ""
+        for _ in 0..<50 {
+            running = try Fixture.psql("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE state = 'active' AND (query LIKE '%\(source)%' OR query LIKE '%\(target)%') AND pid <> pg_backend_pid()
+                """)
+            if running == "0" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(running == "0")
     }
 
