@@ -55,7 +55,7 @@ public enum DriftComparison {
     /// The names in an overrides column read as text: a JSON array (`["name", "level"]`) or a
     /// PostgreSQL array (`{name,level}`, `{"a b"}`). Anything else names nothing.
     public static func overrides(_ text: String?) -> Set<String> {
-        guard let text = text?.driftTrimmed, !text.isEmpty else { return [] }
+        guard let text = text?.trimmingWhitespace, !text.isEmpty else { return [] }
         if text.hasPrefix("[") { return Set(jsonStrings(text)) }
         if text.hasPrefix("{") { return Set(postgresArrayElements(text)) }
         return []
@@ -88,7 +88,7 @@ public enum DriftComparison {
     /// True when a campaign's world version is older than the world's: compared as integers
     /// when both are, else as decimals; nil when either is missing or not a number.
     public static func isOlder(_ campaignVersion: String?, than worldVersion: String?) -> Bool? {
-        guard let campaignVersion = campaignVersion?.driftTrimmed, let worldVersion = worldVersion?.driftTrimmed else { return nil }
+        guard let campaignVersion = campaignVersion?.trimmingWhitespace, let worldVersion = worldVersion?.trimmingWhitespace else { return nil }
         if let c = Int64(campaignVersion), let w = Int64(worldVersion) { return c < w }
         if let c = Double(campaignVersion), let w = Double(worldVersion) { return c < w }
         return nil
@@ -155,14 +155,14 @@ public enum DriftComparison {
                 quoted = true
                 wasQuoted = true
             } else if character == "," {
-                result.append(wasQuoted ? current : current.driftTrimmed)
+                result.append(wasQuoted ? current : current.trimmingWhitespace)
                 current = ""
                 wasQuoted = false
             } else {
                 current.append(character)
             }
         }
-        if !current.isEmpty || wasQuoted { result.append(wasQuoted ? current : current.driftTrimmed) }
+        if !current.isEmpty || wasQuoted { result.append(wasQuoted ? current : current.trimmingWhitespace) }
         return result.filter { wasQuoted || $0 != "NULL" }
     }
 }
@@ -211,7 +211,8 @@ extension Atlas {
 }
 
 extension String {
-    var driftTrimmed: String {
+    /// Without leading and trailing whitespace (Foundation-free: the core imports nothing).
+    public var trimmingWhitespace: String {
         var text = Substring(self)
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
         while let last = text.last, last.isWhitespace { text = text.dropLast() }

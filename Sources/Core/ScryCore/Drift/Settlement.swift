@@ -69,7 +69,7 @@ public enum Settlement {
     /// A duration as a person writes it: `2s`, `500ms`, `1.5s`, `1m`, or a number of seconds;
     /// nil when it is none of these or negative.
     public static func duration(_ text: String) -> Double? {
-        let trimmed = text.driftTrimmed.lowercased()
+        let trimmed = text.trimmingWhitespace.lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
             guard let value = Double(trimmed.dropLast(suffix.count)), value >= 0, value.isFinite else { return nil }

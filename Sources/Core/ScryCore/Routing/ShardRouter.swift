@@ -21,7 +21,7 @@ public enum ShardRouter {
     /// every campaign, whatever the text; a sharded one only the ids its mapping gives it.
     public static func shard(holding campaign: String, in store: StoreSpec) -> Int? {
         if case .single = store.sharding { return store.groups.isEmpty ? nil : 0 }
-        guard let id = Int64(campaign.driftTrimmed) else { return nil }
+        guard let id = Int64(campaign.trimmingWhitespace) else { return nil }
         return shard(for: id, in: store)
     }
 
