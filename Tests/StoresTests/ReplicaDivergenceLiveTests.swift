@@ -271,7 +271,7 @@ struct ReplicaDivergenceLiveTests {
         #expect(inFlight.map(\.key) == ["9", "42"])
         #expect(inFlight.allSatisfy { $0.reason?.contains("replica \(pair.host):\(pair.replicaPort) had not replayed past the primary's 0/") == true })
         let notes = check.notes.take()
-        #expect(notes.count == 1 && notes[0].contains("2 key(s) of gadgets_b not settled on \(pair.host):\(pair.replicaPort)"), "\(notes)")
+        #expect(notes.count == 1 && notes[0].contains("2 keys of gadgets_b not settled on \(pair.host):\(pair.replicaPort)"), "\(notes)")
         try Fixture.psql("SELECT pg_wal_replay_resume()", database: "postgres", port: pair.replicaPort)
     }
 }

@@ -3,7 +3,7 @@ public struct DriftProgress: Sendable, Equatable {
     /// Steps done so far, of `steps`.
     public var step: Int
     public var steps: Int
-    /// What runs now ("character state", "confirming 3 finding(s) of … on the primary").
+    /// What runs now ("checking character state", "reading 3 differences of character state again at the source").
     public var title: String
     /// Findings so far.
     public var findings: Int

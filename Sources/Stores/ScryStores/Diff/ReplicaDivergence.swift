@@ -199,7 +199,7 @@ struct ReplicaDivergenceCheck {
             if outcome.isDrift { drift.append(finding) } else { moving.append(finding) }
         }
         if let unreplayed {
-            notes.add("replica-divergence: \(unreplayed.keys) key(s) of \(diff.target.table) not settled on \(replica): it had not replayed past the primary's \(unreplayed.position) after \(Int(replayTimeoutSeconds)) s; reported in flight")
+            notes.add("replica-divergence: \(counted(unreplayed.keys, "key")) of \(diff.target.table) not settled on \(replica): it had not replayed past the primary's \(unreplayed.position) after \(Int(replayTimeoutSeconds)) s; reported in flight")
         }
         inFlight.add(moving)
         return drift
