@@ -17,26 +17,7 @@ import TestSupport
 struct DriftLiveTests {
     static let credentials = StoreCredentials(postgres: PostgresCredentials(user: "postgres"))
 
-    struct Identity: Hashable, CustomStringConvertible {
-        var check: String
-        var entity: String?
-        var key: String
-        var campaignID: Int64?
-        var field: String?
-        var description: String { "\(check) \(entity ?? "-") \(key) campaign=\(campaignID.map(String.init) ?? "-") field=\(field ?? "-")" }
-
-        init(_ finding: Finding) {
-            self.init(check: finding.check.rawValue, entity: finding.entity, key: finding.key, campaignID: finding.campaignID, field: finding.field)
-        }
-
-        init(check: String, entity: String?, key: String, campaignID: Int64?, field: String?) {
-            self.check = check
-            self.entity = entity
-            self.key = key
-            self.campaignID = campaignID
-            self.field = field
-        }
-    }
+    typealias Identity = DriftTests.Identity
 
     static func run(_ atlas: Atlas, _ options: DriftOptions) async throws -> DriftReport {
         try await offThePool { try DriftRunner(atlas: atlas, credentials: credentials).run(options) }

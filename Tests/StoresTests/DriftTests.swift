@@ -42,9 +42,7 @@ struct DriftTests {
         return planted
     }
 
-    static func identity(_ finding: Finding) -> Identity {
-        Identity(check: finding.check.rawValue, entity: finding.entity, key: finding.key, campaignID: finding.campaignID, field: finding.field)
-    }
+    static func identity(_ finding: Finding) -> Identity { Identity(finding) }
 
     static func atlas(_ path: String) throws -> Atlas {
         try AtlasParser.parse(try TOMLReader.read(contentsOf: path), environment: DemoFixture.atlasEnvironment)
@@ -173,5 +171,11 @@ struct DriftTests {
         #expect(zip(steps, steps.dropFirst()).allSatisfy { $0.step <= $1.step && $0.findings <= $1.findings })
         #expect(steps.contains { $0.title.hasPrefix("letting writes in flight settle") })
         #expect(report.inFlight.isEmpty && report.notRun.isEmpty)
+    }
+}
+
+extension DriftTests.Identity {
+    init(_ finding: Finding) {
+        self.init(check: finding.check.rawValue, entity: finding.entity, key: finding.key, campaignID: finding.campaignID, field: finding.field)
     }
 }
