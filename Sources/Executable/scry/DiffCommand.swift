@@ -109,9 +109,12 @@ struct DiffCommand: ParsableCommand {
         case .ndjson:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for finding in report.findings { print(String(decoding: try encoder.encode(NDJSONLine(kind: "finding", finding: finding)), as: UTF8.self)) }
-            for finding in report.inFlight { print(String(decoding: try encoder.encode(NDJSONLine(kind: "in_flight", finding: finding)), as: UTF8.self)) }
-            for skipped in report.notRun { print(String(decoding: try encoder.encode(NDJSONNotRun(notRun: skipped)), as: UTF8.self)) }
+            func line(_ kind: String, _ value: some Encodable) throws {
+                print(String(decoding: try encoder.encode(NDJSONLine(kind: kind, value: value)), as: UTF8.self))
+            }
+            for finding in report.findings { try line("finding", finding) }
+            for finding in report.inFlight { try line("in_flight", finding) }
+            for skipped in report.notRun { try line("not_run", skipped) }
         case .table:
             print(Self.table(report))
         case .prometheus:
@@ -139,29 +142,16 @@ struct DiffCommand: ParsableCommand {
         }
     }
 
-    /// One NDJSON line: a finding or an in-flight difference, told apart by `kind`, with the
-    /// finding's own keys beside it.
-    struct NDJSONLine: Encodable {
+    /// One NDJSON line: a finding, an in-flight difference or a check not run, told apart by
+    /// `kind`, with the value's own keys beside it.
+    struct NDJSONLine<Value: Encodable>: Encodable {
         var kind: String
-        var finding: Finding
+        var value: Value
 
         enum CodingKeys: String, CodingKey { case kind }
 
         func encode(to encoder: any Encoder) throws {
-            try finding.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(kind, forKey: .kind)
-        }
-    }
-
-    struct NDJSONNotRun: Encodable {
-        var kind = "not_run"
-        var notRun: NotRun
-
-        enum CodingKeys: String, CodingKey { case kind }
-
-        func encode(to encoder: any Encoder) throws {
-            try notRun.encode(to: encoder)
+            try value.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(kind, forKey: .kind)
         }
