@@ -164,19 +164,26 @@ struct DriftChecks {
         var rows: [String: [[UInt8]?]] = [:]
         var provenance: [Provenance] = []
         for shard in 0..<max(1, store.spec.groups.count) {
-            let (result, seen) = try stores.read(store, shard: shard) { connection in
+            let (result, seen) = try stores.read(store, shard: shard) { connection -> [PostgresRow] in
                 let n = SQLNames(connection: connection)
+                let table = try n.table(entity.table)
                 let select = "SELECT \(try n.text(entity.key))" + (try columns.map { ", " + (try n.text($0)) }.joined())
-                    + " FROM \(try n.table(entity.table)) WHERE "
-                let keys = PostgresBind.text(DriftComparison.textArrayLiteral(keys))
+                    + " FROM \(table) WHERE "
+                var keys = keys
+                if let range = try KeyMatch.integerRange(of: entity.key, in: table, on: connection) {
+                    // Only keys that can be a row's key: the lookup stays typed and indexed.
+                    keys = KeyMatch.castable(keys, to: range)
+                    if keys.isEmpty { return [] }
+                }
+                let literal = PostgresBind.text(DriftComparison.textArrayLiteral(keys))
                 do {
                     // The parameter typed as the key column's array (bigint[] for a bigint key),
                     // so each batch is an index lookup, not a scan of the table.
-                    return try connection.query(select + KeyMatch.typed(try n.identifier(entity.key), "$1"), [keys]).rows
+                    return try connection.query(select + KeyMatch.typed(try n.identifier(entity.key), "$1"), [literal]).rows
                 } catch let error as PostgresError where KeyMatch.isUncastable(error) {
                     // A key from Redis that is no value of the column's type ("abc" for a bigint
                     // key) matches no row; this batch is compared as text instead.
-                    return try connection.query(select + KeyMatch.asText(try n.identifier(entity.key), "$1"), [keys]).rows
+                    return try connection.query(select + KeyMatch.asText(try n.identifier(entity.key), "$1"), [literal]).rows
                 }
             }
             provenance.append(seen)
@@ -276,28 +283,42 @@ struct DriftChecks {
                 let seen = [keyRead(read.provenance, key: entry.key)] + worldProvenance
                 guard let id = entry.values[placeholder], let row = rows[id] else {
                     if checks.contains(.cacheZombie) {
-                        let id = entry.values[placeholder] ?? "?"
-                        findings.append(RawFinding(check: .cacheZombie, entity: entity.name, key: entry.text,
-                                                   reason: "\(entity.name) \(id) does not exist in \(entity.table)").finding(seen: seen))
+                        findings.append(Self.zombie(entity, id: entry.values[placeholder], key: entry.text).finding(seen: seen))
                     }
                     continue
                 }
                 guard checks.contains(.cacheStale) else { continue }
-                let cached = read.reply.elements ?? []
-                for (index, field) in fields.enumerated() {
-                    let value = index < cached.count ? cached[index].bytes : nil
-                    guard DriftComparison.cacheDiffers(world: row[index], cached: value) else { continue }
-                    let expected = Self.text(row[index]), actual = Self.text(value)
-                    findings.append(RawFinding(check: .cacheStale, entity: entity.name, key: entry.text, field: field.key,
-                                               expected: expected, actual: actual,
-                                               reason: value == nil
-                                                ? "the hash has no field \(field.key); \(entity.name) \(id) has \(field.value) \(RawFinding.quoted(expected))"
-                                                : "the hash holds \(RawFinding.quoted(actual)) in \(field.key); \(entity.name) \(id) has \(field.value) \(RawFinding.quoted(expected))")
-                        .finding(seen: seen))
-                }
+                findings += Self.stale(entity, id: id, key: entry.text, fields: fields, row: row, cached: read.reply)
+                    .map { $0.finding(seen: seen) }
             }
         }
         return findings
+    }
+
+    /// A key whose row does not exist.
+    static func zombie(_ entity: EntitySpec, id: String?, key: String) -> RawFinding {
+        RawFinding(check: .cacheZombie, entity: entity.name, key: key, reason: "\(entity.name) \(id ?? "?") does not exist in \(entity.table)")
+    }
+
+    /// A row whose key does not exist.
+    static func missing(_ entity: EntitySpec, id: String, key: String) -> RawFinding {
+        RawFinding(check: .cacheMissing, entity: entity.name, key: key, reason: "\(entity.name) \(id) exists, but its key \(key) does not")
+    }
+
+    /// The mapped fields (hash field, column) of a hash, read with one HMGET in `fields` order,
+    /// that differ from the row's columns (as text, in the same order).
+    static func stale(_ entity: EntitySpec, id: String, key: String, fields: [(key: String, value: String)], row: [[UInt8]?],
+                      cached reply: RedisReply) -> [RawFinding] {
+        let cached = reply.elements ?? []
+        return fields.enumerated().compactMap { index, field in
+            let value = index < cached.count ? cached[index].bytes : nil
+            guard DriftComparison.cacheDiffers(world: row[index], cached: value) else { return nil }
+            let expected = Self.text(row[index]), actual = Self.text(value)
+            return RawFinding(check: .cacheStale, entity: entity.name, key: key, field: field.key, expected: expected, actual: actual,
+                              reason: value == nil
+                                ? "the hash has no field \(field.key); \(entity.name) \(id) has \(field.value) \(RawFinding.quoted(expected))"
+                                : "the hash holds \(RawFinding.quoted(actual)) in \(field.key); \(entity.name) \(id) has \(field.value) \(RawFinding.quoted(expected))")
+        }
     }
 
     // MARK: cache-missing
@@ -312,15 +333,31 @@ struct DriftChecks {
         let (pairs, worldProvenance) = try stores.read(world) { w -> [(RawFinding, Provenance)] in
             let n = SQLNames(connection: w)
             let key = try n.text(entity.key)
-            var sql = "SELECT \(key) FROM \(try n.table(entity.table))"
-            var binds: [PostgresBind] = []
-            if let restricted {
-                // The ids of keys that Scry built from this column's own values: typed, indexed.
-                sql += " WHERE " + KeyMatch.typed(try n.identifier(entity.key), "$1")
-                binds.append(.text(DriftComparison.textArrayLiteral(restricted)))
+            let table = try n.table(entity.table)
+            let select = "SELECT \(key) FROM \(table)"
+            let order = " ORDER BY \(key) COLLATE \"C\""
+            let rows: CursorReader
+            if var restricted {
+                // The keys to confirm may include others than this check's own (a zombie's,
+                // when one unit reads all three cache checks again): those that no row of an
+                // integer key can have are left out, so the lookup stays typed and indexed.
+                if let range = try KeyMatch.integerRange(of: entity.key, in: table, on: w) {
+                    restricted = KeyMatch.castable(restricted, to: range)
+                }
+                let column = try n.identifier(entity.key)
+                let binds = [PostgresBind.text(DriftComparison.textArrayLiteral(restricted))]
+                do {
+                    rows = try CursorReader(w, name: "scry_drift_mirrored", sql: select + " WHERE " + KeyMatch.typed(column, "$1") + order,
+                                            binds: binds, batchSize: Self.lookupBatch, cancellation: stores.cancellation)
+                } catch let error as PostgresError where KeyMatch.isUncastable(error) {
+                    // A key of another type ("abc" for a uuid key) matches no row; compared as text.
+                    rows = try CursorReader(w, name: "scry_drift_mirrored", sql: select + " WHERE " + KeyMatch.asText(column, "$1") + order,
+                                            binds: binds, batchSize: Self.lookupBatch, cancellation: stores.cancellation)
+                }
+            } else {
+                rows = try CursorReader(w, name: "scry_drift_mirrored", sql: select + order, binds: [], batchSize: Self.lookupBatch,
+                                        cancellation: stores.cancellation)
             }
-            sql += " ORDER BY \(key) COLLATE \"C\""
-            let rows = try CursorReader(w, name: "scry_drift_mirrored", sql: sql, binds: binds, batchSize: Self.lookupBatch, cancellation: stores.cancellation)
             defer { rows.close() }
             var pairs: [(RawFinding, Provenance)] = []
             while case let batch = try rows.nextBatch(), !batch.isEmpty {
@@ -329,9 +366,7 @@ struct DriftChecks {
                 for (key, read) in zip(keys, reads) {
                     let read = try read.get()
                     if read.reply.integer == 0 {
-                        pairs.append((RawFinding(check: .cacheMissing, entity: entity.name, key: key,
-                                                 reason: "\(entity.name) \(pattern.pattern.match(key)?[placeholder] ?? "?") exists, but its key \(key) does not"),
-                                      keyRead(read.provenance, key: key.utf8)))
+                        pairs.append((Self.missing(entity, id: pattern.pattern.match(key)?[placeholder] ?? "?", key: key), keyRead(read.provenance, key: key.utf8)))
                     }
                 }
             }

@@ -283,14 +283,11 @@ public final class DriftRunner {
             notes.append("cache checks concern no campaign; skipped with --campaign")
         } else if !cache.isEmpty {
             for pattern in atlas.keyPatterns where pattern.mirrors != nil {
-                let scanned = cache.intersection([.cacheStale, .cacheZombie])
-                if !scanned.isEmpty {
-                    units.append(Unit(title: "\(pattern.pattern) against its rows", checks: scanned,
-                                      run: { try $0.cache(pattern, scope: $1) }, scopeKey: { $0.key }))
-                }
-                if cache.contains(.cacheMissing), pattern.complete {
-                    units.append(Unit(title: "rows without \(pattern.pattern)", checks: [.cacheMissing],
-                                      run: { try $0.cacheMissing(pattern, scope: $1) }, scopeKey: { $0.key }))
+                // One unit: one pass over the table and the keyspace answers all three.
+                let checks = pattern.complete ? cache : cache.subtracting([.cacheMissing])
+                if !checks.isEmpty {
+                    units.append(Unit(title: "\(pattern.pattern) against its rows", checks: checks,
+                                      run: { try $0.cacheChecks(pattern, scope: $1) }, scopeKey: { $0.key }))
                 }
             }
         }

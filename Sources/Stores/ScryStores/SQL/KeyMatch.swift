@@ -1,4 +1,5 @@
 import PostgresClient
+import ScryCore
 
 /// A column that holds one of a set of keys, the keys sent as one text array literal.
 ///
@@ -18,5 +19,25 @@ enum KeyMatch {
     /// representation, out of range, …): the typed lookup fails as a whole.
     static func isUncastable(_ error: PostgresError) -> Bool {
         error.kind == .server && (error.sqlState ?? "").hasPrefix("22")
+    }
+
+    /// The values an integer key column can hold (smallint, integer, bigint), or nil for a
+    /// column of any other type. `table` is quoted already, `column` is the atlas's name.
+    static func integerRange(of column: String, in table: String, on connection: PostgresConnection) throws -> ClosedRange<Int64>? {
+        let sql = "SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = $1::regclass AND a.attname = $2"
+        switch try connection.query(sql, [.text(table), .text(column)]).rows.first?.string(0) {
+        case "int2": return Int64(Int16.min)...Int64(Int16.max)
+        case "int4": return Int64(Int32.min)...Int64(Int32.max)
+        case "int8": return Int64.min...Int64.max
+        default: return nil
+        }
+    }
+
+    /// The keys that can be a row's key text in an integer column of `range`: the others (not
+    /// a number, out of range, or not written as the column prints it, like "07") match no
+    /// row, and sent along they would fail the typed lookup or match a row whose key text
+    /// differs.
+    static func castable(_ keys: Set<String>, to range: ClosedRange<Int64>) -> Set<String> {
+        keys.filter { IntegerKeySet.canonical($0).map(range.contains) ?? false }
     }
 }
