@@ -3,7 +3,7 @@ import ScryConfig
 import ScryCore
 import Testing
 import TestSupport
-import ScryStores
+@testable import ScryStores
 import DemoFixtures
 
 /// The cache checks read each side once (the table in key order against HMGET of its keys,
@@ -95,8 +95,23 @@ struct CachePassTests {
         }
     }
 
-    static func lines(_ report: DriftReport) -> [String] {
-        report.findings.map { "\($0.check.rawValue) \($0.key) \($0.field ?? "-")" }.sorted()
+    static func lines(_ report: DriftReport) -> [String] { lines(report.findings) }
+
+    static func lines(_ findings: [Finding]) -> [String] {
+        findings.map { "\($0.check.rawValue) \($0.key) \($0.field ?? "-")" }.sorted()
+    }
+
+    /// The first pass is the one-read form: its zombies come from the table's keys in memory,
+    /// which the table's key order (numeric, not as text) lets it hold.
+    @Test func theFirstPassReadsEachSideOnce() throws {
+        let platform = try Self.platform()
+        defer { Self.drop(platform) }
+        let stores = DriftStores(atlas: platform.atlas, credentials: StoreCredentials(postgres: PostgresCredentials(user: "postgres")), primaryOnly: false)
+        defer { stores.close() }
+        let pattern = try #require(platform.atlas.keyPatterns.first)
+        let pass = try #require(try DriftChecks(stores: stores, checks: [.cacheStale, .cacheMissing, .cacheZombie]).cachePass(pattern))
+        #expect(pass.keysHeld)
+        #expect(Self.lines(pass.findings) == Self.planted(platform).sorted())
     }
 
     /// Settled (read again, key by key, after the window) and unsettled, the same findings.

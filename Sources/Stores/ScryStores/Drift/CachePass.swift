@@ -17,7 +17,7 @@ extension DriftChecks {
     static let passBatch = 5_000
 
     func cacheChecks(_ pattern: KeyPatternSpec, scope: DriftScope) throws -> [Finding] {
-        if scope.keys == nil, let findings = try cachePass(pattern) { return findings }
+        if scope.keys == nil, let pass = try cachePass(pattern) { return pass.findings }
         var findings: [Finding] = []
         if !checks.isDisjoint(with: [.cacheStale, .cacheZombie]) { findings += try cache(pattern, scope: scope) }
         if checks.contains(.cacheMissing), pattern.complete { findings += try cacheMissing(pattern, scope: scope) }
@@ -25,8 +25,9 @@ extension DriftChecks {
     }
 
     /// The one-pass form, or nil when it does not apply (a pattern with several placeholders,
-    /// an entity spread over shards, or a key column that is not an integer).
-    private func cachePass(_ pattern: KeyPatternSpec) throws -> [Finding]? {
+    /// an entity spread over shards, or a key column that is not an integer). `keysHeld`:
+    /// the zombies were found against the table's keys in memory, not by lookups.
+    func cachePass(_ pattern: KeyPatternSpec) throws -> (findings: [Finding], keysHeld: Bool)? {
         guard let entityName = pattern.mirrors, let entity = atlas.entity(named: entityName),
               pattern.pattern.placeholders.count == 1, let placeholder = pattern.pattern.placeholders.first else { return nil }
         let fields = pattern.fields.sorted { $0.key < $1.key }
@@ -43,7 +44,8 @@ extension DriftChecks {
             guard try KeyMatch.integerRange(of: entity.key, in: table, on: w) != nil else { return nil }
             let column = try n.identifier(entity.key)
             let sql = "SELECT \(try n.text(entity.key))" + (try fields.map { ", " + (try n.text($0.value)) }.joined())
-                + " FROM \(table) WHERE \(column) IS NOT NULL ORDER BY \(column)"
+                // Qualified: unqualified, ORDER BY would name the output column, the key as text.
+                + " FROM \(table) AS scry_t WHERE scry_t.\(column) IS NOT NULL ORDER BY scry_t.\(column)"
             let rows = try CursorReader(w, name: "scry_drift_cache_pass", sql: sql, binds: [], batchSize: Self.passBatch,
                                         cancellation: stores.cancellation)
             defer { rows.close() }
@@ -79,10 +81,10 @@ extension DriftChecks {
         }
         guard let pass else { return nil }
         var findings = pass.pairs.map { $0.0.finding(seen: [$0.1, worldProvenance]) }
-        guard checks.contains(.cacheZombie) else { return findings }
+        guard checks.contains(.cacheZombie) else { return (findings, false) }
         guard !pass.keys.isOverflowed else {
             // Too many keys over too wide a span to hold: each batch of keys is looked up instead.
-            return findings + (try DriftChecks(stores: stores, checks: [.cacheZombie]).cache(pattern, scope: DriftScope()))
+            return (findings + (try DriftChecks(stores: stores, checks: [.cacheZombie]).cache(pattern, scope: DriftScope())), false)
         }
         try forEachKeyBatch(pattern, scope: DriftScope(), ttl: false) { batch in
             for entry in batch.keys {
@@ -91,6 +93,6 @@ extension DriftChecks {
                 findings.append(Self.zombie(entity, id: id, key: entry.text).finding(seen: [keyRead(batch.provenance, key: entry.key), worldProvenance]))
             }
         }
-        return findings
+        return (findings, true)
     }
 }
