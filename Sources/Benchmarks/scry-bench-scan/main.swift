@@ -1,8 +1,12 @@
-// scry-bench-scan: walks a Redis Cluster's whole keyspace with Scry's store adapter, as
-// `benchmarks/cluster-scan.sh` times it. Prints one line of key=value pairs.
+// scry-bench-scan: walks a Redis keyspace with Scry's store adapter, as
+// `benchmarks/cluster-scan.sh` and `benchmarks/cache-drift.sh` time it: a Redis Cluster's
+// (`--seeds`) or a standalone server's (`--standalone`, database `--db`). With `--fetch
+// hgetall`, each batch of keys found is also read with a pipelined HGETALL over a second
+// connection: the raw fetch that a cache check cannot beat. Prints one line of key=value pairs.
 //
-//   scry-bench-scan --seeds 127.0.0.1:47001,127.0.0.1:47002 [--count 1000] [--match PATTERN]
-//                   [--facts] [--policy primary|replica-preferred]
+//   scry-bench-scan (--seeds 127.0.0.1:47001,127.0.0.1:47002 | --standalone 127.0.0.1:6379 [--db N])
+//                   [--count 1000] [--match PATTERN] [--facts] [--fetch hgetall]
+//                   [--policy primary|replica-preferred]
 import Foundation
 import RedisClient
 import ScryCore
@@ -10,6 +14,9 @@ import ScryStores
 
 struct Options {
     var seeds: [Endpoint] = []
+    var standalone: Endpoint?
+    var database = 0
+    var fetchHashes = false
     var count = 1_000
     var match: String?
     var facts = false
@@ -24,6 +31,15 @@ func parse(_ arguments: [String]) -> Options? {
         case "--seeds":
             guard let list = rest.popFirst() else { return nil }
             options.seeds = list.split(separator: ",").compactMap { Endpoint(parsing: String($0), defaultPort: 6379) }
+        case "--standalone":
+            guard let endpoint = rest.popFirst().flatMap({ Endpoint(parsing: $0, defaultPort: 6379) }) else { return nil }
+            options.standalone = endpoint
+        case "--db":
+            guard let value = rest.popFirst().flatMap({ Int($0) }), value >= 0 else { return nil }
+            options.database = value
+        case "--fetch":
+            guard rest.popFirst() == "hgetall" else { return nil }
+            options.fetchHashes = true
         case "--count":
             guard let value = rest.popFirst().flatMap({ Int($0) }), value > 0 else { return nil }
             options.count = value
@@ -41,7 +57,7 @@ func parse(_ arguments: [String]) -> Options? {
             return nil
         }
     }
-    return options.seeds.isEmpty ? nil : options
+    return options.seeds.isEmpty == (options.standalone == nil) ? nil : options
 }
 
 /// Peak resident memory of this process (VmHWM), in KiB.
@@ -52,24 +68,39 @@ func peakResidentKiB() -> Int {
 }
 
 guard let options = parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: scry-bench-scan --seeds HOST:PORT[,…] [--count N] [--match PATTERN] [--facts] [--policy primary|replica-preferred]\n".utf8))
+    FileHandle.standardError.write(Data("usage: scry-bench-scan (--seeds HOST:PORT[,…] | --standalone HOST:PORT [--db N]) [--count N] [--match PATTERN] [--facts] [--fetch hgetall] [--policy primary|replica-preferred]\n".utf8))
     exit(2)
 }
 
-let cluster = RedisCluster(name: "bench", seeds: options.seeds, policy: options.policy) { RedisConfiguration(host: $0.host, port: $0.port) }
-do {
+/// The store to walk, and a second one over other connections for the keyed reads.
+func open() throws -> any RedisStore {
+    let configure = { (endpoint: Endpoint) in RedisConfiguration(host: endpoint.host, port: endpoint.port, database: options.database) }
+    if let standalone = options.standalone {
+        return StandaloneRedis(name: "bench", primary: standalone, policy: options.policy, configuration: configure)
+    }
+    let cluster = RedisCluster(name: "bench", seeds: options.seeds, policy: options.policy, configuration: configure)
     try cluster.refreshTopology()
+    return cluster
+}
+
+do {
+    let store = try open()
+    let reader = try open()
     let start = ContinuousClock.now
-    var withType = 0
+    var withType = 0, fields = 0
     let request = RedisScanRequest(match: options.match.map { Array($0.utf8) }, count: options.count, includeTypeAndTTL: options.facts)
-    let report = try cluster.scan(request) { batch in
+    let report = try store.scan(request) { batch in
         if options.facts { withType += batch.keys.lazy.filter { $0.type != nil }.count }
+        if options.fetchHashes {
+            let replies = try reader.read(pipeline: batch.keys.map { RedisCommand(arguments: [Array("HGETALL".utf8), $0.key]) })
+            for reply in replies { fields += (try reply.get().reply.elements?.count ?? 0) / 2 }
+        }
     }
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let roles = Set(report.nodes.map(\.provenance.role.rawValue)).sorted().joined(separator: "+")
     print("keys=\(report.keyCount) seconds=\(String(format: "%.3f", seconds)) nodes=\(report.nodes.count) roles=\(roles) "
-          + "failures=\(report.failures.count) complete=\(report.isComplete) typed=\(withType) peak_rss_kib=\(peakResidentKiB())")
+          + "failures=\(report.failures.count) complete=\(report.isComplete) typed=\(withType) fields=\(fields) peak_rss_kib=\(peakResidentKiB())")
     for failure in report.failures { FileHandle.standardError.write(Data("failure: \(failure)\n".utf8)) }
     exit(report.isComplete ? 0 : 1)
 } catch {
