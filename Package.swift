@@ -206,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["scry", "scry-fuzz", "TestSupport", "DemoFixtures"],
+            dependencies: ["scry", "scry-fuzz", "ScryCore", "TestSupport", "DemoFixtures"],
             path: "Tests/EndToEndTests"
         ),
         .testTarget(

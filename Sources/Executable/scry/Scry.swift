@@ -20,7 +20,7 @@ struct Scry: ParsableCommand {
             The nodes come from the profile's atlas ($XDG_CONFIG_HOME/scry/config.toml), from \
             --atlas, and from --postgres and --redis.
             """,
-        version: "0.1.0",
+        version: VersionText.full,
         subcommands: [AtlasCommand.self, DoctorCommand.self, DiffCommand.self, ShowCommand.self]
     )
 
