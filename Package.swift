@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // TOMLKit 0.6.0, vendored: its toml++ aborts the process on some malformed input (Vendor/README.md).
         .package(path: "Vendor/TOMLKit"),
     ],
@@ -67,6 +68,15 @@ let package = Package(
             name: "ScryStores",
             dependencies: ["ScryCore", "PostgresClient", "RedisClient"],
             path: "Sources/Stores/ScryStores"
+        ),
+
+        // MARK: Log: the file Scry writes when things go wrong ($XDG_STATE_HOME/scry/scry.log).
+        // The clients only take a swift-log `Logger`; this handler, which escapes what it
+        // writes with the UI kit's `UntrustedText`, is linked by the executable alone.
+        .target(
+            name: "ScryLog",
+            dependencies: ["ScryUIKit", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Log/ScryLog"
         ),
 
         // MARK: Terminal UI: a pure kit, and the only code that touches ncurses
@@ -208,6 +218,11 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["scry", "scry-fuzz", "ScryCore", "TestSupport", "DemoFixtures"],
             path: "Tests/EndToEndTests"
+        ),
+        .testTarget(
+            name: "LogTests",
+            dependencies: ["ScryLog", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/LogTests"
         ),
         .testTarget(
             name: "RedisClientTests",
