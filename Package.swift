@@ -41,12 +41,12 @@ let package = Package(
         // MARK: Clients: safe Swift over the C handles
         .target(
             name: "PostgresClient",
-            dependencies: ["CLibPQ"],
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Clients/PostgresClient"
         ),
         .target(
             name: "RedisClient",
-            dependencies: ["CHiredis"],
+            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Clients/RedisClient"
         ),
 
@@ -66,7 +66,7 @@ let package = Package(
         // MARK: Stores: adapters from the core's needs to the clients
         .target(
             name: "ScryStores",
-            dependencies: ["ScryCore", "PostgresClient", "RedisClient"],
+            dependencies: ["ScryCore", "PostgresClient", "RedisClient", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Stores/ScryStores"
         ),
 
@@ -119,7 +119,9 @@ let package = Package(
                 "ScryUIKit",
                 "NCursesBackend",
                 "ScryApp",
+                "ScryLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Executable/scry"
         ),

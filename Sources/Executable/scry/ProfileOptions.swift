@@ -21,6 +21,8 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A theme from themes/ or $XDG_CONFIG_HOME/scry/themes/ (default: the profile's, else default).", valueName: "name"))
     var theme: String?
 
+    @OptionGroup var logging: LogOptions
+
     /// What a command reads before it runs. The theme is not here: only the TUI draws, so only
     /// it loads one (`loadTheme`), and a misspelt theme cannot stop `scry diff` or `doctor`.
     struct Loaded {
@@ -87,6 +89,7 @@ struct ProfileOptions: ParsableArguments {
         } else if let profileName {
             throw ValidationError("--profile \(profileName): there is no configuration file at \(path)")
         }
+        loaded.credentials.logger = try logging.logger(environment: environment)
         return loaded
     }
 
