@@ -34,16 +34,22 @@ struct LogOptions: ParsableArguments {
     }
 
     private func make(environment: [String: String]) throws -> Logger {
-        guard let level = Logger.Level(rawValue: logLevel.rawValue) else { return ScryLog.silent }
+        guard let level = Logger.Level(rawValue: logLevel.rawValue) else { return silence() }
         let path = log ?? ScryLog.defaultPath(environment: environment)
         let file: LogFile
         do {
             file = try LogFile(path: path, limit: ScryLog.rotationBytes)
         } catch {
             if log != nil { throw ValidationError("--log: \(error.description)") }
-            return ScryLog.silent
+            return silence()
         }
         LoggingSystem.bootstrap { label in FileLogHandler(label: label, file: file, level: level) }
         return ScryLog.logger(writingTo: file, level: level)
+    }
+
+    /// No log: swift-log's own default would print to stderr, over the screen.
+    private func silence() -> Logger {
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        return ScryLog.silent
     }
 }
