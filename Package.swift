@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // TOMLKit 0.6.0, vendored: its toml++ aborts the process on some malformed input (Vendor/README.md).
         .package(path: "Vendor/TOMLKit"),
     ],
@@ -40,12 +41,12 @@ let package = Package(
         // MARK: Clients: safe Swift over the C handles
         .target(
             name: "PostgresClient",
-            dependencies: ["CLibPQ"],
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Clients/PostgresClient"
         ),
         .target(
             name: "RedisClient",
-            dependencies: ["CHiredis"],
+            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Clients/RedisClient"
         ),
 
@@ -65,8 +66,17 @@ let package = Package(
         // MARK: Stores: adapters from the core's needs to the clients
         .target(
             name: "ScryStores",
-            dependencies: ["ScryCore", "PostgresClient", "RedisClient"],
+            dependencies: ["ScryCore", "PostgresClient", "RedisClient", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Stores/ScryStores"
+        ),
+
+        // MARK: Log: the file Scry writes when things go wrong ($XDG_STATE_HOME/scry/scry.log).
+        // The clients only take a swift-log `Logger`; this handler, which escapes what it
+        // writes with the UI kit's `UntrustedText`, is linked by the executable alone.
+        .target(
+            name: "ScryLog",
+            dependencies: ["ScryUIKit", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Log/ScryLog"
         ),
 
         // MARK: Terminal UI: a pure kit, and the only code that touches ncurses
@@ -109,7 +119,9 @@ let package = Package(
                 "ScryUIKit",
                 "NCursesBackend",
                 "ScryApp",
+                "ScryLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Executable/scry"
         ),
@@ -206,8 +218,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["scry", "scry-fuzz", "TestSupport", "DemoFixtures"],
+            dependencies: ["scry", "scry-fuzz", "ScryCore", "TestSupport", "DemoFixtures"],
             path: "Tests/EndToEndTests"
+        ),
+        .testTarget(
+            name: "LogTests",
+            dependencies: ["ScryLog", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/LogTests"
         ),
         .testTarget(
             name: "RedisClientTests",

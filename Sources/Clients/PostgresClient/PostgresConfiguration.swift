@@ -1,3 +1,5 @@
+import Logging
+
 /// How to reach one PostgreSQL server, as libpq keywords.
 ///
 /// Whatever is not given here libpq takes from its own environment (`PGHOST`, `PGPORT`,
@@ -26,6 +28,9 @@ public struct PostgresConfiguration: Sendable {
     /// acknowledge every packet, so neither `statement_timeout`, TCP keepalives nor
     /// `tcp_user_timeout` ever fire; this deadline is what ends the read.
     public var deadlineMarginMilliseconds: Int
+    /// Where a connection reports what it does (connected, lost, each statement with its
+    /// duration): nowhere unless the program hands it a logger (`scry --log`).
+    public var logger = Logger(label: "scry") { _ in SwiftLogNoOpLogHandler() }
 
     public init(
         parameters: [Parameter] = [],

@@ -77,11 +77,12 @@ public final class PostgresConnection {
         }
         let allSecrets = configuration.secrets + Self.secretOptions(of: connection)
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.errorMessage(of: connection)
+            let error = PostgresError(kind: .connection, message: Self.errorMessage(of: connection)).redacting(allSecrets)
+            Self.logRefused(connection, error, configuration.logger)
             PQfinish(connection)
             secrets = []
             peer = ""
-            throw PostgresError(kind: .connection, message: message).redacting(allSecrets)
+            throw error
         }
         handle = connection
         secrets = allSecrets
@@ -104,6 +105,7 @@ public final class PostgresConnection {
             close()
             throw error
         }
+        logConnected(connection)
     }
 
     deinit { close() }
@@ -111,6 +113,7 @@ public final class PostgresConnection {
     /// Ends the session. Safe to call twice.
     public func close() {
         if let handle {
+            logClosed()
             socket.forget()
             PQfinish(handle)
             self.handle = nil
@@ -128,7 +131,7 @@ public final class PostgresConnection {
     /// large, use `stream`. The whole result must arrive within `deadlineMilliseconds` (by
     /// default the configuration's deadline); a caller that knows the statement is small may
     /// give a shorter one.
-    public func query(_ sql: String, _ binds: [PostgresBind] = [], deadlineMilliseconds: Int? = nil) throws -> PostgresRows {
+    func runQuery(_ sql: String, _ binds: [PostgresBind], deadlineMilliseconds: Int?) throws -> PostgresRows {
         let connection = try openHandle()
         let sent = try withCParameters(sql, binds) { sql, count, values, lengths, formats in
             PQsendQueryParams(connection, sql, count, nil, values, lengths, formats, 0)
@@ -166,9 +169,8 @@ public final class PostgresConnection {
     ///
     /// When `onRow` returns `.stop` or throws, the statement is cancelled on the server and the
     /// rows still in flight are discarded.
-    @discardableResult
-    public func stream(
-        _ sql: String, _ binds: [PostgresBind] = [],
+    func runStream(
+        _ sql: String, _ binds: [PostgresBind],
         onRow: (PostgresRow) throws -> StreamDecision
     ) throws -> StreamSummary {
         let connection = try openHandle()
@@ -390,6 +392,7 @@ public final class PostgresConnection {
     /// Gives up on a server that did not answer: shuts the socket down (a stopped server would
     /// never read a terminate message, and libpq must not wait to send one), then closes.
     private func abandon(after milliseconds: Int) -> PostgresError {
+        logLost("no answer within \(milliseconds) ms")
         socket.shutDown()
         close()
         let seconds = Double(milliseconds) / 1_000
@@ -420,11 +423,14 @@ public final class PostgresConnection {
     private func lostConnection() -> PostgresError {
         // A canceller that the server did not answer cut the connection: the server hangs.
         if let reason = socket.cutBecause {
+            logLost(reason)
             close()
             return PostgresError(kind: .deadline, message: "no answer from \(peer): \(reason); the connection was dropped")
         }
         let message = handle.map(Self.errorMessage(of:)) ?? "the connection is closed"
-        return PostgresError(kind: .connectionLost, message: message).redacting(secrets)
+        let error = PostgresError(kind: .connectionLost, message: message).redacting(secrets)
+        if handle != nil { logLost(error.message) }
+        return error
     }
 
     private func serverError(_ result: ResultHandle) -> PostgresError {

@@ -1,5 +1,7 @@
+import Logging
+
 /// How to reach one Redis server.
-public struct RedisConfiguration: Sendable, Equatable {
+public struct RedisConfiguration: Sendable {
     public var host: String
     public var port: Int
     /// An ACL user name; nil authenticates as `default` (or not at all without a password).
@@ -9,6 +11,9 @@ public struct RedisConfiguration: Sendable, Equatable {
     public var connectTimeoutMilliseconds: Int
     /// How long one command may wait for its reply before the connection is given up.
     public var commandTimeoutMilliseconds: Int
+    /// Where a connection reports what it does (connected, lost, each command by name): nowhere
+    /// unless the program hands it a logger (`scry --log`).
+    public var logger = Logger(label: "scry") { _ in SwiftLogNoOpLogHandler() }
 
     public init(host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
                 database: Int = 0, connectTimeoutMilliseconds: Int = 3_000, commandTimeoutMilliseconds: Int = 10_000) {

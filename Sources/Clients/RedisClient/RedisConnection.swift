@@ -16,6 +16,9 @@ public final class RedisConnection {
     private var context: UnsafeMutablePointer<redisContext>?
     public let configuration: RedisConfiguration
     private let readOnly: Bool
+    /// Whether the bytes to the server are encrypted: set by a TLS transport when it carries
+    /// the connection. The log reports it with each connection.
+    var encrypted = false
 
     /// Pipelines are written in batches of this many commands, so a pipeline of any length
     /// holds at most one batch of requests in memory.
@@ -44,6 +47,7 @@ public final class RedisConnection {
         if scry_redis_err(context) != 0 {
             let message = String(cString: scry_redis_errstr(context))
             redisFree(context)
+            logRefused(message)
             throw RedisError.connection("\(configuration.host):\(configuration.port): \(message)")
         }
         self.context = context
@@ -70,12 +74,14 @@ public final class RedisConnection {
                 throw error
             }
         }
+        logConnected()
     }
 
     deinit { close() }
 
     public func close() {
         if let context {
+            logClosed()
             redisFree(context)
             self.context = nil
         }
@@ -85,7 +91,7 @@ public final class RedisConnection {
 
     /// Sends one command and waits for its reply. An error reply is thrown: as `.redirect`
     /// for `MOVED` and `ASK`, as `.server` for the rest.
-    public func send(_ command: RedisCommand) throws(RedisError) -> RedisReply {
+    func runSend(_ command: RedisCommand) throws(RedisError) -> RedisReply {
         if readOnly { try ReadOnlyCommands.check(command) }
         let context = try openContext()
         let raw = command.withArgv { argc, argv, lengths in
@@ -104,7 +110,7 @@ public final class RedisConnection {
     /// Sends every command, then reads every reply: one round trip per batch instead of one
     /// per command. Error replies come back in place, as `.error`. Every command is checked
     /// against the allow-list before any is sent.
-    public func pipeline(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
+    func runPipeline(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
         if readOnly {
             for command in commands { try ReadOnlyCommands.check(command) }
         }
@@ -139,11 +145,12 @@ public final class RedisConnection {
     /// After an I/O error hiredis leaves the context unusable: close it and say why.
     private func lostConnection() -> RedisError {
         let message = context.map { String(cString: scry_redis_errstr($0)) } ?? "closed"
+        if context != nil { logLost(redact(message.isEmpty ? "no reply" : message)) }
         close()
         return RedisError.io(redact(message.isEmpty ? "no reply" : message))
     }
 
-    private func redact(_ message: String) -> String {
+    func redact(_ message: String) -> String {
         guard let password = configuration.password, !password.isEmpty else { return message }
         return message.replacing(password, with: "********")
     }

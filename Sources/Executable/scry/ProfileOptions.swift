@@ -18,8 +18,10 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("An atlas file, instead of the profile's.", valueName: "file"))
     var atlas: String?
 
-    @Option(help: ArgumentHelp("A theme from themes/ or $XDG_CONFIG_HOME/scry/themes/ (default: the profile's, else default).", valueName: "name"))
+    @Option(help: ArgumentHelp("A theme from $XDG_CONFIG_HOME/scry/themes/ or Scry's own themes (default: the profile's, else default).", valueName: "name"))
     var theme: String?
+
+    @OptionGroup var logging: LogOptions
 
     /// What a command reads before it runs. The theme is not here: only the TUI draws, so only
     /// it loads one (`loadTheme`), and a misspelt theme cannot stop `scry diff` or `doctor`.
@@ -87,6 +89,7 @@ struct ProfileOptions: ParsableArguments {
         } else if let profileName {
             throw ValidationError("--profile \(profileName): there is no configuration file at \(path)")
         }
+        loaded.credentials.logger = try logging.logger(environment: environment)
         return loaded
     }
 
@@ -95,11 +98,19 @@ struct ProfileOptions: ParsableArguments {
         theme ?? loaded.profile?.theme ?? "default"
     }
 
-    /// The user's theme folder first, then the `themes/` folder of the Scry checkout the binary
-    /// was built in (the nearest ancestor of the executable that has one).
+    /// The user's theme folder first; then the themes installed with the binary
+    /// (`PREFIX/share/scry/themes` beside `PREFIX/bin/scry`, as `scripts/install` lays them out);
+    /// else the `themes/` folder of the Scry checkout the binary was built in (the nearest
+    /// ancestor of the executable that has one). The executable is found by its real path
+    /// (`/proc/self/exe`), so a scry started from `PATH` or through a symlink finds them too.
     func themeSearchPath(configFolder: String) -> [String] {
         var folders = [configFolder + "/themes"]
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        let installed = directory.deletingLastPathComponent().appendingPathComponent("share/scry/themes").path
+        if FileManager.default.fileExists(atPath: installed + "/default.toml") {
+            return folders + [installed]
+        }
         for _ in 0..<6 {
             let candidate = directory.appendingPathComponent("themes").path
             if FileManager.default.fileExists(atPath: candidate + "/default.toml") {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NCursesBackend
 import ScryConfig
+import ScryLog
 import ScryRuntime
 import PostgresClient
 import RedisClient
@@ -20,7 +22,7 @@ struct Scry: ParsableCommand {
             The nodes come from the profile's atlas ($XDG_CONFIG_HOME/scry/config.toml), from \
             --atlas, and from --postgres and --redis.
             """,
-        version: "0.1.0",
+        version: VersionText.full,
         subcommands: [AtlasCommand.self, DoctorCommand.self, DiffCommand.self, ShowCommand.self]
     )
 
@@ -33,7 +35,7 @@ struct Scry: ParsableCommand {
         if let atlas = loaded.atlas {
             connections += try AtlasNodes.connections(atlas, credentials: loaded.credentials)
         }
-        connections += try nodes.connections()
+        connections += try nodes.connections(logger: loaded.credentials.logger)
         let names = connections.map(\.address.name)
         if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
             throw ValidationError("the node name \"\(duplicate)\" is used twice")
@@ -83,21 +85,23 @@ struct NodeOptions: ParsableArguments {
         guard statementTimeout > 0 else { throw ValidationError("--statement-timeout must be a positive number of milliseconds") }
     }
 
-    func connections() throws -> [NodeConnection] {
+    func connections(logger: Logger = ScryLog.silent) throws -> [NodeConnection] {
         var result: [NodeConnection] = []
         for entry in postgres {
             let (name, uri) = try Self.split(entry, option: "--postgres")
             guard uri.hasPrefix("postgresql://") || uri.hasPrefix("postgres://") || uri.contains("=") else {
                 throw ValidationError("--postgres \(name)=…: expected a postgresql:// URI or a key=value connection string")
             }
-            let configuration = PostgresConfiguration.uri(uri, statementTimeoutMilliseconds: statementTimeout)
+            var configuration = PostgresConfiguration.uri(uri, statementTimeoutMilliseconds: statementTimeout)
+            configuration.logger = logger
             result.append(.postgres(NodeAddress(name: name, engine: .postgres, endpoint: configuration.redactedDescription), configuration))
         }
         for entry in redis {
             let (name, url) = try Self.split(entry, option: "--redis")
-            guard let configuration = RedisConfiguration(url: url) else {
+            guard var configuration = RedisConfiguration(url: url) else {
                 throw ValidationError("--redis \(name)=…: expected redis://[user[:password]@]host[:port][/db]")
             }
+            configuration.logger = logger
             let endpoint = "\(configuration.host):\(configuration.port)" + (configuration.database == 0 ? "" : "/\(configuration.database)")
             result.append(.redis(NodeAddress(name: name, engine: .redis, endpoint: endpoint), configuration))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresClient
 import RedisClient
 import ScryCore
@@ -10,6 +11,9 @@ import Synchronization
 public struct StoreCredentials: Sendable {
     public var postgres: PostgresCredentials
     public var redis: RedisCredentials
+    /// Handed to every connection made from these credentials, and told of reroutes: nowhere
+    /// unless the program names a log.
+    public var logger = Logger(label: "scry") { _ in SwiftLogNoOpLogHandler() }
 
     public init(postgres: PostgresCredentials = PostgresCredentials(), redis: RedisCredentials = RedisCredentials()) {
         self.postgres = postgres
@@ -30,6 +34,7 @@ public struct StoreCredentials: Sendable {
         if let seconds = postgres.connectTimeoutSeconds { configuration.connectTimeoutSeconds = seconds }
         if let milliseconds = postgres.statementTimeoutMilliseconds { configuration.statementTimeoutMilliseconds = milliseconds }
         if let milliseconds = postgres.deadlineMarginMilliseconds { configuration.deadlineMarginMilliseconds = milliseconds }
+        configuration.logger = logger
         return configuration
     }
 
@@ -43,7 +48,9 @@ public struct StoreCredentials: Sendable {
             }
             password = value
         }
-        return RedisConfiguration(host: endpoint.host, port: endpoint.port, username: redis.username, password: password, database: database)
+        var configuration = RedisConfiguration(host: endpoint.host, port: endpoint.port, username: redis.username, password: password, database: database)
+        configuration.logger = logger
+        return configuration
     }
 }
 

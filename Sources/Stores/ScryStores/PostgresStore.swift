@@ -119,6 +119,7 @@ public final class PostgresStore: Sendable {
                 throw Unavailable(description: "no route")
             }
             if let failure = pending {
+                credentials.logger.warning("reroute", metadata: ["store": "\(spec.name)", "to": "\(endpoint)", "why": "\(failure)"])
                 notes.append("\(failure); read again on \(endpoint)")
                 pending = nil
             }

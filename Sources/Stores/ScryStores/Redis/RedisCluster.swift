@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RedisClient
 import ScryCore
 import Synchronization
@@ -29,6 +30,8 @@ public final class RedisCluster: RedisStore {
 
     private let seeds: [Endpoint]
     private let nodes: NodePool
+    /// Told of every redirect followed and every node given up: the connections' logger.
+    private let logger: Logger
     private var needsRefresh: Bool
     private var refreshedAt: ContinuousClock.Instant
     /// Set once a node answers that it does not know `CLUSTER SHARDS` (Redis < 7).
@@ -48,6 +51,7 @@ public final class RedisCluster: RedisStore {
         self.needsRefresh = slotMap == nil
         self.refreshedAt = .now
         self.nodes = NodePool(storeName: name, configure: configuration)
+        self.logger = seeds.first.map { configuration($0).logger } ?? Logger(label: "scry") { _ in SwiftLogNoOpLogHandler() }
     }
 
     /// The cluster an atlas store describes: its nodes are the seeds, its routing the policy.
@@ -165,6 +169,8 @@ public final class RedisCluster: RedisStore {
                 return RedisRead(reply: reply, provenance: provenance)
             case .failure(.redirect(let redirect)):
                 let endpoint = Endpoint(host: redirect.host.isEmpty ? node.endpoint.host : redirect.host, port: redirect.port)
+                logger.info("reroute", metadata: ["store": "\(name)", "from": "\(node.endpoint)", "to": "\(endpoint)",
+                                                  "why": "\(redirect.kind.rawValue) slot \(redirect.slot)"])
                 switch redirect.kind {
                 case .moved:
                     step = redirects.moved(slot: redirect.slot, to: endpoint)
@@ -177,6 +183,7 @@ public final class RedisCluster: RedisStore {
                 }
             case .failure(let error) where error.isUnreachable:
                 nodes.markUnreachable(node.endpoint)
+                logger.warning("reroute", metadata: ["store": "\(name)", "from": "\(node.endpoint)", "why": "unreachable"])
                 step = redirects.unreachable(node.endpoint, reason: error.description)
                 if case .refreshAndRoute = step { refreshAfterChange(preferring: nil) }
             case .failure(let error):
