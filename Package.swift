@@ -31,6 +31,13 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/CBindings/COpenSSL",
+            // TLS to Redis: hiredis 0.14.1 has none, so RedisClient runs TLS itself (TLSTunnel).
+            // No pkgConfig: the modulemap's `link` lines suffice, and the headers are in /usr/include.
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
             name: "CNCursesW",
             path: "Sources/CBindings/CNCursesW",
             // No pkgConfig: ncursesw.pc's -D flags are dropped by SwiftPM with a warning, so the
@@ -46,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "RedisClient",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHiredis", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Clients/RedisClient"
         ),
 

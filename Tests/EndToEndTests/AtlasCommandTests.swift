@@ -17,12 +17,12 @@ struct AtlasCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let broken = directory.appendingPathComponent("broken.toml").path
         let text = try String(contentsOfFile: Repository.path("demo/atlas.toml"), encoding: .utf8)
-            .replacing("mode = \"standalone\"", with: "mode = \"sentinel\"")
+            .replacing("mode = \"standalone\"", with: "mode = \"replicated\"")
         try text.write(toFile: broken, atomically: true, encoding: .utf8)
-        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("sentinel") }.map { $0 + 1 }
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("replicated") }.map { $0 + 1 }
         let (status, output) = try ScryCommandLineTests.run(["atlas", "check", broken])
         #expect(status == 1)
-        #expect(output == "\(broken):\(line ?? 0): stores.cache.mode: expected one of standalone, cluster, found \"sentinel\"\n")
+        #expect(output == "\(broken):\(line ?? 0): stores.cache.mode: expected one of standalone, cluster, sentinel, found \"replicated\"\n")
 
         let (syntaxStatus, syntaxOutput) = try ScryCommandLineTests.run(["atlas", "check", directory.appendingPathComponent("missing.toml").path])
         #expect(syntaxStatus == 2)

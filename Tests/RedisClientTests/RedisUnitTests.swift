@@ -80,9 +80,25 @@ struct RedisConfigurationTests {
         #expect(RedisConfiguration(url: "redis://[::1]:7000")?.port == 7000)
     }
 
-    @Test(arguments: ["rediss://h:1", "http://h", "redis://", "redis://h:0", "redis://h:x", "redis://h/-1", "redis://h/db"])
+    @Test(arguments: ["http://h", "redis://", "redis://h:0", "redis://h:x", "redis://h/-1", "redis://h/db",
+                      "redis://h?tls_ca_file=/ca.pem", "rediss://h?sslmode=require", "rediss://h?tls_ca_file"])
     func rejectsWhatItCannotServe(_ url: String) {
         #expect(RedisConfiguration(url: url) == nil)
+    }
+
+    @Test func redissIsTLSWithTheProfilesKeysInItsQuery() throws {
+        let plain = try #require(RedisConfiguration(url: "redis://h:6379"))
+        #expect(plain.tls == nil)
+        let system = try #require(RedisConfiguration(url: "rediss://cache.internal:6380/2"))
+        #expect(system.tls == RedisConfiguration.TLS())
+        #expect(system.port == 6380)
+        #expect(system.database == 2)
+        let full = try #require(RedisConfiguration(
+            url: "rediss://reader:pw@10.0.0.7:6380/0?tls_ca_file=/etc/ca%20dir/ca.pem&tls_cert_file=/c.pem&tls_key_file=/k.pem&tls_server_name=cache.internal"))
+        #expect(full.tls == RedisConfiguration.TLS(caFile: "/etc/ca dir/ca.pem", certFile: "/c.pem", keyFile: "/k.pem", serverName: "cache.internal"))
+        #expect(full.username == "reader")
+        #expect(full.password == "pw")
+        #expect(full.host == "10.0.0.7")
     }
 }
 

@@ -130,8 +130,12 @@ enum ClusterFixture {
             guard info.contains("role:slave"), info.contains("master_link_status:up"),
                   let masterPort = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("master_port:") })?.split(separator: ":").last
                       .flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { return false }
-            let masterInfo = try Fixture.redisCLI(["INFO", "replication"], port: masterPort)
-            guard masterInfo.contains("port=\(replica.port),state=online") else { return false }
+            // The stack's nodes replicate over TLS (tls-replication): a replica names its
+            // master's TLS port, and a master its replicas' TLS ports.
+            let plainMasterPort = Stack.clusterTLSPorts.firstIndex(of: masterPort).map { Stack.clusterPorts[$0] } ?? masterPort
+            let replicaPorts = [replica.port] + (Stack.clusterPorts.firstIndex(of: replica.port).map { [Stack.clusterTLSPorts[$0]] } ?? [])
+            let masterInfo = try Fixture.redisCLI(["INFO", "replication"], port: plainMasterPort)
+            guard replicaPorts.contains(where: { masterInfo.contains("port=\($0),state=online") }) else { return false }
             return try Stack.clusterPorts.allSatisfy { port in
                 try nodes(askingPort: port).contains { $0.id == replica.id && !$0.isMaster && $0.masterID != nil }
             }

@@ -450,7 +450,7 @@ struct StandaloneRedisTests {
 
         let read = try store.read(RedisCommand("GET", keys[0]))
         #expect(read.reply.text == "v")
-        #expect(read.provenance == Provenance(store: "sessions", node: Self.server, role: .primary, lagBytes: nil))
+        #expect(read.provenance == Provenance(store: "sessions", node: Self.server, role: .primary, lagBytes: nil, transport: .plain))
         #expect(try store.read(RedisCommand("DBSIZE")).reply.integer ?? 0 >= 2_500, "keyless commands are fine on one server")
 
         let piped = try store.read(pipeline: keys.prefix(100).map { RedisCommand("PTTL", $0) })

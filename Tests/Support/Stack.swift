@@ -20,6 +20,30 @@ public enum Stack {
         return list.split(separator: ",").compactMap { Int($0) }
     }
 
+    /// The stack's CA and certificates (`scripts/lib/tls.sh`): `ca.crt`, `server.*`,
+    /// `client.*` (CN scry_cert) and `other-ca.crt`, a CA that signed nothing of the stack.
+    public static var tlsDirectory: String {
+        environment["SCRY_TLS_DIR"] ?? (environment["SCRY_STACK_DIR"] ?? FileManager.default.currentDirectoryPath + "/.stack") + "/tls"
+    }
+    public static func tlsFile(_ name: String) -> String { tlsDirectory + "/" + name }
+    /// The PostgreSQL role that logs in by client certificate (over TLS only).
+    public static let certRole = "scry_cert"
+    /// The standalone server's TLS port; it asks for a client certificate.
+    public static var redisTLSPort: Int { Int(environment["SCRY_REDIS_TLS_PORT"] ?? "") ?? 56380 }
+    /// The cluster nodes' TLS ports, in the order of `clusterPorts`.
+    public static var clusterTLSPorts: [Int] {
+        let list = environment["SCRY_REDIS_CLUSTER_TLS_PORTS"] ?? "47011,47012,47013,47014,47015,47016"
+        return list.split(separator: ",").compactMap { Int($0) }
+    }
+    /// The Sentinel group: TLS only, master name `scry-sentinel`.
+    public static var sentinelMasterName: String { environment["SCRY_REDIS_SENTINEL_MASTER_NAME"] ?? "scry-sentinel" }
+    public static var sentinelMasterPort: Int { Int(environment["SCRY_REDIS_SENTINEL_MASTER_PORT"] ?? "") ?? 56390 }
+    public static var sentinelReplicaPort: Int { Int(environment["SCRY_REDIS_SENTINEL_REPLICA_PORT"] ?? "") ?? 56391 }
+    public static var sentinelPorts: [Int] {
+        let list = environment["SCRY_REDIS_SENTINEL_PORTS"] ?? "56392,56393,56394"
+        return list.split(separator: ",").compactMap { Int($0) }
+    }
+
     /// The password role the stack creates for tests of password handling.
     public static let secretRole = "scry_secret"
     public static let secretRolePassword = "scry-secret-pw"

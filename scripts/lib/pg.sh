@@ -208,10 +208,16 @@ pg_remove_base() {
 #                      socket, with CONNECT and SELECT (now and by default) on every database
 #   reader_role=NAME   optional: a LOGIN role (trust auth) with only pg_read_all_data: what
 #                      the README recommends Scry connect as; scry doctor warns about nothing
+#   tls_dir=DIR        optional: certificates made by tls_make (scripts/lib/tls.sh). Both
+#                      servers get ssl = on with DIR's server certificate, and trust DIR's CA
+#                      for client certificates
+#   cert_role=NAME     optional, with tls_dir: a LOGIN role with only pg_read_all_data that
+#                      logs in by client certificate over TLS (pg_hba `hostssl ... cert`, the
+#                      certificate's CN is the role) and is refused without TLS
 # Authentication is trust for everything else, on HOST and the socket only.
 pg_pair_up() {
   local kv key
-  local -A a=([databases]='' [secret_role]='' [secret_password]='' [reader_role]='')
+  local -A a=([databases]='' [secret_role]='' [secret_password]='' [reader_role]='' [tls_dir]='' [cert_role]='')
   for kv in "$@"; do
     [[ $kv == *=* ]] || die "pg_pair_up: expected KEY=VALUE, got '$kv'"
     a[${kv%%=*}]=${kv#*=}
@@ -222,6 +228,8 @@ pg_pair_up() {
   done
   local primary=${a[primary_dir]} replica=${a[replica_dir]} pport=${a[primary_port]} rport=${a[replica_port]}
   local plog=${a[primary_log]} rlog=${a[replica_log]} role=${a[secret_role]} reader=${a[reader_role]} db locale
+  local tls=${a[tls_dir]} certrole=${a[cert_role]} f
+  [[ -z $certrole || -n $tls ]] || die "pg_pair_up: cert_role= needs tls_dir="
   local -a dbs
   read -r -a dbs <<<"${a[databases]}"
 
@@ -249,12 +257,30 @@ password_encryption = 'scram-sha-256'
 wal_retrieve_retry_interval = '200ms'
 cluster_name = '${a[primary_name]}'
 EOF
+  if [[ -n $tls ]]; then
+    # The files live in the data dir (pg_basebackup copies them to the replica), owned by the
+    # server's user: PostgreSQL refuses a key that others can read.
+    for f in server.crt server.key ca.crt; do cp -- "$tls/$f" "$primary/$f"; done
+    chmod 600 "$primary/server.key"
+    pg_chown "$primary/server.crt" "$primary/server.key" "$primary/ca.crt"
+    cat >>"$primary/postgresql.conf" <<EOF
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
+ssl_ca_file = 'ca.crt'
+EOF
+  fi
   {
     echo "# scripts/lib/pg.sh: ${role:+a password-protected role first, }trust for everything else (loopback only)"
     echo "# TYPE  DATABASE     USER           ADDRESS        METHOD"
     if [[ -n $role ]]; then
       echo "host    all          $role    $HOST/32   scram-sha-256"
       echo "local   all          $role                   scram-sha-256"
+    fi
+    if [[ -n $certrole ]]; then
+      echo "hostssl all          $certrole      $HOST/32   cert"
+      echo "host    all          $certrole      $HOST/32   reject"
+      echo "local   all          $certrole                 reject"
     fi
     echo "host    all          all            $HOST/32   trust"
     echo "host    replication  all            $HOST/32   trust"
@@ -265,8 +291,12 @@ EOF
   say "starting ${a[primary_name]} on $HOST:$pport"
   pg_start "$primary" "$pport" "$plog" "${a[primary_name]}"
 
-  if [[ -n $role || -n $reader || ${#dbs[@]} -gt 0 ]]; then
+  if [[ -n $role || -n $reader || -n $certrole || ${#dbs[@]} -gt 0 ]]; then
     {
+      if [[ -n $certrole ]]; then
+        echo "CREATE ROLE $certrole LOGIN;"
+        echo "GRANT pg_read_all_data TO $certrole;"
+      fi
       if [[ -n $role ]]; then
         echo "SET password_encryption = 'scram-sha-256';"
         echo "CREATE ROLE $role LOGIN PASSWORD '${a[secret_password]}';"

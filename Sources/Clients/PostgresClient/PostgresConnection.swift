@@ -125,6 +125,12 @@ public final class PostgresConnection {
         return PQstatus(handle) == CONNECTION_OK
     }
 
+    /// The TLS protocol of the session (`TLSv1.3`), or nil when it is not encrypted.
+    public var tlsProtocol: String? {
+        guard let handle, PQsslInUse(handle) == 1 else { return nil }
+        return PQsslAttribute(handle, "protocol").map { String(cString: $0) } ?? ""
+    }
+
     // MARK: Statements
 
     /// Runs one statement and copies its whole result into Swift values. For results that may be

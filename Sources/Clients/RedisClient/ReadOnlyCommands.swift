@@ -41,6 +41,9 @@ public enum ReadOnlyCommands {
             "LATENCY": "LATEST HISTORY DOCTOR GRAPH HISTOGRAM",
             "SCRIPT": "EXISTS",
             "ACL": "WHOAMI CAT",
+            // Where a Sentinel says the master and its replicas are; nothing that acts
+            // (FAILOVER, SET, REMOVE, RESET, MONITOR, CONFIG) passes.
+            "SENTINEL": "GET-MASTER-ADDR-BY-NAME REPLICAS",
         ]
         for (name, subcommands) in withSubcommands {
             rules[name] = .subcommands(Set(subcommands.split(separator: " ").map(String.init)))

@@ -1,7 +1,24 @@
 import Logging
 
 /// How to reach one Redis server.
-public struct RedisConfiguration: Sendable {
+public struct RedisConfiguration: Sendable, Equatable {
+    /// TLS to the server (`TLSTunnel`): the CA that signed its certificate (the system's CAs
+    /// when nil), a client certificate and key when it asks for one, and the name to send as
+    /// SNI and check the certificate against (the host when nil).
+    public struct TLS: Sendable, Equatable {
+        public var caFile: String?
+        public var certFile: String?
+        public var keyFile: String?
+        public var serverName: String?
+
+        public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, serverName: String? = nil) {
+            self.caFile = caFile
+            self.certFile = certFile
+            self.keyFile = keyFile
+            self.serverName = serverName
+        }
+    }
+
     public var host: String
     public var port: Int
     /// An ACL user name; nil authenticates as `default` (or not at all without a password).
@@ -14,9 +31,20 @@ public struct RedisConfiguration: Sendable {
     /// Where a connection reports what it does (connected, lost, each command by name): nowhere
     /// unless the program hands it a logger (`scry --log`).
     public var logger = Logger(label: "scry") { _ in SwiftLogNoOpLogHandler() }
+    /// nil: plain TCP.
+    public var tls: TLS?
+
+    /// Two configurations are equal when they reach the same server the same way; where they
+    /// log is not part of that.
+    public static func == (lhs: RedisConfiguration, rhs: RedisConfiguration) -> Bool {
+        lhs.host == rhs.host && lhs.port == rhs.port && lhs.username == rhs.username && lhs.password == rhs.password
+            && lhs.database == rhs.database && lhs.connectTimeoutMilliseconds == rhs.connectTimeoutMilliseconds
+            && lhs.commandTimeoutMilliseconds == rhs.commandTimeoutMilliseconds && lhs.tls == rhs.tls
+    }
 
     public init(host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
-                database: Int = 0, connectTimeoutMilliseconds: Int = 3_000, commandTimeoutMilliseconds: Int = 10_000) {
+                database: Int = 0, connectTimeoutMilliseconds: Int = 3_000, commandTimeoutMilliseconds: Int = 10_000, tls: TLS? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.username = username
@@ -26,11 +54,31 @@ public struct RedisConfiguration: Sendable {
         self.commandTimeoutMilliseconds = commandTimeoutMilliseconds
     }
 
-    /// Parses `redis://[user[:password]@]host[:port][/db]`. Returns nil for anything else
-    /// (`rediss://` among them: hiredis 0.14 has no TLS).
+    /// Parses `redis://[user[:password]@]host[:port][/db]`, and `rediss://…` for TLS, whose
+    /// query may name the files and name of `TLS` with the profile's keys:
+    /// `rediss://host:6380/0?tls_ca_file=/etc/ca.pem&tls_server_name=cache.internal`.
+    /// Returns nil for anything else.
     public init?(url: String) {
-        guard url.hasPrefix("redis://") else { return nil }
-        var rest = Substring(url.dropFirst("redis://".count))
+        let secure = url.hasPrefix("rediss://")
+        guard secure || url.hasPrefix("redis://") else { return nil }
+        var rest = Substring(url.dropFirst(secure ? "rediss://".count : "redis://".count))
+        var tls: TLS? = secure ? TLS() : nil
+        if let question = rest.firstIndex(of: "?") {
+            let query = rest[rest.index(after: question)...]
+            rest = rest[..<question]
+            guard secure else { return nil }
+            for pair in query.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let value = String(parts[1]).removingPercentEncoding else { return nil }
+                switch parts[0] {
+                case "tls_ca_file": tls?.caFile = value
+                case "tls_cert_file": tls?.certFile = value
+                case "tls_key_file": tls?.keyFile = value
+                case "tls_server_name": tls?.serverName = value
+                default: return nil
+                }
+            }
+        }
         var username: String?
         var password: String?
         if let at = rest.lastIndex(of: "@") {
@@ -69,7 +117,7 @@ public struct RedisConfiguration: Sendable {
             port = value
         }
         guard !host.isEmpty, (1...65535).contains(port) else { return nil }
-        self.init(host: host, port: port, username: username, password: password, database: database)
+        self.init(host: host, port: port, username: username, password: password, database: database, tls: tls)
     }
 }
 

@@ -51,7 +51,7 @@ extension RedisConnection {
             "node": "\(node)",
             "db": "\(configuration.database)",
             "role": "\(askRole())",
-            "tls": "\(encrypted ? "yes" : "no")",
+            "tls": "\(tlsProtocol ?? "no")",
         ])
     }
 

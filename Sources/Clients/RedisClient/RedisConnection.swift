@@ -16,9 +16,9 @@ public final class RedisConnection {
     private var context: UnsafeMutablePointer<redisContext>?
     public let configuration: RedisConfiguration
     private let readOnly: Bool
-    /// Whether the bytes to the server are encrypted: set by a TLS transport when it carries
-    /// the connection. The log reports it with each connection.
-    var encrypted = false
+    /// The TLS protocol of the connection (`TLSv1.3`), or nil when it is plain.
+    public let tlsProtocol: String?
+    private let tunnel: TLSTunnel?
 
     /// Pipelines are written in batches of this many commands, so a pipeline of any length
     /// holds at most one batch of requests in memory.
@@ -41,7 +41,21 @@ public final class RedisConnection {
         self.configuration = configuration
         self.readOnly = readOnly
         let timeout = Self.timeval(milliseconds: configuration.connectTimeoutMilliseconds)
-        guard let context = redisConnectWithTimeout(configuration.host, Int32(clamping: configuration.port), timeout) else {
+        let connected: UnsafeMutablePointer<redisContext>?
+        if let tls = configuration.tls {
+            // hiredis speaks plain RESP on one end of a socket pair; the tunnel carries it over TLS.
+            let tunnel = try TLSTunnel(host: configuration.host, port: configuration.port, tls: tls,
+                                       timeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+            connected = redisConnectFd(tunnel.clientDescriptor)
+            if connected == nil { Glibc.close(tunnel.clientDescriptor) }
+            tlsProtocol = tunnel.protocolVersion
+            self.tunnel = tunnel
+        } else {
+            connected = redisConnectWithTimeout(configuration.host, Int32(clamping: configuration.port), timeout)
+            tlsProtocol = nil
+            tunnel = nil
+        }
+        guard let context = connected else {
             throw RedisError.connection("hiredis could not allocate a context")
         }
         if scry_redis_err(context) != 0 {
@@ -52,7 +66,9 @@ public final class RedisConnection {
         }
         self.context = context
         _ = redisSetTimeout(context, Self.timeval(milliseconds: configuration.commandTimeoutMilliseconds))
-        _ = redisEnableKeepAlive(context)
+        // The tunnel's TCP socket has its own keepalive; on hiredis's end, a Unix socket, the
+        // TCP options fail and would leave the context in error.
+        if tunnel == nil { _ = redisEnableKeepAlive(context) }
 
         if let password = configuration.password {
             var auth = RedisCommand(arguments: [Array("AUTH".utf8)])
@@ -144,7 +160,8 @@ public final class RedisConnection {
 
     /// After an I/O error hiredis leaves the context unusable: close it and say why.
     private func lostConnection() -> RedisError {
-        let message = context.map { String(cString: scry_redis_errstr($0)) } ?? "closed"
+        var message = context.map { String(cString: scry_redis_errstr($0)) } ?? "closed"
+        if let failure = tunnel?.failure { message = "\(configuration.host):\(configuration.port): TLS: \(failure)" }
         if context != nil { logLost(redact(message.isEmpty ? "no reply" : message)) }
         close()
         return RedisError.io(redact(message.isEmpty ? "no reply" : message))

@@ -42,11 +42,14 @@ public struct NodeFacts: Sendable, Equatable {
     /// The deployment the node belongs to: `cluster_name` on PostgreSQL, "cluster" or
     /// "standalone" on Redis.
     public var deployment: String
+    /// How the probe's session travelled (plain or TLS), when known.
+    public var transport: Transport?
 
-    public init(role: NodeRole, version: String, replicationPosition: UInt64?, deployment: String) {
+    public init(role: NodeRole, version: String, replicationPosition: UInt64?, deployment: String, transport: Transport? = nil) {
         self.role = role
         self.version = version
         self.replicationPosition = replicationPosition
         self.deployment = deployment
+        self.transport = transport
     }
 }

@@ -21,9 +21,12 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
     /// Nodes that stopped answering during this read (refused, broke, or hung past the
     /// deadline) before `node` served it. The note says why.
     public var unanswered: [Endpoint]
+    /// How the session that served the read travelled, when the store knows it.
+    public var transport: Transport?
 
     public init(store: String, shard: String? = nil, node: Endpoint, role: NodeRole,
-                lagBytes: UInt64? = nil, lagSeconds: Double? = nil, note: String? = nil, unanswered: [Endpoint] = []) {
+                lagBytes: UInt64? = nil, lagSeconds: Double? = nil, note: String? = nil, unanswered: [Endpoint] = [],
+                transport: Transport? = nil) {
         self.store = store
         self.shard = shard
         self.node = node
@@ -32,6 +35,7 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
         self.lagSeconds = lagSeconds
         self.note = note
         self.unanswered = unanswered
+        self.transport = transport
     }
 
     /// One line for people: `sessions [0-5460] 127.0.0.1:47004, replica 14 bytes behind`.
@@ -47,6 +51,8 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
             case (nil, nil): text += ", lag unknown"
             }
         }
+        // Only encryption is named: a plain session reads as it always did.
+        if case .tls(let version)? = transport { text += ", over \(version)" }
         if let note { text += " (\(note))" }
         return text
     }

@@ -44,12 +44,14 @@ struct DoctorCommand: ParsableCommand {
     }
 
     static func table(_ report: Doctor.Report) -> String {
-        let header = ["STORE", "NODE", "ROLE", "STATE", "LAG", "VERSION", "READ-ONLY"]
+        let header = ["STORE", "NODE", "ROLE", "STATE", "LAG", "VERSION", "READ-ONLY", "TLS"]
         let rows = report.nodes.map { node -> [String] in
-            [node.shard.map { "\(node.store)/\($0)" } ?? node.store, node.endpoint,
-             node.role.map { $0 == node.declaredRole || node.declaredRole.contains(" ") || node.declaredRole == "seed" ? $0 : "\($0) (atlas: \(node.declaredRole))" } ?? node.declaredRole,
-             node.reachable ? "up" : "DOWN", node.lagBytes.map { ByteCount.format($0) } ?? "-",
-             node.version ?? "-", node.readOnlySession.map { $0 ? "yes" : "NO" } ?? "-"].map { TerminalText.visible($0) }
+            let store: String = node.shard.map { "\(node.store)/\($0)" } ?? node.store
+            let role: String = node.role.map { $0 == node.declaredRole || node.declaredRole.contains(" ") || node.declaredRole == "seed" ? $0 : "\($0) (atlas: \(node.declaredRole))" } ?? node.declaredRole
+            let lag: String = node.lagBytes.map { ByteCount.format($0) } ?? "-"
+            let readOnly: String = node.readOnlySession.map { $0 ? "yes" : "NO" } ?? "-"
+            let cells: [String] = [store, node.endpoint, role, node.reachable ? "up" : "DOWN", lag, node.version ?? "-", readOnly, node.transport ?? "-"]
+            return cells.map { TerminalText.visible($0) }
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {

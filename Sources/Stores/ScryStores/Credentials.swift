@@ -27,6 +27,9 @@ public struct StoreCredentials: Sendable {
         if let user = postgres.user { parameters.append(.init("user", user)) }
         if let passfile = postgres.passfile { parameters.append(.init("passfile", PasswordSource.expandHome(passfile))) }
         if let sslmode = postgres.sslmode { parameters.append(.init("sslmode", sslmode)) }
+        for (keyword, path) in [("sslrootcert", postgres.sslrootcert), ("sslcert", postgres.sslcert), ("sslkey", postgres.sslkey)] {
+            if let path { parameters.append(.init(keyword, PasswordSource.expandHome(path))) }
+        }
         if let command = postgres.passwordCommand {
             parameters.append(.init("password", try PasswordSource.run(command)))
         }
@@ -48,7 +51,11 @@ public struct StoreCredentials: Sendable {
             }
             password = value
         }
-        var configuration = RedisConfiguration(host: endpoint.host, port: endpoint.port, username: redis.username, password: password, database: database)
+        let tls = redis.tls.map {
+            RedisConfiguration.TLS(caFile: $0.caFile.map(PasswordSource.expandHome), certFile: $0.certFile.map(PasswordSource.expandHome),
+                                   keyFile: $0.keyFile.map(PasswordSource.expandHome), serverName: $0.serverName)
+        }
+        var configuration = RedisConfiguration(host: endpoint.host, port: endpoint.port, username: redis.username, password: password, database: database, tls: tls)
         configuration.logger = logger
         return configuration
     }

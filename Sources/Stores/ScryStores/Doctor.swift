@@ -20,6 +20,8 @@ public enum Doctor {
         public var version: String?
         public var lagBytes: UInt64?
         public var readOnlySession: Bool?
+        /// `plain` or the TLS protocol version (`TLSv1.3`) of Scry's session with the node.
+        public var transport: String?
         public var error: String?
     }
 
@@ -108,6 +110,7 @@ public enum Doctor {
                     let session = sessionFacts(node.endpoint, spec: spec, tables: tables, credentials: credentials)
                     report.version = session.version
                     report.readOnlySession = session.readOnly
+                    report.transport = session.transport?.description
                     for warning in session.privileges.warnings(label) where !warnings.contains(warning) { warnings.append(warning) }
                     if report.role != node.declaredRole.rawValue {
                         problems.append("\(label): \(node.endpoint) is a \(report.role ?? "?"), but the atlas lists it as a \(node.declaredRole.rawValue)")
@@ -196,13 +199,14 @@ public enum Doctor {
     }
 
     private static func sessionFacts(_ endpoint: Endpoint, spec: StoreSpec, tables: [String], credentials: StoreCredentials)
-        -> (version: String?, readOnly: Bool?, privileges: Privileges) {
+        -> (version: String?, readOnly: Bool?, privileges: Privileges, transport: Transport?) {
         guard case .postgres(let database) = spec.kind,
               let configuration = try? credentials.postgresConfiguration(endpoint, database: database),
-              let connection = try? PostgresConnection(configuration) else { return (nil, nil, Privileges()) }
+              let connection = try? PostgresConnection(configuration) else { return (nil, nil, Privileges(), nil) }
         let readOnly = (try? connection.query("SHOW transaction_read_only", [], deadlineMilliseconds: PostgresStore.probeDeadlineMilliseconds).rows.first?.string(0)).flatMap { $0 }.map { $0 == "on" }
         let privileges = (try? privileges(on: connection, tables: tables)) ?? Privileges()
-        return (connection.parameterStatus("server_version").map { String($0.prefix { $0 != " " }) }, readOnly, privileges)
+        return (connection.parameterStatus("server_version").map { String($0.prefix { $0 != " " }) }, readOnly, privileges,
+                Transport(tlsProtocol: connection.tlsProtocol))
     }
 
     private static func examineRedis(_ spec: StoreSpec, cluster: Bool, database: Int, credentials: StoreCredentials) -> (StoreReport, [NodeReport], [String]) {
@@ -224,6 +228,7 @@ public enum Doctor {
                 // Read-only by the client's allow-list, once there is a session at all: a node
                 // that is down has none, and shows "-", not "yes".
                 report.readOnlySession = true
+                report.transport = Transport(tlsProtocol: connection.tlsProtocol).description
                 report.version = info["redis_version"]
                 let isReplica = info["role"] == "slave"
                 report.role = isReplica ? "replica" : "primary"
@@ -267,10 +272,12 @@ public enum Doctor {
         case .primary: nil
         case .replicaPreferred(let bytes, _), .replicaOnly(let bytes, _): bytes
         }
+        // The master is found by its replication stream, not by the address the replica names:
+        // with TLS replication that is the master's TLS port, which a plain session never sees.
         for index in reports.indices where reports[index].role == "replica" {
             guard let endpoint = Endpoint(parsing: reports[index].endpoint, defaultPort: 6379), let info = infos[endpoint],
-                  let host = info["master_host"], let port = info["master_port"].flatMap({ Int($0) }),
-                  let master = infos[Endpoint(host: host, port: port)], master["master_replid"] == info["master_replid"],
+                  let stream = info["master_replid"],
+                  let master = infos.values.first(where: { $0["role"] == "master" && $0["master_replid"] == stream }),
                   let masterOffset = master["master_repl_offset"].flatMap({ Int64($0) }),
                   let ownOffset = info["slave_repl_offset"].flatMap({ Int64($0) }) else { continue }
             let lag = UInt64(max(0, masterOffset - ownOffset))

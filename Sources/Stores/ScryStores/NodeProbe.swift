@@ -25,7 +25,8 @@ public enum NodeProbe {
             let facts = try connection.serverFacts(deadlineMilliseconds: PostgresStore.probeDeadlineMilliseconds)
             let version = connection.parameterStatus("server_version").map { String($0.prefix { $0 != " " }) } ?? String(facts.versionNumber)
             return NodeFacts(role: facts.inRecovery ? .replica : .primary, version: version,
-                             replicationPosition: facts.position?.value, deployment: facts.clusterName)
+                             replicationPosition: facts.position?.value, deployment: facts.clusterName,
+                             transport: Transport(tlsProtocol: connection.tlsProtocol))
         case .redis(_, let configuration):
             let connection = try RedisConnection(configuration)
             defer { connection.close() }
@@ -34,7 +35,8 @@ public enum NodeProbe {
             let offset = isReplica ? info["slave_repl_offset"] : info["master_repl_offset"]
             return NodeFacts(role: isReplica ? .replica : .primary, version: info["redis_version"] ?? "?",
                              replicationPosition: offset.flatMap { UInt64($0) },
-                             deployment: info["cluster_enabled"] == "1" ? "cluster" : "standalone")
+                             deployment: info["cluster_enabled"] == "1" ? "cluster" : "standalone",
+                             transport: Transport(tlsProtocol: connection.tlsProtocol))
         }
     }
 }

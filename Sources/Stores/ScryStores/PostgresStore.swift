@@ -124,11 +124,16 @@ public final class PostgresStore: Sendable {
                 pending = nil
             }
             do {
-                let value = try withConnection(endpoint, fresh: !failed.isEmpty, body)
+                var transport: Transport?
+                let value = try withConnection(endpoint, fresh: !failed.isEmpty) { connection in
+                    transport = Transport(tlsProtocol: connection.tlsProtocol)
+                    return try body(connection)
+                }
                 let allNotes = notes + [note].compactMap { $0 }
                 let provenance = Provenance(store: spec.name, shard: spec.groups.count > 1 ? spec.groups[shard].name : nil,
                                             node: endpoint, role: role, lagBytes: lag,
-                                            note: allNotes.isEmpty ? nil : allNotes.joined(separator: "; "), unanswered: lost)
+                                            note: allNotes.isEmpty ? nil : allNotes.joined(separator: "; "), unanswered: lost,
+                                            transport: transport)
                 return (value, provenance)
             } catch let error as PostgresError where Self.isNodeFailure(error) && failed.count < 2 {
                 failed.insert(endpoint)

@@ -119,13 +119,18 @@ func servedBy(_ provenance: [Provenance]) -> String {
         case (nil, nil): return " lag ?"
         }
     }
+    /// An encrypted session says so with its protocol; a plain one keeps the title short.
+    func tls(_ item: Provenance) -> String {
+        if case .tls(let version)? = item.transport { return " " + version }
+        return ""
+    }
     func tenths(_ seconds: Double) -> String {
         let value = Int((seconds * 10).rounded())
         return "\(value / 10).\(value % 10)"
     }
     var seen: Set<String> = []
     var text = provenance.map { item in
-        (item.shard.map { "[\($0)] " } ?? "") + "\(item.role.rawValue) \(item.node)" + lag(item)
+        (item.shard.map { "[\($0)] " } ?? "") + "\(item.role.rawValue) \(item.node)" + tls(item) + lag(item)
     }.filter { seen.insert($0).inserted }.joined(separator: ", ")
     let unanswered = provenance.flatMap(\.unanswered).filter { seen.insert("down \($0)").inserted }
     if !unanswered.isEmpty {

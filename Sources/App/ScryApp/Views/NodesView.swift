@@ -40,7 +40,8 @@ func renderDetail(of row: NodeRow, into buffer: inout ScreenBuffer, area: Rect) 
     x += buffer.put("  " + row.address.endpoint, x: x, y: area.y + 1, maxWidth: area.maxX - x)
     let (text, role): (String, Role) = switch row.status {
     case .probing: ("probing…", .dim)
-    case .up(let facts): ("\(facts.role.rawValue), \(row.address.engine.rawValue) \(facts.version), \(facts.deployment)", .ok)
+    case .up(let facts): ("\(facts.role.rawValue), \(row.address.engine.rawValue) \(facts.version), \(facts.deployment)"
+                          + (facts.transport?.isEncrypted == true ? ", \(facts.transport!.description)" : ""), .ok)
     case .failed(let reason): (reason, .error)
     }
     buffer.put(UntrustedText(text), x: area.x, y: area.y + 2, maxWidth: area.width, style: Style(role))

@@ -76,6 +76,9 @@ public struct StoreSpec: Sendable, Equatable {
     public var groups: [NodeGroup]
     public var sharding: ShardMapping
     public var routing: RoutingPolicy
+    /// A Redis store found through Sentinel: the master's name the sentinels know; the
+    /// store's nodes are then the sentinels, not the data nodes.
+    public var sentinelMasterName: String? = nil
 
     public init(name: String, kind: Kind, groups: [NodeGroup], sharding: ShardMapping, routing: RoutingPolicy) {
         self.name = name

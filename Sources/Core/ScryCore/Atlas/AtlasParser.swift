@@ -103,15 +103,23 @@ public struct AtlasParser {
         let engine = try reader.choice("engine", StoreEngine.allCases.map(\.rawValue))
         switch StoreEngine(rawValue: engine) {
         case .redis?:
-            try reader.rejectUnknownKeys(["engine", "mode", "nodes", "database", "routing", "max_lag_bytes", "max_lag_seconds"])
-            let cluster = try reader.choice("mode", ["standalone", "cluster"], default: "standalone") == "cluster"
-            let nodes = try endpoints(reader, "nodes", defaultPort: 6379)
+            try reader.rejectUnknownKeys(["engine", "mode", "nodes", "database", "routing", "max_lag_bytes", "max_lag_seconds", "master_name"])
+            let mode = try reader.choice("mode", ["standalone", "cluster", "sentinel"], default: "standalone")
+            let cluster = mode == "cluster"
+            let masterName = try reader.optionalString("master_name")
+            if mode == "sentinel", masterName == nil {
+                throw reader.error(nil, "missing \"master_name\": a Sentinel store names the master the sentinels monitor")
+            }
+            if mode != "sentinel", masterName != nil { throw reader.error("master_name", "master_name is for mode = \"sentinel\"") }
+            let nodes = try endpoints(reader, "nodes", defaultPort: mode == "sentinel" ? 26379 : 6379)
             guard !nodes.isEmpty else { throw reader.error(nil, "missing \"nodes\": a Redis store needs at least one host:port") }
             let database = try redisDatabase(reader)
             if cluster, database != 0 { throw reader.error("database", "Redis Cluster has only database 0") }
-            return StoreSpec(name: name, kind: .redis(cluster: cluster, database: database),
-                             groups: [NodeGroup(name: name, primary: nodes.first, replicas: Array(nodes.dropFirst()))],
-                             sharding: .single, routing: try routing(reader, default: "primary"))
+            var spec = StoreSpec(name: name, kind: .redis(cluster: cluster, database: database),
+                                 groups: [NodeGroup(name: name, primary: nodes.first, replicas: Array(nodes.dropFirst()))],
+                                 sharding: .single, routing: try routing(reader, default: "primary"))
+            spec.sentinelMasterName = masterName
+            return spec
         default:
             try reader.rejectUnknownKeys(["engine", "database", "primary", "replicas", "routing", "max_lag_bytes", "max_lag_seconds", "shard_by", "shards"])
             let database = try expanded(reader, "database")

@@ -17,6 +17,11 @@ public struct PostgresCredentials: Sendable, Equatable {
     /// A shell command whose first line of output is the password (`pass show db/scry`).
     public var passwordCommand: String?
     public var sslmode: String?
+    /// libpq's TLS files: the CA to trust (`sslrootcert`), and a client certificate and its key
+    /// (`sslcert`, `sslkey`). `~/` is expanded.
+    public var sslrootcert: String?
+    public var sslcert: String?
+    public var sslkey: String?
     public var connectTimeoutSeconds: Int?
     public var statementTimeoutMilliseconds: Int?
     /// How long past the statement timeout Scry waits for a silent server before it drops the
@@ -24,14 +29,35 @@ public struct PostgresCredentials: Sendable, Equatable {
     public var deadlineMarginMilliseconds: Int?
 
     public init(user: String? = nil, passfile: String? = nil, passwordCommand: String? = nil, sslmode: String? = nil,
+                sslrootcert: String? = nil, sslcert: String? = nil, sslkey: String? = nil,
                 connectTimeoutSeconds: Int? = nil, statementTimeoutMilliseconds: Int? = nil, deadlineMarginMilliseconds: Int? = nil) {
         self.user = user
         self.passfile = passfile
         self.passwordCommand = passwordCommand
         self.sslmode = sslmode
+        self.sslrootcert = sslrootcert
+        self.sslcert = sslcert
+        self.sslkey = sslkey
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
         self.deadlineMarginMilliseconds = deadlineMarginMilliseconds
+    }
+}
+
+/// TLS to Redis: the CA that signed the servers' certificates (the system's CAs when nil), a
+/// client certificate and key when the server asks for one, and the name to send (SNI) and to
+/// check the certificate against, when it is not the host Scry connects to.
+public struct RedisTLS: Sendable, Equatable {
+    public var caFile: String?
+    public var certFile: String?
+    public var keyFile: String?
+    public var serverName: String?
+
+    public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, serverName: String? = nil) {
+        self.caFile = caFile
+        self.certFile = certFile
+        self.keyFile = keyFile
+        self.serverName = serverName
     }
 }
 
@@ -40,11 +66,14 @@ public struct RedisCredentials: Sendable, Equatable {
     public var passwordCommand: String?
     /// The name of an environment variable that holds the password.
     public var passwordEnvironment: String?
+    /// `tls = true` and the `tls_*` keys; nil for plain connections.
+    public var tls: RedisTLS?
 
-    public init(username: String? = nil, passwordCommand: String? = nil, passwordEnvironment: String? = nil) {
+    public init(username: String? = nil, passwordCommand: String? = nil, passwordEnvironment: String? = nil, tls: RedisTLS? = nil) {
         self.username = username
         self.passwordCommand = passwordCommand
         self.passwordEnvironment = passwordEnvironment
+        self.tls = tls
     }
 }
 
@@ -81,8 +110,8 @@ public struct ProfileSet: Sendable, Equatable {
                 try reader.rejectUnknownKeys(["atlas", "theme", "postgres", "redis"])
                 var postgres = PostgresCredentials()
                 if let table = try reader.optionalTable("postgres") {
-                    try table.rejectUnknownKeys(["user", "passfile", "password_command", "sslmode", "connect_timeout", "statement_timeout_ms",
-                                                "deadline_margin_ms"])
+                    try table.rejectUnknownKeys(["user", "passfile", "password_command", "sslmode", "sslrootcert", "sslcert", "sslkey",
+                                                "connect_timeout", "statement_timeout_ms", "deadline_margin_ms"])
                     postgres = PostgresCredentials(
                         user: try table.optionalString("user"), passfile: try table.optionalString("passfile"),
                         passwordCommand: try table.optionalString("password_command"),
@@ -90,16 +119,24 @@ public struct ProfileSet: Sendable, Equatable {
                         connectTimeoutSeconds: try table.optionalInteger("connect_timeout", in: 1...600),
                         statementTimeoutMilliseconds: try table.optionalInteger("statement_timeout_ms", in: 1...86_400_000),
                         deadlineMarginMilliseconds: try table.optionalInteger("deadline_margin_ms", in: 0...600_000))
+                    postgres.sslrootcert = try table.optionalString("sslrootcert").map { Self.resolve($0, against: directory) }
+                    postgres.sslcert = try table.optionalString("sslcert").map { Self.resolve($0, against: directory) }
+                    postgres.sslkey = try table.optionalString("sslkey").map { Self.resolve($0, against: directory) }
+                    if (postgres.sslcert == nil) != (postgres.sslkey == nil) {
+                        throw table.error(postgres.sslcert == nil ? "sslkey" : "sslcert", "give both sslcert and sslkey, or neither")
+                    }
                     if postgres.passfile != nil, postgres.passwordCommand != nil {
                         throw table.error("password_command", "give either passfile or password_command, not both")
                     }
                 }
                 var redis = RedisCredentials()
                 if let table = try reader.optionalTable("redis") {
-                    try table.rejectUnknownKeys(["username", "password_command", "password_env"])
+                    try table.rejectUnknownKeys(["username", "password_command", "password_env", "tls", "tls_ca_file", "tls_cert_file",
+                                                "tls_key_file", "tls_server_name"])
                     redis = RedisCredentials(username: try table.optionalString("username"),
                                              passwordCommand: try table.optionalString("password_command"),
                                              passwordEnvironment: try table.optionalString("password_env"))
+                    redis.tls = try Self.redisTLS(table, directory: directory)
                     if redis.passwordCommand != nil, redis.passwordEnvironment != nil {
                         throw table.error("password_env", "give either password_command or password_env, not both")
                     }
@@ -118,7 +155,29 @@ public struct ProfileSet: Sendable, Equatable {
         }
     }
 
+    /// `tls = true` with its files; a `tls_*` key without `tls = true` is refused rather than
+    /// silently connecting in the clear.
+    static func redisTLS(_ table: TableReader, directory: String) throws -> RedisTLS? {
+        let enabled = try table.optionalBool("tls") ?? false
+        let tls = RedisTLS(caFile: try table.optionalString("tls_ca_file").map { resolve($0, against: directory) },
+                           certFile: try table.optionalString("tls_cert_file").map { resolve($0, against: directory) },
+                           keyFile: try table.optionalString("tls_key_file").map { resolve($0, against: directory) },
+                           serverName: try table.optionalString("tls_server_name"))
+        if !enabled {
+            for (key, value) in [("tls_ca_file", tls.caFile), ("tls_cert_file", tls.certFile), ("tls_key_file", tls.keyFile),
+                                 ("tls_server_name", tls.serverName)] where value != nil {
+                throw table.error(key, "\(key) is set but tls is not: add tls = true")
+            }
+            return nil
+        }
+        if (tls.certFile == nil) != (tls.keyFile == nil) {
+            throw table.error(tls.certFile == nil ? "tls_key_file" : "tls_cert_file", "give both tls_cert_file and tls_key_file, or neither")
+        }
+        return tls
+    }
+
     static func resolve(_ path: String, against directory: String) -> String {
+        if path.hasPrefix("~/") { return path }
         if path.hasPrefix("/") || directory.isEmpty { return path }
         return directory.hasSuffix("/") ? directory + path : directory + "/" + path
     }

@@ -9,8 +9,10 @@ enum ClusterTopology {
     }
 
     /// `askedHost` is the host of the node that answered: Redis leaves a node's address empty
-    /// (or `?`) when it means "the host you asked".
-    static func shards(fromShards reply: RedisReply, askedHost: String) throws(Malformed) -> [ClusterShard] {
+    /// (or `?`) when it means "the host you asked". CLUSTER SHARDS gives a node's plain `port`
+    /// and its `tls-port` apart: a `tls` client reads the TLS ports, so that every node it goes
+    /// to is on TLS too. (CLUSTER SLOTS and redirects already give a TLS client TLS ports.)
+    static func shards(fromShards reply: RedisReply, askedHost: String, tls: Bool = false) throws(Malformed) -> [ClusterShard] {
         guard let entries = reply.elements else { throw Malformed(description: "CLUSTER SHARDS did not answer with an array") }
         var shards: [ClusterShard] = []
         for entry in entries {
@@ -29,7 +31,8 @@ enum ClusterTopology {
             var replicas: [ClusterNode] = []
             for nodeEntry in nodeEntries {
                 let node = try map(nodeEntry, "a node")
-                guard let id = node["id"]?.text, let port = node["port"]?.integer ?? node["tls-port"]?.integer,
+                let port = tls ? node["tls-port"]?.integer ?? node["port"]?.integer : node["port"]?.integer ?? node["tls-port"]?.integer
+                guard let id = node["id"]?.text, let port,
                       let role = node["role"]?.text else { throw Malformed(description: "a CLUSTER SHARDS node lacks id, port or role") }
                 var host = node["endpoint"]?.text ?? ""
                 if host.isEmpty || host == "?" { host = node["ip"]?.text ?? "" }

@@ -88,9 +88,10 @@ enum KeyspaceScan {
                 }
                 return outcome
             }
-            let provenance = Provenance(store: store, shard: shard.label, node: target.node.endpoint, role: target.node.role,
-                                        lagBytes: target.node.role == .replica ? target.lagBytes : nil, note: target.note)
             guard let link = shard.links[target.node.endpoint] else { return outcome }
+            let provenance = Provenance(store: store, shard: shard.label, node: target.node.endpoint, role: target.node.role,
+                                        lagBytes: target.node.role == .replica ? target.lagBytes : nil, note: target.note,
+                                        transport: link.transport)
             var delivered = 0
             do throws(RedisError) {
                 try walk(link, replicaReads: cluster ? target.node.role == .replica : nil, request: request, provenance: provenance, queue: queue) { delivered += $0 }

@@ -31,6 +31,12 @@ final class NodeLink: @unchecked Sendable {
         try open(replicaReads: replicaReads).pipeline(commands)
     }
 
+    /// How the link's connection travels: its TLS protocol once connected.
+    var transport: Transport {
+        if let connection, connection.isOpen { return Transport(tlsProtocol: connection.tlsProtocol) }
+        return configuration.tls == nil ? .plain : .tls(protocolVersion: "TLS")
+    }
+
     func close() {
         connection?.close()
         connection = nil

@@ -62,7 +62,8 @@ final class NodePool {
 
     func provenance(_ target: ShardReadTarget, shard: String?) -> Provenance {
         Provenance(store: storeName, shard: shard, node: target.node.endpoint, role: target.node.role,
-                   lagBytes: target.node.role == .replica ? target.lagBytes : nil, note: target.note)
+                   lagBytes: target.node.role == .replica ? target.lagBytes : nil, note: target.note,
+                   transport: link(target.node.endpoint).transport)
     }
 
     /// Drops links to nodes that are no longer in the topology.

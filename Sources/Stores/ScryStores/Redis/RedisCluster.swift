@@ -112,7 +112,8 @@ public final class RedisCluster: RedisStore {
     private func fetchShards(from link: NodeLink) throws -> [ClusterShard] {
         if !useClusterSlots {
             do {
-                return try ClusterTopology.shards(fromShards: link.send(RedisCommand("CLUSTER", "SHARDS")), askedHost: link.endpoint.host)
+                return try ClusterTopology.shards(fromShards: link.send(RedisCommand("CLUSTER", "SHARDS")), askedHost: link.endpoint.host,
+                                                  tls: link.configuration.tls != nil)
             } catch RedisError.server(let error) where error.message.lowercased().contains("unknown subcommand") {
                 useClusterSlots = true
             }

@@ -165,6 +165,7 @@ public enum RedisStores {
         guard case .redis(let cluster, _) = store.kind else {
             throw RedisStoreError.topology(store: store.name, reason: "it is not a Redis store")
         }
+        if store.sentinelMasterName != nil { return try SentinelRedis(store: store, credentials: credentials) }
         return cluster ? try RedisCluster(store: store, credentials: credentials) : try StandaloneRedis(store: store, credentials: credentials)
     }
 }
