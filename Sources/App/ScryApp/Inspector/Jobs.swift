@@ -12,6 +12,8 @@ public enum Lane: Sendable, Hashable {
     case link
     /// A drift run.
     case drift
+    /// A node's probe: its role, version and position.
+    case probe(node: Int)
 }
 
 public enum Work: Sendable, Equatable {
@@ -24,6 +26,8 @@ public enum Work: Sendable, Equatable {
     case value(store: String, key: [UInt8], type: String, ValueWindowRequest)
     case link(LinkTarget)
     case drift(checks: [String], campaign: Int64?)
+    /// Connects to the `node`th configured node and reads its facts; answered by `.probed`.
+    case probe(node: Int)
 }
 
 public struct Job: Sendable, Equatable {

@@ -30,11 +30,46 @@ public struct LinkedPane: Sendable, Equatable {
     }
 }
 
+extension LinkedPane: PaneContent {
+    public func rowCount(width: Int) -> Int { lines.count }
+
+    public mutating func move(by delta: Int, rows: Int, width: Int) {
+        position.move(by: delta, count: lines.count, rows: rows)
+    }
+
+    public mutating func cancel() { load = .cancelled }
+
+    /// Enter on a line: the row, key, history or referring rows it stands for.
+    public mutating func open(_ context: OpenContext) -> Opening {
+        guard lines.indices.contains(position.selected), let action = lines[position.selected].action else { return .nothing }
+        switch action {
+        case .row(let row):
+            return .push(RecordView(title: row.key.isEmpty ? row.entity : "\(row.entity) \(row.key)", source: .entityRows(entity: row.entity),
+                                    columns: row.columns, values: row.values))
+        case .key(let key):
+            return .push(ValueView(store: key.store, key: key.key, facts: key.facts))
+        case .events(let entity, let key, let campaign):
+            return .push(RowsView(title: "\(entity) \(key) history", source: .entityEvents(entity: entity, key: key, campaign: campaign)))
+        case .referring(let entity, let column, let key, let campaign):
+            return .push(RowsView(title: "\(entity) by \(column) \(key)", source: .referring(entity: entity, column: column, key: key, campaign: campaign)))
+        }
+    }
+
+    /// Every pane that shows this link reads it again, with one job.
+    public mutating func refresh() -> Refresh { .link(target) }
+
+    public func selectionText() -> String? {
+        guard lines.indices.contains(position.selected) else { return nil }
+        let line = lines[position.selected]
+        return line.label.displayString + (line.detail.map { "\t" + $0.displayString } ?? "")
+    }
+}
+
 /// One line of a linked pane.
 public struct LinkLine: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         case row(LinkedRow)
-        case key([UInt8], KeyFacts?)
+        case key(LinkedKey)
         case events(entity: String, key: String, campaign: String)
         case referring(entity: String, column: String, key: String, campaign: String)
     }
@@ -125,7 +160,7 @@ enum LinkLines {
                 }
                 let facts = key.facts.map { factsText($0) } ?? "gone"
                 lines.append(LinkLine(depth: 0, UntrustedText(bytes: key.key), detail: UntrustedText("\(relation) · \(facts)"), role: .title,
-                                      action: .key(key.key, key.facts)))
+                                      action: .key(key)))
                 for field in key.fields { lines.append(comparison(field)) }
                 for (field, target) in key.pointers.sorted(by: { $0.key < $1.key }) {
                     lines.append(LinkLine(depth: 1, UntrustedText("\(field) → \(target)"), role: .normal))
@@ -178,57 +213,34 @@ extension Inspector {
             }
             var linked = LinkedPane(target: target, facet: facet)
             linked.load = .loading(job, since: now)
-            if case .linked = self[pane].top { self[pane].top = .linked(linked) } else { self[pane].stack.append(.linked(linked)) }
+            if self[pane].top is LinkedPane { self[pane].stack[self[pane].stack.count - 1] = linked } else { self[pane].stack.append(linked) }
         }
         return [.run(Job(id: job, lane: .link, work: .link(target)))]
     }
 
     mutating func landLinked(_ job: JobID, _ view: LinkedView) {
         for pane in PaneID.allCases {
-            guard case .linked(var linked) = self[pane].top, linked.load.job == job else { continue }
-            linked.view = view
-            linked.lines = LinkLines.lines(view, facet: linked.facet, referrers: catalog.referrers)
-            linked.load = .idle
-            linked.position = ListPosition()
-            self[pane].top = .linked(linked)
-            let served: [Provenance] = switch linked.facet {
-            case .blueprint: ([view.blueprint] + view.related.map { Optional($0) }).compactMap { $0?.provenance }
-            case .states: view.states.map(\.row.provenance)
-            case .keys: view.keys.compactMap(\.facts?.provenance)
-            }
-            if !served.isEmpty { self[pane].provenance = Array(Set(served)).sorted { "\($0)" < "\($1)" } }
+            let referrers = catalog.referrers
+            let served: [Provenance]? = self[pane].updateTop(as: LinkedPane.self) { linked in
+                guard linked.load.job == job else { return nil }
+                linked.view = view
+                linked.lines = LinkLines.lines(view, facet: linked.facet, referrers: referrers)
+                linked.load = .idle
+                linked.position = ListPosition()
+                return switch linked.facet {
+                case .blueprint: ([view.blueprint] + view.related.map { Optional($0) }).compactMap { $0?.provenance }
+                case .states: view.states.map(\.row.provenance)
+                case .keys: view.keys.compactMap(\.facts?.provenance)
+                }
+            } ?? nil
+            if let served, !served.isEmpty { self[pane].provenance = Array(Set(served)).sorted { "\($0)" < "\($1)" } }
         }
     }
 
     /// The link a selection in `pane` leads to, when link mode is on: a blueprint or state row
     /// of an entity the atlas links, or a Redis key.
     func linkTarget(for pane: PaneID) -> LinkTarget? {
-        switch self[pane].top {
-        case .rows(let view):
-            guard let row = view.window.item(at: view.position.selected) else { return nil }
-            func text(_ column: String) -> String? { view.text(column, in: row) }
-            switch view.source {
-            case .blueprints(let entity):
-                guard catalog.linkable.contains(entity), let column = catalog.keyColumns[entity], let key = text(column) else { return nil }
-                return .entity(kind: entity, key: key, campaign: nil)
-            case .campaignState(let entity, let campaign):
-                guard let column = catalog.blueprintColumns[entity], let key = text(column) else { return nil }
-                return .entity(kind: entity, key: key, campaign: campaign)
-            case .entityRows(let entity):
-                guard entity == catalog.playerEntity, let column = catalog.keyColumns[entity], let key = text(column) else { return nil }
-                return .player(key)
-            default:
-                return nil
-            }
-        case .keys(let view):
-            let entries = view.visibleEntries
-            guard entries.indices.contains(view.position.selected) else { return nil }
-            let entry = entries[view.position.selected].entry
-            guard !entry.isGroup, catalog.mapsKey(entry.name) else { return nil }
-            return .key(entry.name)
-        default:
-            return nil
-        }
+        self[pane].top.linkTarget(catalog)
     }
 
     /// After a move: the selection's link, if it changed.
@@ -239,21 +251,4 @@ extension Inspector {
         return link(target, from: pane)
     }
 
-    mutating func openLine(_ pane: PaneID) -> [Effect] {
-        guard case .linked(let linked) = self[pane].top, linked.lines.indices.contains(linked.position.selected),
-              let action = linked.lines[linked.position.selected].action else { return [] }
-        switch action {
-        case .row(let row):
-            push(.record(RecordView(title: row.key.isEmpty ? row.entity : "\(row.entity) \(row.key)", source: .entityRows(entity: row.entity),
-                                    columns: row.columns, values: row.values)), on: pane)
-        case .key(let key, let facts):
-            guard let store = catalog.redisStores.first else { return [] }
-            push(.value(ValueView(store: store, key: key, facts: facts)), on: pane)
-        case .events(let entity, let key, let campaign):
-            push(.rows(RowsView(title: "\(entity) \(key) history", source: .entityEvents(entity: entity, key: key, campaign: campaign))), on: pane)
-        case .referring(let entity, let column, let key, let campaign):
-            push(.rows(RowsView(title: "\(entity) by \(column) \(key)", source: .referring(entity: entity, column: column, key: key, campaign: campaign))), on: pane)
-        }
-        return []
-    }
 }

@@ -49,6 +49,9 @@ public struct KeyFacts: Sendable, Hashable {
     public var memoryBytes: Int64?
     public var provenance: Provenance
 
+    /// The type as Scry reads it; nil for `none` and for types it does not page (modules').
+    public var valueType: RedisValueType? { RedisValueType(rawValue: type) }
+
     public init(key: [UInt8], type: String, pttlMilliseconds: Int64, length: Int64?, memoryBytes: Int64?, provenance: Provenance) {
         self.key = key
         self.type = type

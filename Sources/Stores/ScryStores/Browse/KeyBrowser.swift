@@ -163,7 +163,7 @@ public final class KeyBrowser {
             }
             commands.append(RedisCommand("STRLEN", bytes: key))
         case ("hash", .scan(let cursor, let count)), ("set", .scan(let cursor, let count)), ("zset", .scan(let cursor, let count)):
-            let name = type == "hash" ? "HSCAN" : type == "set" ? "SSCAN" : "ZSCAN"
+            let name = RedisValueType(rawValue: type)?.scanCommand ?? "SSCAN"
             commands.append(RedisCommand(name, bytes: key, Array(cursor.utf8), Array("COUNT".utf8), Self.ascii(max(1, count))))
         case ("list", .list(let start, let count)):
             commands.append(RedisCommand("LRANGE", bytes: key, Self.ascii(start), Self.ascii(start + max(1, count) - 1)))
