@@ -37,6 +37,8 @@ public struct Inspector: Sendable, Equatable {
     public var linking = true
     /// The last link asked for, so that moving within one row does not ask again.
     public var lastLink: LinkTarget?
+    /// The pane whose selection `lastLink` is; nil for a pivot (`:player`, `:session`).
+    public var linkOrigin: PaneID?
     public var drift = DriftState()
     /// `:nodes` asks for the nodes screen; the app switches to it and clears this.
     public var wantsNodes = false

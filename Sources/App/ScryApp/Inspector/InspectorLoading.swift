@@ -39,15 +39,19 @@ extension Inspector {
     /// Finds the view, anywhere in any pane's stack, that waits for `job`, and changes it if
     /// it is a `V`. It is moved out of the stack while it changes: its pages are then not
     /// shared, and landing a page does not copy every page held before.
-    mutating func withView<V: PaneContent>(waitingFor job: JobID, as type: V.Type, _ body: (inout V, inout Pane) -> Void) {
+    /// Returns the pane when the view is the one on top (what the user sees).
+    @discardableResult
+    mutating func withView<V: PaneContent>(waitingFor job: JobID, as type: V.Type, _ body: (inout V, inout Pane) -> Void) -> PaneID? {
         for pane in PaneID.allCases {
             guard let index = self[pane].stack.indices.last(where: { self[pane].stack[$0].waits(for: job) }) else { continue }
-            panes[pane.rawValue].update(at: index, as: V.self, body)
-            return
+            let landed = panes[pane.rawValue].update(at: index, as: V.self, body) != nil
+            return landed && index == self[pane].stack.count - 1 ? pane : nil
         }
+        return nil
     }
 
-    mutating func landPage(_ job: JobID, _ page: RowPage) {
+    @discardableResult
+    mutating func landPage(_ job: JobID, _ page: RowPage) -> PaneID? {
         withView(waitingFor: job, as: RowsView.self) { rows, pane in
             rows.columns = page.columns
             rows.orderColumns = page.orderColumns
@@ -79,10 +83,11 @@ extension Inspector {
         }
     }
 
-    mutating func landKeys(_ job: JobID, progress: KeyLevelProgress?, level: KeyLevel?) {
+    @discardableResult
+    mutating func landKeys(_ job: JobID, progress: KeyLevelProgress?, level: KeyLevel?) -> PaneID? {
         var landedIn: PaneID?
         var incomplete: [String] = []
-        withView(waitingFor: job, as: KeysView.self) { keys, pane in
+        let onTop = withView(waitingFor: job, as: KeysView.self) { keys, pane in
             landedIn = pane.id
             guard let prefix = keys.scanning.first(where: { $0.value == job })?.key else { return }
             if let progress {
@@ -99,6 +104,7 @@ extension Inspector {
         }
         if let landedIn { clampPosition(landedIn) }
         if !incomplete.isEmpty { note = Note(text: "incomplete: " + incomplete.joined(separator: "; "), role: .warning) }
+        return onTop
     }
 
     mutating func landFacts(_ job: JobID, _ facts: [KeyFacts]) {

@@ -34,7 +34,7 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
     case .key(let key):
         effects += state.handle(key)
     case .pageLoaded(let job, let page):
-        state.landPage(job, page)
+        if let pane = state.landPage(job, page) { effects += state.landed(in: pane) }
     case .fieldWindowLoaded(let job, let window):
         state.landFieldWindow(job, window)
     case .estimated(let job, let estimates):
@@ -48,7 +48,7 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
     case .keysProgress(let job, let progress):
         state.landKeys(job, progress: progress, level: nil)
     case .keysLoaded(let job, let level):
-        state.landKeys(job, progress: nil, level: level)
+        if let pane = state.landKeys(job, progress: nil, level: level) { effects += state.landed(in: pane) }
     case .factsLoaded(let job, let facts):
         state.landFacts(job, facts)
     case .valueLoaded(let job, let read):

@@ -21,7 +21,7 @@ public enum Work: Sendable, Equatable {
     case fieldWindow(FieldWindowRequest)
     /// The planner's row estimates of entities' tables, for a list of kinds.
     case estimates(entities: [String])
-    case keyLevel(store: String, prefix: [UInt8], filter: String?)
+    case keyLevel(store: String, prefix: [UInt8], filter: KeyFilter?)
     case keyFacts(store: String, keys: [[UInt8]])
     case value(store: String, key: [UInt8], type: String, ValueWindowRequest)
     case link(LinkTarget)

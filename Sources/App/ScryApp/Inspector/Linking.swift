@@ -135,15 +135,17 @@ enum LinkLines {
                 for field in state.fields { lines.append(comparison(field)) }
                 if let events = state.events {
                     lines.append(LinkLine(depth: 1, UntrustedText("events, newest first"), detail: UntrustedText("\(events.rows.count)\(events.next == nil ? "" : "+")"),
-                                          role: .title, action: .events(entity: state.row.entity, key: view.key ?? state.row.key, campaign: state.campaign)))
+                                          role: .title, action: .events(entity: state.row.entity, key: state.row.key, campaign: state.campaign)))
                     for row in events.rows {
                         let text = row.map { $0.shortText.displayString }.joined(separator: "  ")
                         lines.append(LinkLine(depth: 2, UntrustedText(text), role: .dim,
                                               action: .row(LinkedRow(entity: "event", key: "", columns: events.columns, values: row, provenance: events.provenance.first ?? state.row.provenance))))
                     }
                 }
-                // Its history beyond the event log: the rows of this campaign that name it.
-                let key = view.key ?? state.row.key
+                // Its history beyond the event log: the rows of this campaign that name it. The
+                // state's own key, not the view's: a player's view holds the player's id, and
+                // its states are the player's characters.
+                let key = state.row.key
                 for referrer in referrers[state.row.entity] ?? [] {
                     lines.append(LinkLine(depth: 1, UntrustedText("\(referrer.entity) rows with \(referrer.column) = \(key), newest first"),
                                           detail: UntrustedText("Enter"), role: .title,
@@ -205,6 +207,7 @@ extension Inspector {
     /// for a pivot, `origin == nil`).
     mutating func link(_ target: LinkTarget, from origin: PaneID?, only: Set<PaneID>? = nil) -> [Effect] {
         let job = nextJobID()
+        if only == nil { linkOrigin = origin }
         for pane in PaneID.allCases where pane != origin && only?.contains(pane) != false {
             let facet: LinkedPane.Facet = switch pane {
             case .world: .blueprint
@@ -245,10 +248,29 @@ extension Inspector {
 
     /// After a move: the selection's link, if it changed.
     mutating func followSelection(_ pane: PaneID) -> [Effect] {
-        guard linking, let target = linkTarget(for: pane) else { return [] }
+        guard linking else { return [] }
+        // Moving through a linked view or a drift list keeps what is linked.
+        if self[pane].top is LinkedPane || self[pane].top is DriftListView { return [] }
+        guard let target = linkTarget(for: pane) else { return unlink(from: pane) }
         if lastLink == target { return [] }
         lastLink = target
         return link(target, from: pane)
+    }
+
+    /// The selection in `pane` no longer names what the other panes link: their linked views
+    /// leave (those the user went into stay, under what they opened).
+    mutating func unlink(from pane: PaneID) -> [Effect] {
+        guard let linked = lastLink, linkOrigin == pane else { return [] }
+        var effects: [Effect] = []
+        for other in PaneID.allCases where other != pane && self[other].stack.count > 1 {
+            guard let view = self[other].top as? LinkedPane, view.target == linked else { continue }
+            if view.load.job != nil { effects = [.cancel(.link)] }
+            self[other].stack.removeLast()
+            clampPosition(other)
+        }
+        lastLink = nil
+        linkOrigin = nil
+        return effects
     }
 
 }

@@ -25,6 +25,8 @@ extension Inspector {
         let context = OpenContext(catalog: catalog, expandInPlace: expandInPlace)
         switch self[pane].updateTop({ $0.open(context) }) {
         case .nothing:
+            // Typed ahead of the rows it was meant for: kept until they arrive.
+            if !expandInPlace { self[pane].updateTop { $0.queueOpen() } }
             return []
         case .push(let view):
             push(view, on: pane)
@@ -55,11 +57,25 @@ extension Inspector {
             self[pane].updateTop { $0.cancel() }
             return [.cancel(.content(pane))]
         }
+        // A filter goes before the view does.
+        if case .some(.some) = self[pane].top.filterText {
+            return applyFilter(nil, in: pane)
+        }
         if self[pane].stack.count > 1 {
             self[pane].stack.removeLast()
             clampPosition(pane)
+            // What is selected now may link something else, or nothing.
+            return followSelection(pane)
         }
         return []
+    }
+
+    /// An answer landed in the view on top of `pane`: an Enter typed ahead of it opens now,
+    /// and in the pane in focus the first selection links like any other.
+    mutating func landed(in pane: PaneID) -> [Effect] {
+        if self[pane].updateTop({ $0.takeQueuedOpen() }) { return open(pane, expandInPlace: false) }
+        guard pane == focus else { return [] }
+        return followSelection(pane)
     }
 
     /// R: the view on top reads again.

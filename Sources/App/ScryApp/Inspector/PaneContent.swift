@@ -34,6 +34,11 @@ public protocol PaneContent: Sendable, Equatable {
 
     /// Enter (or → when `expandInPlace`).
     mutating func open(_ context: OpenContext) -> Opening
+    /// Enter typed ahead, before anything it could open was read: it is kept, and true is
+    /// returned, when what is being read may give it something to open.
+    mutating func queueOpen() -> Bool
+    /// After an answer landed: whether an Enter was kept for it (and it is now taken).
+    mutating func takeQueuedOpen() -> Bool
     /// R: what reading again takes.
     mutating func refresh() -> Refresh
     /// The filter it holds, for `/`; nil when it takes none.
@@ -62,6 +67,8 @@ extension PaneContent {
     public mutating func failed(_ job: JobID, _ load: LoadState) {}
     public mutating func stepBack() -> Bool { false }
     public mutating func open(_ context: OpenContext) -> Opening { .nothing }
+    public mutating func queueOpen() -> Bool { false }
+    public mutating func takeQueuedOpen() -> Bool { false }
     public mutating func refresh() -> Refresh { .nothing }
     public var filterText: String?? { nil }
     public mutating func setFilter(_ filter: String?) -> Bool { false }

@@ -78,6 +78,8 @@ public struct RowsView: Sendable, Equatable {
     public var load: LoadState = .idle
     /// The page a running load fills, or nil when it appends.
     public var loadingPage: Int?
+    /// Enter was pressed before the first rows arrived: the selected row opens when they do.
+    public var openWhenRead = false
 
     public init(title: String, source: TableSource, filter: String? = nil) {
         self.title = title
@@ -143,6 +145,9 @@ public struct KeysView: Sendable, Equatable {
     /// The level the tree starts at: empty for the whole keyspace, or a prefix drilled into.
     public var root: [UInt8]
     public var filter: String?
+    /// The level the filter was typed at: a group opened below it keeps the filter, which may
+    /// span the levels between (`/character:48` typed at the root, then `cache:`, `character:`).
+    public var filterFrom: [UInt8]
     public var levels: [[UInt8]: KeyLevel] = [:]
     public var expanded: Set<[UInt8]> = []
     public var position = ListPosition()
@@ -153,12 +158,18 @@ public struct KeysView: Sendable, Equatable {
     public var factsJob: JobID?
     /// Facts failed to read: not asked again until a refresh.
     public var factsStopped = false
+    /// Enter was pressed before the level's first entries arrived.
+    public var openWhenRead = false
 
-    public init(store: String, root: [UInt8] = [], filter: String? = nil) {
+    public init(store: String, root: [UInt8] = [], filter: String? = nil, filterFrom: [UInt8]? = nil) {
         self.store = store
         self.root = root
         self.filter = filter
+        self.filterFrom = filterFrom ?? root
     }
+
+    /// The filter as the store applies it.
+    public var keyFilter: KeyFilter? { filter.map { KeyFilter(text: $0, from: filterFrom) } }
 }
 
 /// A window of a Redis string: its bytes, where they start, and the string's whole length.
@@ -214,6 +225,15 @@ public struct ValueView: Sendable, Equatable {
 
 
 // MARK: - How each view behaves
+
+extension PaneContent {
+    static func failedOrCancelled(_ load: LoadState) -> Bool {
+        switch load {
+        case .failed, .cancelled: return true
+        case .idle, .loading: return false
+        }
+    }
+}
 
 extension MenuView: PaneContent {
     public var crumb: String { title }
@@ -311,6 +331,18 @@ extension RowsView: PaneContent {
         let key = orderColumns.map { text($0, in: row) ?? "" }
         return .push(RecordView(title: recordTitle(row, catalog: catalog), source: source, columns: columns, values: row,
                                 rowKey: orderColumns.isEmpty ? nil : key))
+    }
+
+    public mutating func queueOpen() -> Bool {
+        guard window.rowCount == 0, !window.isComplete, !Self.failedOrCancelled(load) else { return false }
+        openWhenRead = true
+        return true
+    }
+
+    public mutating func takeQueuedOpen() -> Bool {
+        guard openWhenRead, load.job == nil else { return false }
+        openWhenRead = false
+        return window.rowCount > 0
     }
 
     func recordTitle(_ row: [FieldValue], catalog: Catalog) -> String {
@@ -464,7 +496,7 @@ extension KeysView: PaneContent {
     public mutating func needs(_ context: inout JobContext) -> [Effect] {
         var effects: [Effect] = []
         if scanning.isEmpty, !Inspector.stopped(load), let prefix = levelToScan {
-            let (job, effect) = context.run(.keyLevel(store: store, prefix: prefix, filter: filter))
+            let (job, effect) = context.run(.keyLevel(store: store, prefix: prefix, filter: keyFilter))
             scanning[prefix] = job
             levels[prefix] = KeyLevel()
             if prefix == root { load = .loading(job, since: context.now) }
@@ -513,10 +545,8 @@ extension KeysView: PaneContent {
         let row = entries[position.selected]
         if row.entry.isGroup, !context.expandInPlace {
             // Every key under a group whose name holds the filter matches it.
-            let filter = filter.flatMap { filter in
-                String(decoding: row.entry.name, as: UTF8.self).contains(filter) ? nil : filter
-            }
-            return .push(KeysView(store: store, root: row.entry.name, filter: filter))
+            if keyFilter?.holds(forAllUnder: row.entry.name) == true { return .push(KeysView(store: store, root: row.entry.name)) }
+            return .push(KeysView(store: store, root: row.entry.name, filter: filter, filterFrom: filterFrom))
         }
         if row.entry.isGroup {
             if expanded.contains(row.entry.name) { expanded.remove(row.entry.name) } else { expanded.insert(row.entry.name) }
@@ -525,8 +555,22 @@ extension KeysView: PaneContent {
         return .push(ValueView(store: store, key: row.entry.name, facts: facts[row.entry.name]))
     }
 
+    public mutating func queueOpen() -> Bool {
+        guard visibleEntries.isEmpty, !scanning.isEmpty || load.job != nil || levels[root] == nil else { return false }
+        openWhenRead = true
+        return true
+    }
+
+    /// Taken once the level is read whole and sorted, so that it opens the first entry as
+    /// shown, not the first that SCAN happened to return.
+    public mutating func takeQueuedOpen() -> Bool {
+        guard openWhenRead, scanning[root] == nil else { return false }
+        openWhenRead = false
+        return !visibleEntries.isEmpty
+    }
+
     public mutating func refresh() -> Refresh {
-        var fresh = KeysView(store: store, root: root, filter: filter)
+        var fresh = KeysView(store: store, root: root, filter: filter, filterFrom: filterFrom)
         fresh.expanded = expanded
         fresh.position = position
         self = fresh

@@ -5,8 +5,8 @@ import ScryUIKit
 
 extension Inspector {
     /// `/` typed: the view on top takes the filter, and a read that ran with the old one stops.
-    mutating func applyFilter(_ filter: String?) -> [Effect] {
-        let pane = focus
+    mutating func applyFilter(_ filter: String?, in pane: PaneID? = nil) -> [Effect] {
+        let pane = pane ?? focus
         return self[pane].updateTop({ $0.setFilter(filter) }) ? [.cancel(.content(pane))] : []
     }
 
