@@ -40,6 +40,8 @@ public struct Inspector: Sendable, Equatable {
     /// The pane whose selection `lastLink` is; nil for a pivot (`:player`, `:session`).
     public var linkOrigin: PaneID?
     public var drift = DriftState()
+    /// Each table's column layout, kept for the session.
+    public var layouts: [String: ColumnLayout] = [:]
     /// `:nodes` asks for the nodes screen; the app switches to it and clears this.
     public var wantsNodes = false
 

@@ -10,6 +10,7 @@ public enum PaneAction: Sendable, Equatable {
     case open, expand, back
     case filter, command, help
     case refresh, watch, copy, toggleHex, toggleLinking, drift
+    case columnLeft, columnRight, firstColumn, lastColumn, hideColumn, showColumns, widenColumn, narrowColumn
 }
 
 public struct PaneBinding: Sendable {
@@ -17,6 +18,8 @@ public struct PaneBinding: Sendable {
         case everywhere = "Everywhere"
         case lists = "Lists and trees"
         case values = "Values"
+        /// Rows of a table: these keys come before the others there.
+        case tables = "Tables (Esc alone goes back)"
     }
 
     public var keys: [Key]
@@ -71,13 +74,24 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("g"), .home], label: "g", action: .first, help: "first", scope: .lists, nodes: "first node"),
         PaneBinding(keys: [.character("G"), .end], label: "G", action: .last, help: "last read so far (reads on)", scope: .lists, nodes: "last node"),
         PaneBinding(keys: [.character("x")], label: "x", action: .toggleHex, help: "hex / text", scope: .values),
+        PaneBinding(keys: [.character("h"), .left], label: "h ←", action: .columnLeft, help: "column to the left", scope: .tables),
+        PaneBinding(keys: [.character("l"), .right], label: "l →", action: .columnRight, help: "column to the right", scope: .tables),
+        PaneBinding(keys: [.character("0")], label: "0", action: .firstColumn, help: "first column", scope: .tables),
+        PaneBinding(keys: [.character("$")], label: "$", action: .lastColumn, help: "last column", scope: .tables),
+        PaneBinding(keys: [.character("-")], label: "-", action: .hideColumn, help: "hide the column (the key column stays)", scope: .tables),
+        PaneBinding(keys: [.character("+")], label: "+", action: .showColumns, help: "show the hidden columns", scope: .tables),
+        PaneBinding(keys: [.character(">")], label: ">", action: .widenColumn, help: "widen the column", scope: .tables),
+        PaneBinding(keys: [.character("<")], label: "<", action: .narrowColumn, help: "narrow the column", scope: .tables),
     ]
 
-    public static func action(for key: Key) -> PaneAction? {
-        binding(for: key)?.action
+    /// What `key` does; in a table the table's keys come first (h and ← move a column there,
+    /// and Esc alone goes back).
+    public static func action(for key: Key, inTable: Bool = false) -> PaneAction? {
+        binding(for: key, inTable: inTable)?.action
     }
 
-    public static func binding(for key: Key) -> PaneBinding? {
-        bindings.first { $0.keys.contains(key) }
+    public static func binding(for key: Key, inTable: Bool = false) -> PaneBinding? {
+        if inTable, let table = bindings.first(where: { $0.scope == .tables && $0.keys.contains(key) }) { return table }
+        return bindings.first { $0.scope != .tables && $0.keys.contains(key) }
     }
 }

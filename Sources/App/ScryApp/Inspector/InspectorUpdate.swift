@@ -134,7 +134,7 @@ extension Inspector {
             }
         case .normal:
             note = nil
-            guard let action = InspectorKeys.action(for: key) else { return [] }
+            guard let action = InspectorKeys.action(for: key, inTable: self[focus].top is RowsView) else { return [] }
             return perform(action)
         }
     }
@@ -220,6 +220,13 @@ extension Inspector {
             return [.copy(text)]
         case .toggleHex:
             self[pane].updateTop { $0.toggleHex() }
+        case .columnLeft, .columnRight, .firstColumn, .lastColumn, .hideColumn, .showColumns, .widenColumn, .narrowColumn:
+            let (width, visible) = (layout.contentWidth(for: pane), layout.listRows(for: pane))
+            let changed = self[pane].updateTop(as: RowsView.self) { rows -> (String, ColumnLayout) in
+                rows.column(action, natural: rows.fitted(width: width, visibleRows: visible).cursorWidth)
+                return (rows.source.layoutKey, rows.layout)
+            }
+            if let (key, columns) = changed { layouts[key] = columns }
         }
         return []
     }

@@ -18,6 +18,12 @@ extension Inspector {
     mutating func clampPosition(_ pane: PaneID) { move(pane, by: 0) }
 
     mutating func push(_ view: any PaneContent, on pane: PaneID) {
+        // A table opens with the layout it had last in the session.
+        if var rows = view as? RowsView, let layout = layouts[rows.source.layoutKey] {
+            rows.layout = layout
+            self[pane].stack.append(rows)
+            return
+        }
         self[pane].stack.append(view)
     }
 

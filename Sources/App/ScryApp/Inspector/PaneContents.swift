@@ -80,6 +80,8 @@ public struct RowsView: Sendable, Equatable {
     public var loadingPage: Int?
     /// Enter was pressed before the first rows arrived: the selected row opens when they do.
     public var openWhenRead = false
+    /// The column cursor, hidden and widened columns: the table's layout for the session.
+    public var layout = ColumnLayout()
 
     public init(title: String, source: TableSource, filter: String? = nil) {
         self.title = title
@@ -89,6 +91,31 @@ public struct RowsView: Sendable, Equatable {
 }
 
 extension RowsView {
+    /// The column kept at the left: the first the source is ordered by (its key), else the
+    /// first.
+    public var pinnedColumn: String? { orderColumns.first(where: columns.contains) ?? columns.first }
+
+    /// The column under the cursor, once the columns are known.
+    public var cursorColumn: String? {
+        let shown = layout.shown(columns, pinned: pinnedColumn)
+        return shown.isEmpty ? nil : shown[layout.cursorIndex(shown)]
+    }
+
+    /// A column key: h/l, 0/$, -/+, >/<.
+    mutating func column(_ action: PaneAction, natural: Int) {
+        switch action {
+        case .columnLeft: layout.move(by: -1, in: columns, pinned: pinnedColumn)
+        case .columnRight: layout.move(by: 1, in: columns, pinned: pinnedColumn)
+        case .firstColumn: layout.move(by: -Int.max / 2, in: columns, pinned: pinnedColumn)
+        case .lastColumn: layout.move(by: Int.max / 2, in: columns, pinned: pinnedColumn)
+        case .hideColumn: layout.hideCursor(in: columns, pinned: pinnedColumn)
+        case .showColumns: layout.showAll()
+        case .widenColumn: layout.resizeCursor(by: ColumnLayout.step, in: columns, pinned: pinnedColumn, natural: natural)
+        case .narrowColumn: layout.resizeCursor(by: -ColumnLayout.step, in: columns, pinned: pinnedColumn, natural: natural)
+        default: break
+        }
+    }
+
     /// The text of `column` in `row` (a row of this view), or nil when the view has no such
     /// column or the value is NULL.
     public func text(_ column: String?, in row: [FieldValue]) -> String? {

@@ -22,7 +22,7 @@ func renderInspector(_ state: Inspector, into buffer: inout ScreenBuffer) {
 
 func helpSections(_ state: Inspector) -> [HelpSection] {
     var sections: [HelpSection] = []
-    for scope in [PaneBinding.Scope.everywhere, .lists, .values] {
+    for scope in [PaneBinding.Scope.everywhere, .lists, .tables, .values] {
         let entries = InspectorKeys.bindings.filter { $0.scope == scope }.map { (keys: $0.label, help: $0.help) }
         sections.append(HelpSection(title: scope.rawValue, entries: entries))
     }

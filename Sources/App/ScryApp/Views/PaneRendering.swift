@@ -131,18 +131,32 @@ func renderRows(_ view: RowsView, focused: Bool, marks: ([FieldValue]) -> (text:
     let visible = Table.visibleRows(in: tableArea)
     let count = view.window.rowCount
     let range = view.position.offset..<min(count, view.position.offset + visible)
-    let rows = range.map { index -> TableRow in
+    let markers = range.map { view.window.item(at: $0).flatMap(marks) }
+    let markerWidth = markers.contains { $0 != nil } ? 2 : 0
+    // The scroll indicator takes a column.
+    let fitted = FittedColumns(columns: view.columns, natural: view.naturalWidths(range), layout: view.layout, pinned: view.pinnedColumn,
+                               width: tableArea.width - markerWidth - 1)
+    let indices = fitted.names.map { view.columns.firstIndex(of: $0) ?? 0 }
+    let rows = zip(range, markers).map { index, marker -> TableRow in
         guard let row = view.window.item(at: index) else {
-            return TableRow(cells: view.columns.map { _ in UntrustedText("…") }, role: .dim)
+            return TableRow(cells: indices.map { _ in UntrustedText("…") }, role: .dim)
         }
-        return TableRow(cells: row.map { cellText($0).0 }, marker: marks(row))
+        return TableRow(cells: indices.map { cellText(row[$0]).0 }, marker: marker)
     }
-    let markerWidth = rows.contains { $0.marker != nil } ? 2 : 0
-    let columns = fittedColumns(view.columns, rows: rows, width: tableArea.width - markerWidth)
+    let columns = zip(fitted.names, fitted.widths).enumerated().map { index, column in
+        TableColumn(column.0, width: .fixed(column.1), highlighted: focused && index == fitted.cursor)
+    }
     Table(columns: columns, rows: rows, rowCount: count, offset: view.position.offset, selected: view.position.selected, focused: focused)
         .render(in: tableArea, into: &buffer)
     guard !status.isEmpty else { return }
     var text = "row \(view.position.selected + 1) of \(count)\(view.window.isComplete ? "" : "+")"
+    // Where the column cursor is, once the table does not fit or has columns hidden.
+    if fitted.hiddenLeft + fitted.hiddenRight > 0 || !view.layout.hidden.isEmpty, let column = view.cursorColumn {
+        text += " · column \(column)"
+        if fitted.hiddenLeft > 0 { text += " · ‹\(fitted.hiddenLeft)" }
+        if fitted.hiddenRight > 0 { text += " · \(fitted.hiddenRight)›" }
+        if !view.layout.hidden.isEmpty { text += " · \(view.layout.hidden.count) hidden (+ shows)" }
+    }
     if let filter = view.filter { text += " · filter \(filter)" }
     if case .failed(let reason) = view.load { text += " · " + reason }
     buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
