@@ -117,7 +117,10 @@ struct InspectorEndToEndTests {
         try session.sendKeys(":")
         try session.type("key hostile:")
         try session.sendKeys("Enter")
-        var screen = try session.waitForScreen { $0.joined().contains("huge-string") && $0.joined().contains("red-key") }
+        // Every key of the level, not only the first the scan brings.
+        var screen = try session.waitForScreen { lines in
+            ["huge-string", "red-key", "not-utf8", "in-key", "wide-"].allSatisfy { lines.joined().contains($0) }
+        }
         let all = Self.text(screen)
         #expect(all.contains("\\x1b[31mred-key\\x1b[0m"), "an escape in a key name is drawn escaped:\n\(all)")
         #expect(all.contains("\\xff\\xfe-not-utf8"))

@@ -38,7 +38,7 @@ struct DriftPaneTests {
         let run = try #require(jobs(press(&state, .enter)).first { $0.lane == .drift })
         #expect(run.work == .drift(checks: state.catalog.checks, campaign: nil))
         _ = updateInspector(&state, .driftDone(run.id, DriftReport(findings: Self.findings, checks: [.divergence, .cacheStale], notes: ["replica-divergence: 1 table skipped"])))
-        guard case .drift(let list) = state[.world].top else { Issue.record("no drift list"); return }
+        guard let list = state[.world].top as? DriftListView else { Issue.record("no drift list"); return }
         #expect(list.lines.map(\.text.displayString) == ["divergence (1)", "character 7 in 42 · level: 3 → 9", "cache-stale (1)",
                                                         "character cache:character:7 · name: Ana → Anna", "replica-divergence: 1 table skipped"])
         #expect(list.lines[1].detail?.displayString == "replica 127.0.0.1:55433, confirmed on primary")

@@ -53,7 +53,7 @@ struct InspectorScreenTests {
         var state = try started(width: width, height: height)
         press(&state, .tab, .tab, .character("z"))
         // A session key opened from the tree (`:session` would open its links instead).
-        state[.redis].stack.append(.value(ValueView(store: "cache", key: bytes("session:abc"), facts: nil)))
+        state[.redis].stack.append(ValueView(store: "cache", key: bytes("session:abc"), facts: nil))
         let read = try #require(jobs(updateInspector(&state, .tick(now: 1))).first { $0.lane == .content(.redis) })
         let value = jobs(updateInspector(&state, .factsLoaded(read.id, [facts("session:abc", "hash", length: 4, ttl: 1_800_000)]))).first!
         let fields: [(field: [UInt8], value: [UInt8])] = [(bytes("user_id"), bytes("7")), (bytes("campaign_id"), bytes("42")),

@@ -34,11 +34,13 @@ struct InspectorUpdateTests {
         #expect(state.isBusy)
 
         let more = updateInspector(&state, .pageLoaded(started[0].id, page(keys: 1..<201, hasMore: true)))
-        guard case .rows(let rows) = state[.world].top else { Issue.record("not a rows view"); return }
+        guard let rows = state[.world].top as? RowsView else { Issue.record("not a rows view"); return }
         #expect(rows.window.rowCount == 200)
         #expect(rows.columns == ["id", "name"])
         #expect(state[.world].provenance == [provenance("world")])
-        #expect(jobs(more).isEmpty, "one screen is far from the end: nothing more is read")
+        #expect(jobs(more).filter { $0.lane == .content(.world) }.isEmpty, "one screen is far from the end: nothing more is read")
+        #expect(jobs(more).filter { $0.lane == .link }.map(\.work) == [.link(.entity(kind: "character", key: "1", campaign: nil))],
+                "the first row is linked as it arrives")
 
         // G goes to the last row read, which brings the end near: the next page is asked for
         // (and the selected blueprint's links, in their own lane).
@@ -53,10 +55,10 @@ struct InspectorUpdateTests {
         let first = jobs(press(&state, .enter))[0]
         press(&state, .escape)  // cancels the read
         #expect(state[.world].stack.count == 2)
-        guard case .rows(let rows) = state[.world].top else { return }
+        guard let rows = state[.world].top as? RowsView else { return }
         #expect(rows.load == .cancelled)
         _ = updateInspector(&state, .pageLoaded(first.id, page(keys: 1..<3, hasMore: false)))
-        guard case .rows(let after) = state[.world].top else { return }
+        guard let after = state[.world].top as? RowsView else { return }
         #expect(after.window.isEmpty, "the cancelled job's answer does not land")
         press(&state, .escape)
         #expect(state[.world].stack.count == 1, "a second Esc goes back")
@@ -82,7 +84,7 @@ struct InspectorUpdateTests {
         #expect(typed.contains(.cancel(.content(.world))), "the read for the previous text is cancelled")
         press(&state, .enter)
         #expect(state.mode == .normal)
-        guard case .rows(let rows) = state[.world].top else { return }
+        guard let rows = state[.world].top as? RowsView else { return }
         #expect(rows.filter == "Ar")
         #expect(state[.world].stack.map(\.crumb) == ["World", "character /Ar"])
 
@@ -90,7 +92,7 @@ struct InspectorUpdateTests {
         press(&state, .character("/"))
         type(&state, "x")
         press(&state, .escape)
-        guard case .rows(let restored) = state[.world].top else { return }
+        guard let restored = state[.world].top as? RowsView else { return }
         #expect(restored.filter == "Ar")
     }
 
@@ -120,7 +122,7 @@ struct InspectorUpdateTests {
                                 next: nil, provenance: [provenance("campaign")])
         _ = updateInspector(&state, .pageLoaded(read.id, campaigns))
         press(&state, .enter)
-        guard case .menu(let sections) = state[.campaign].top else { Issue.record("no sections"); return }
+        guard let sections = state[.campaign].top as? MenuView else { Issue.record("no sections"); return }
         #expect(sections.title == "campaign 42")
         #expect(sections.items.map(\.label) == ["faction", "location", "character", "item", "decision", "npc_action", "events"])
         press(&state, .character("G"))
@@ -248,7 +250,7 @@ struct LongValueTests {
         let request = FieldWindowRequest(source: .blueprints(entity: "character"), row: ["7"], column: "notes", offset: 0, length: Paging.fieldWindow)
         #expect(open.map(\.work) == [.fieldWindow(request)])
         _ = updateInspector(&state, .fieldWindowLoaded(open[0].id, FieldWindow(bytes: Array("abcdefgh".utf8), offset: 0, totalCharacters: 40_000, provenance: provenance("world"))))
-        guard case .field(let field) = state[.world].top else { Issue.record("no field view"); return }
+        guard let field = state[.world].top as? FieldView else { Issue.record("no field view"); return }
         #expect(field.shown == Array("abcdefgh".utf8))
         press(&state, .character("z"))
         var buffer = ScreenBuffer(width: 120, height: 30)

@@ -19,7 +19,7 @@ func linkedCharacter() -> LinkedView {
             FieldComparison(field: "level", blueprintColumn: "level", blueprintValue: FieldValue("3"), value: FieldValue("9"), status: .diverged, likelyCause: cause),
         ], events: events)],
         related: [],
-        keys: [LinkedKey(key: bytes("cache:character:7"), pattern: "cache:character:{id}", relation: .mirrors,
+        keys: [LinkedKey(key: bytes("cache:character:7"), store: "cache", pattern: "cache:character:{id}", relation: .mirrors,
                          facts: facts("cache:character:7", "hash", length: 5, ttl: 60_000))],
         notes: ["session:x points at campaign 99, which does not exist"])
 }
@@ -45,7 +45,7 @@ struct LinkingTests {
         #expect(state[.redis].top.crumb == "character 7 · linked")
 
         _ = updateInspector(&state, .linked(link.id, linkedCharacter()))
-        guard case .linked(let states) = state[.campaign].top, case .linked(let keys) = state[.redis].top else { Issue.record("not linked"); return }
+        guard let states = state[.campaign].top as? LinkedPane, let keys = state[.redis].top as? LinkedPane else { Issue.record("not linked"); return }
         let lines = states.lines.map(\.label.displayString)
         #expect(lines == ["campaign 42 · character 7", "name  Ana", "level  9  (blueprint 3)", "events, newest first", "981  level-up",
                           "decision rows with character_id = 7, newest first", "npc_action rows with character_id = 7, newest first",
@@ -59,7 +59,7 @@ struct LinkingTests {
 
         // Enter on the diverged field opens the event that most likely caused it.
         press(&state, .tab, .character("j"), .character("j"), .enter)
-        guard case .record(let event) = state[.campaign].top else { Issue.record("no record"); return }
+        guard let event = state[.campaign].top as? RecordView else { Issue.record("no record"); return }
         #expect(event.values == [FieldValue("981"), FieldValue("level-up"), FieldValue("level")])
 
         // The history beyond events: the decisions of that campaign that name the character.
@@ -93,7 +93,7 @@ struct LinkingTests {
         press(&state, .character("j"))
         press(&state, .tab)
         #expect(press(&state, .escape) == [.cancel(.link)])
-        guard case .linked(let linked) = state[.campaign].top else { Issue.record("not linked"); return }
+        guard let linked = state[.campaign].top as? LinkedPane else { Issue.record("not linked"); return }
         #expect(linked.load == .cancelled)
         press(&state, .escape)
         #expect(state[.campaign].stack.count == 1, "Esc again goes back to the pane's own view")
@@ -101,7 +101,7 @@ struct LinkingTests {
 
     @Test func aStateRowLinksItsBlueprintAndAPlayerRowItsSessions() throws {
         var state = try inspector()
-        state[.campaign].stack.append(.rows(RowsView(title: "character", source: .campaignState(entity: "character", campaign: "42"))))
+        state[.campaign].stack.append(RowsView(title: "character", source: .campaignState(entity: "character", campaign: "42")))
         let read = try #require(jobs(updateInspector(&state, .tick(now: 1))).first { $0.lane == .content(.campaign) })
         _ = updateInspector(&state, .pageLoaded(read.id, RowPage(columns: ["campaign_id", "character_id"], rows: [[FieldValue("42"), FieldValue("7")], [FieldValue("42"), FieldValue("8")]],
                                                                  next: nil, provenance: [provenance("campaign")])))
@@ -112,7 +112,7 @@ struct LinkingTests {
         var view = linkedCharacter()
         view.target = .entity(kind: "character", key: "7", campaign: "42")
         _ = updateInspector(&state, .linked(link.id, view))
-        guard case .linked(let world) = state[.world].top else { Issue.record("not linked"); return }
+        guard let world = state[.world].top as? LinkedPane else { Issue.record("not linked"); return }
         #expect(world.lines.map(\.label.displayString).suffix(4) == ["compared with campaign 42", "name  Ana", "level  9  (blueprint 3)",
                                                                    "session:x points at campaign 99, which does not exist"],
                 "the row's blueprint, and the row's mirrored fields against it")

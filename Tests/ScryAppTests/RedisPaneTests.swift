@@ -52,12 +52,12 @@ struct RedisPaneTests {
         let expanded = jobs(press(&state, .character("l")))
         #expect(expanded.first?.work == .keyLevel(store: "cache", prefix: bytes("cache:"), filter: nil))
         _ = updateInspector(&state, .keysLoaded(expanded[0].id, level([group("cache:character:", 7), key("cache:x")], scanned: 8)))
-        guard case .keys(let view) = state[.redis].top else { return }
+        guard let view = state[.redis].top as? KeysView else { return }
         let rows = view.visibleEntries
         #expect(rows.map { String(decoding: $0.entry.name, as: UTF8.self) } == ["cache:", "cache:character:", "cache:x", "session:", "\u{1B}[2Jevil", "plain"])
         #expect(rows.map(\.depth) == [0, 1, 1, 0, 0, 0])
         press(&state, .character("j"), .character("h"))
-        guard case .keys(let closed) = state[.redis].top else { return }
+        guard let closed = state[.redis].top as? KeysView else { return }
         #expect(closed.visibleEntries.count == 4, "← inside a group closes it")
         #expect(closed.position.selected == 0)
     }
@@ -71,7 +71,7 @@ struct RedisPaneTests {
         #expect(read.first?.work == .value(store: "cache", key: bytes("plain"), type: "string", .string(offset: 0, length: Paging.stringWindow)))
         let window = [UInt8](repeating: 0, count: 16) + bytes("tail")
         _ = updateInspector(&state, .valueLoaded(read[0].id, ValueRead(key: bytes("plain"), window: .string(bytes: window, offset: 0, totalLength: 50_000_000), provenance: provenance("cache", role: .primary, lag: nil))))
-        guard case .value(let value) = state[.redis].top else { Issue.record("no value view"); return }
+        guard let value = state[.redis].top as? ValueView else { Issue.record("no value view"); return }
         #expect(value.text.hex, "NUL bytes: hex")
         let next = jobs(press(&state, .pageDown))
         #expect(next.first?.work == .value(store: "cache", key: bytes("plain"), type: "string", .string(offset: Paging.stringWindow, length: Paging.stringWindow)))
@@ -85,7 +85,7 @@ struct RedisPaneTests {
         #expect(first.first?.work == .value(store: "cache", key: bytes("plain"), type: "hash", .scan(cursor: "0", count: Paging.items)))
         let fields = (0..<Paging.items).map { (field: bytes("f\($0)"), value: bytes("v\($0)")) }
         _ = updateInspector(&state, .valueLoaded(first[0].id, ValueRead(key: bytes("plain"), window: .hash(fields: fields, nextCursor: "917"), provenance: provenance("cache"))))
-        guard case .value(let value) = state[.redis].top else { return }
+        guard let value = state[.redis].top as? ValueView else { return }
         #expect(value.items.rowCount == Paging.items)
         #expect(value.columns == ["FIELD", "VALUE"])
         let more = jobs(press(&state, .character("G")))
@@ -93,7 +93,7 @@ struct RedisPaneTests {
         // Enter on a field opens its value.
         _ = updateInspector(&state, .valueLoaded(more[0].id, ValueRead(key: bytes("plain"), window: .hash(fields: [], nextCursor: nil), provenance: provenance("cache"))))
         press(&state, .enter)
-        guard case .field(let field) = state[.redis].top else { Issue.record("no field view"); return }
+        guard let field = state[.redis].top as? FieldView else { Issue.record("no field view"); return }
         #expect(field.title == "f\(Paging.items - 1)")
         #expect(field.value == FieldValue("v\(Paging.items - 1)"))
     }
@@ -104,7 +104,7 @@ struct RedisPaneTests {
         type(&state, "ai nope")
         let read = try #require(jobs(press(&state, .enter)).first { $0.lane == .content(.redis) })
         _ = updateInspector(&state, .factsLoaded(read.id, [facts("ai:nope", "none", ttl: -2)]))
-        guard case .value(let value) = state[.redis].top else { Issue.record("no value view"); return }
+        guard let value = state[.redis].top as? ValueView else { Issue.record("no value view"); return }
         #expect(value.unavailable == "the key does not exist (it may have expired)")
     }
 }

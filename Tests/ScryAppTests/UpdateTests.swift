@@ -13,7 +13,7 @@ let sampleNodes = [
 struct UpdateTests {
     @Test func startingProbesEveryNode() {
         var state = AppState(nodes: sampleNodes)
-        #expect(update(&state, .start) == [.probe(node: 0), .probe(node: 1), .probe(node: 2)])
+        #expect(update(&state, .start) == (0..<3).map { .run(Job(id: $0 + 1, lane: .probe(node: $0), work: .probe(node: $0))) })
         #expect(state.nodes.allSatisfy { $0.status == .probing })
     }
 
@@ -57,10 +57,34 @@ struct UpdateTests {
     }
 
     @Test func everyBindingIsReachableAndUnique() {
-        let keys = KeyMap.bindings.flatMap(\.keys)
-        #expect(Set(keys).count == keys.count, "no key is bound twice")
-        for binding in KeyMap.bindings {
-            for key in binding.keys { #expect(KeyMap.action(for: key) == binding.action) }
+        // A table's keys come first in a table; elsewhere no key is bound twice.
+        for inTable in [false, true] {
+            let reachable = InspectorKeys.bindings.filter { inTable || $0.scope != .tables }
+            for binding in reachable {
+                for key in binding.keys where inTable == (binding.scope == .tables) || !inTable {
+                    #expect(InspectorKeys.action(for: key, inTable: inTable) == binding.action)
+                }
+            }
+            let keys = reachable.filter { inTable ? $0.scope == .tables : true }.flatMap(\.keys)
+            #expect(Set(keys).count == keys.count, "no key is bound twice")
         }
+    }
+
+    @Test func theNodesScreenAndThePanesAreTwoScreensOfOneState() throws {
+        let catalog = try referenceCatalog()
+        var state = AppState(nodes: sampleNodes, inspector: Inspector(catalog: catalog))
+        #expect(state.screen == .panes)
+        #expect(update(&state, .start).allSatisfy { if case .run(let job) = $0 { job.lane != .probe(node: 0) } else { true } },
+                "the panes do not probe nodes at start")
+        _ = update(&state, .key(.character(":")))
+        for character in "nodes" { _ = update(&state, .key(.character(character))) }
+        let probes = update(&state, .key(.enter)).compactMap { effect -> Job? in if case .run(let job) = effect { return job } else { return nil } }
+        #expect(state.screen == .nodes)
+        #expect(probes.map(\.lane) == [.probe(node: 0), .probe(node: 1), .probe(node: 2)])
+        #expect(Set(probes.map(\.id)).count == 3, "probe jobs are numbered like the panes' jobs, never twice")
+        _ = update(&state, .key(.character("j")))
+        #expect(state.selected == 1, "keys go to the screen shown")
+        _ = update(&state, .key(.escape))
+        #expect(state.screen == .panes, "Esc goes back to the panes")
     }
 }

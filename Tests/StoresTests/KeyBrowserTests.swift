@@ -18,10 +18,11 @@ struct KeyBrowserTests {
     }
 
     /// A whole level: the last state of every entry, and the progress reports.
-    static func level(_ browser: KeyBrowser, _ prefix: String, filter: String? = nil) throws -> (entries: [[UInt8]: KeyLevelEntry.Kind], reports: [KeyLevelProgress]) {
+    static func level(_ browser: KeyBrowser, _ prefix: String, filter: String? = nil, typedAt: String? = nil) throws -> (entries: [[UInt8]: KeyLevelEntry.Kind], reports: [KeyLevelProgress]) {
         var entries: [[UInt8]: KeyLevelEntry.Kind] = [:]
         var reports: [KeyLevelProgress] = []
-        try browser.level(prefix: Array(prefix.utf8), filter: filter, isCancelled: { false }) { progress in
+        let keyFilter = filter.map { KeyFilter(text: $0, from: Array((typedAt ?? prefix).utf8)) }
+        try browser.level(prefix: Array(prefix.utf8), filter: keyFilter, isCancelled: { false }) { progress in
             reports.append(progress)
             for entry in progress.entries { entries[entry.name] = entry.kind }
         }
@@ -81,6 +82,20 @@ struct KeyBrowserTests {
         let (all, _) = try Self.level(browser, "hostile:")
         #expect(all[Self.bytes("hostile:nul") + [0x00] + Self.bytes("in-key")] == .key)
         #expect(all[Self.bytes("hostile:") + [0xFF, 0xFE] + Self.bytes("-not-utf8")] == .key)
+    }
+
+    /// Issue 14, defect 2: `/character:4` typed at the root, then `cache:` and `character:`
+    /// opened: the filter spans the levels between, and still finds the keys under them.
+    @Test func aFilterTypedAboveALevelHoldsAcrossTheLevelsItSpans() async throws {
+        let browser = try await Self.demo()
+        let (keys, _) = try Self.level(browser, "cache:character:", filter: "character:4", typedAt: "")
+        let expected = try Self.scanCount("cache:character:4*")
+        #expect(expected > 0)
+        #expect(keys.count == expected)
+        #expect(keys.keys.allSatisfy { $0.starts(with: Self.bytes("cache:character:4")) })
+        // Typed at the level itself, the same text matches after its prefix only: nothing here.
+        let (own, _) = try Self.level(browser, "cache:character:", filter: "character:4")
+        #expect(own.isEmpty)
     }
 
     @Test func aCancelledLevelStops() async throws {

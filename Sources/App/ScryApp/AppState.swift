@@ -18,22 +18,42 @@ public struct NodeRow: Sendable, Equatable {
     }
 }
 
-/// The whole app: the three panes when an atlas is loaded, and the nodes screen (the only
-/// screen without an atlas, `:nodes` with one).
+/// Which screen is drawn and takes the keys.
+public enum Screen: Sendable, Equatable {
+    /// Every configured node, its role and lag: the only screen without an atlas, `:nodes`
+    /// with one.
+    case nodes
+    /// The three panes of the atlas.
+    case panes
+}
+
+/// The whole app: the nodes screen, the three panes when an atlas is loaded, and which of the
+/// two is shown.
 public struct AppState: Sendable, Equatable {
     public var nodes: [NodeRow]
     public var selected: Int = 0
     public var showHelp = false
     public var wantsQuit = false
     public var inspector: Inspector?
+    public var screen: Screen
+    /// Job numbers of probes when there are no panes (with panes, theirs are used, so that
+    /// no two jobs share a number).
+    var nextProbeJob: JobID = 1
 
     public init(nodes: [NodeAddress], inspector: Inspector? = nil) {
         self.nodes = nodes.map { NodeRow(address: $0) }
         self.inspector = inspector
+        screen = inspector == nil ? .nodes : .panes
     }
 
     /// True while the nodes screen is drawn.
-    public var showsNodes: Bool { inspector.map(\.showNodes) ?? true }
+    public var showsNodes: Bool { screen == .nodes }
+
+    mutating func newJob() -> JobID {
+        if inspector != nil { return inspector!.nextJobID() }
+        defer { nextProbeJob += 1 }
+        return nextProbeJob
+    }
 }
 
 extension AppState {
@@ -79,7 +99,6 @@ public enum Message: Sendable, Equatable {
 
 /// Work that `update` asks for; the runtime runs it off the UI thread and posts a message back.
 public enum Effect: Sendable, Equatable {
-    case probe(node: Int)
     case run(Job)
     /// Stops what runs in the lane (PQcancel for PostgreSQL) and drops what waits.
     case cancel(Lane)
@@ -90,61 +109,61 @@ public enum Effect: Sendable, Equatable {
 
 /// The one place state changes.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
-    if state.inspector != nil {
-        let nodesKey: Bool = if case .key = message { state.showsNodes } else { false }
-        let nodesMessage: Bool = if case .probed = message { true } else { false }
-        if !nodesKey && !nodesMessage {
-            // Taken out while it changes, so that its arrays are not shared and copied on write.
-            var inspector = state.inspector!
-            state.inspector = nil
-            let wasShowingNodes = inspector.showNodes
-            var effects = updateInspector(&inspector, message)
-            state.inspector = inspector
-            if inspector.wantsQuit { state.wantsQuit = true }
-            if !wasShowingNodes && inspector.showNodes { effects += probeAll(&state) }
-            return effects
-        }
+    if case .probed(let node, let status) = message {
+        if state.nodes.indices.contains(node) { state.nodes[node].status = status }
+        return []
     }
-    switch message {
-    case .start:
+    if case .start = message, state.screen == .nodes {
         return probeAll(&state)
-    case .probed(let node, let status):
-        guard state.nodes.indices.contains(node) else { return [] }
-        state.nodes[node].status = status
-        return []
-    case .resized, .tick, .pageLoaded, .fieldWindowLoaded, .estimated, .linked, .driftProgress, .driftDone, .keysProgress, .keysLoaded, .factsLoaded, .valueLoaded, .jobFailed, .jobCancelled,
-         .themeApplied, .themeFailed, .copied:
-        return []
-    case .key(let key):
-        // With panes behind it, Esc on the nodes screen goes back to them.
-        if state.inspector != nil, !state.showHelp, key == .escape || key == .character("h") || key == .left {
-            state.inspector!.showNodes = false
-            return []
-        }
-        if state.showHelp, key == .escape {
-            state.showHelp = false
-            return []
-        }
-        guard let action = KeyMap.action(for: key) else { return [] }
-        return perform(action, on: &state)
     }
+    // Keys go to the screen shown; everything else (answers, the clock, the size) to the panes.
+    let forPanes: Bool = if case .key = message { state.screen == .panes } else { true }
+    if forPanes, state.inspector != nil {
+        // Taken out while it changes, so that its arrays are not shared and copied on write.
+        var inspector = state.inspector!
+        state.inspector = nil
+        var effects = updateInspector(&inspector, message)
+        let wantsNodes = inspector.wantsNodes
+        inspector.wantsNodes = false
+        state.inspector = inspector
+        if inspector.wantsQuit { state.wantsQuit = true }
+        if wantsNodes {
+            state.screen = .nodes
+            effects += probeAll(&state)
+        }
+        return effects
+    }
+    guard case .key(let key) = message, state.screen == .nodes else { return [] }
+    if state.showHelp, key == .escape || key == .character("?") {
+        state.showHelp = false
+        return []
+    }
+    guard let binding = InspectorKeys.binding(for: key), binding.nodes != nil else { return [] }
+    return perform(binding.action, on: &state)
 }
 
-func perform(_ action: Action, on state: inout AppState) -> [Effect] {
+func perform(_ action: PaneAction, on state: inout AppState) -> [Effect] {
     let last = max(0, state.nodes.count - 1)
     switch action {
     case .quit: state.wantsQuit = true
     case .refresh: return probeAll(&state)
-    case .moveDown: state.selected = min(state.selected + 1, last)
-    case .moveUp: state.selected = max(state.selected - 1, 0)
+    case .down: state.selected = min(state.selected + 1, last)
+    case .up: state.selected = max(state.selected - 1, 0)
     case .first: state.selected = 0
     case .last: state.selected = last
-    case .toggleHelp: state.showHelp.toggle()
+    case .help: state.showHelp.toggle()
+    // With panes behind it, back goes to them.
+    case .back: if state.inspector != nil { state.screen = .panes }
+    default: break
     }
     return []
 }
 
+/// Every node is probed again, each as a job in its own lane: a probe asked for while one runs
+/// replaces the one waiting, so probes are queued once, not stacked.
 private func probeAll(_ state: inout AppState) -> [Effect] {
-    for index in state.nodes.indices { state.nodes[index].status = .probing }
-    return state.nodes.indices.map { .probe(node: $0) }
+    state.nodes.indices.map { node in
+        state.nodes[node].status = .probing
+        return .run(Job(id: state.newJob(), lane: .probe(node: node), work: .probe(node: node)))
+    }
 }

@@ -242,7 +242,7 @@ func memoryRows(_ app: RunningApp) throws -> String {
     sampler.stop()
     app.stop()
     var pages = 0, held = 0
-    if case .rows(let view)? = app.runtime.state.inspector?[.world].top {
+    if let view = app.runtime.state.inspector?[.world].top as? RowsView {
         pages = view.window.pages.count
         held = view.window.loadedItemCount
     }

@@ -35,7 +35,6 @@ public final class AppRuntime: @unchecked Sendable {
     private let themes: Themes?
     private let inbox: Inbox
     private let runner: JobRunner
-    private var probing: [Int: Bool] = [:]  // node → another probe was asked for meanwhile
     public private(set) var state: AppState
     private let started = Date()
 
@@ -49,6 +48,7 @@ public final class AppRuntime: @unchecked Sendable {
         self.services = services
         let inbox = self.inbox
         runner = JobRunner(execute: { job, cancellation, post in
+            if case .probe(let node) = job.work { return Self.probe(nodes, node) }
             guard let services else { return .jobFailed(job.id, "no atlas: nothing to read") }
             return services.execute(job, cancellation: cancellation, post: post)
         }, post: { inbox.post($0) })
@@ -73,7 +73,6 @@ public final class AppRuntime: @unchecked Sendable {
         var lastTick = clock()
         while !state.wantsQuit, terminal.pendingSignal == nil {
             for message in inbox.drain() {
-                if case .probed(let node, _) = message { finishedProbe(node) }
                 apply(update(&state, message))
                 dirty = true
             }
@@ -121,14 +120,6 @@ public final class AppRuntime: @unchecked Sendable {
     private func apply(_ effects: [Effect]) {
         for effect in effects {
             switch effect {
-            case .probe(let node):
-                // A probe asked for while one runs is queued once, not stacked.
-                if probing[node] != nil {
-                    probing[node] = true
-                    continue
-                }
-                probing[node] = false
-                startProbe(node)
             case .run(let job):
                 runner.submit(job)
             case .cancel(let lane):
@@ -153,24 +144,13 @@ public final class AppRuntime: @unchecked Sendable {
         }
     }
 
-    private func finishedProbe(_ node: Int) {
-        if probing.removeValue(forKey: node) == true {
-            probing[node] = false
-            startProbe(node)
-        }
-    }
-
-    private func startProbe(_ node: Int) {
-        let connection = nodes[node]
-        let inbox = self.inbox
-        Thread.detachNewThread {
-            let status: ProbeStatus
-            do {
-                status = .up(try NodeProbe.probe(connection))
-            } catch {
-                status = .failed(StoreErrorText.message(for: error))
-            }
-            inbox.post(.probed(node: node, status))
+    /// A node's facts, read on a job thread.
+    private static func probe(_ nodes: [NodeConnection], _ node: Int) -> Message {
+        guard nodes.indices.contains(node) else { return .probed(node: node, .failed("no such node")) }
+        do {
+            return .probed(node: node, .up(try NodeProbe.probe(nodes[node])))
+        } catch {
+            return .probed(node: node, .failed(StoreErrorText.message(for: error)))
         }
     }
 }

@@ -107,6 +107,9 @@ public final class StoreServices: Sendable {
                 return .factsLoaded(job.id, try keyBrowser(store, lane: job.lane).browser.facts(keys))
             case .value(let store, let key, let type, let window):
                 return .valueLoaded(job.id, try keyBrowser(store, lane: job.lane).browser.value(key, type: type, window))
+            case .probe(let node):
+                // Probes need the nodes, not the atlas's stores: the runtime runs them.
+                return .probed(node: node, .failed("probes run in the runtime"))
             }
         } catch {
             if cancellation.isCancelled { return .jobCancelled(job.id) }

@@ -46,12 +46,12 @@ public struct Catalog: Sendable, Equatable {
 
     public init(atlas: Atlas) {
         atlasName = atlas.name
-        var campaignStores = Set(atlas.entities.compactMap { $0.lifecycle != nil ? $0.store : nil })
+        var campaignStores = Set(atlas.campaignEntity.map { [$0.store] } ?? [])
         campaignStores.formUnion(atlas.entities.compactMap { $0.campaignState?.store })
         if let events = atlas.eventLog { campaignStores.insert(events.store) }
         worldKinds = atlas.entities.filter { !campaignStores.contains($0.store) }.map(\.name)
         campaignKinds = atlas.entities.filter { campaignStores.contains($0.store) && $0.campaignColumn == nil }.map(\.name)
-        campaignEntity = atlas.entities.first { $0.lifecycle != nil }?.name
+        campaignEntity = atlas.campaignEntity?.name
         stateKinds = atlas.entities.filter { $0.campaignState != nil }.map(\.name)
         scopedKinds = atlas.entities.filter { $0.campaignColumn != nil }.map(\.name)
         hasEvents = atlas.eventLog != nil

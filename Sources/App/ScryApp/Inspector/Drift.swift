@@ -32,7 +32,7 @@ public struct DriftMarks: Sendable, Equatable {
 
     /// Checks whose key is a Redis key, not a row's.
     static func isKeyCheck(_ finding: Finding) -> Bool {
-        [.cacheStale, .cacheZombie, .cacheMissing, .sessionDangling, .ttlMissing].contains(finding.check)
+        finding.check.builtIn?.concernsKeys == true
     }
 
     public init(_ findings: [Finding]) {
@@ -136,34 +136,13 @@ public struct DriftLine: Sendable, Equatable {
 extension Inspector {
     /// The built-in checks that concern what a pane shows.
     func checks(for pane: PaneID) -> [String] {
-        let wanted: [CheckName] = switch pane {
-        case .world: [.divergence, .orphan, .worldVersion, .replicaDivergence]
-        case .campaign: [.orphan, .divergence, .worldVersion, .replicaDivergence]
-        case .redis: [.cacheStale, .cacheMissing, .cacheZombie, .sessionDangling, .ttlMissing]
-        }
+        let wanted = CheckName.allCases.filter { $0.concernsKeys == (pane == .redis) }
         return wanted.filter { catalog.checks.contains($0.rawValue) }.map(\.rawValue)
     }
 
     /// The campaign the Campaign pane is in, if it is in one.
     var campaignInFocus: Int64? {
-        for view in self[.campaign].stack.reversed() {
-            switch view {
-            case .rows(let rows):
-                switch rows.source {
-                case .campaignState(_, let campaign), .campaignRows(_, let campaign), .events(let campaign), .entityEvents(_, _, let campaign),
-                     .referring(_, _, _, let campaign):
-                    return Int64(campaign)
-                default: continue
-                }
-            case .menu(let menu):
-                for item in menu.items {
-                    if case .rows(.campaignState(_, let campaign), _) = item.target { return Int64(campaign) }
-                }
-            default:
-                continue
-            }
-        }
-        return nil
+        self[.campaign].stack.reversed().lazy.compactMap(\.campaign).first.flatMap { Int64($0) }
     }
 
     mutating func startDrift(checks: [String], campaign: Int64?) -> [Effect] {
@@ -198,8 +177,8 @@ extension Inspector {
         if !report.notRun.isEmpty { summary += "; \(counted(report.notRun.count, "check")) not run" }
         let role: Role = !report.findings.isEmpty || !report.notRun.isEmpty ? .warning : .ok
         note = Note(text: summary, role: role)
-        let list = PaneView.drift(DriftListView(report: report, campaign: drift.campaign))
-        if case .drift = self[focus].top { self[focus].top = list } else { self[focus].stack.append(list) }
+        let list = DriftListView(report: report, campaign: drift.campaign)
+        if self[focus].top is DriftListView { self[focus].stack[self[focus].stack.count - 1] = list } else { self[focus].stack.append(list) }
     }
 
     mutating func driftFailed(_ job: JobID, _ load: LoadState) -> Bool {
@@ -210,19 +189,28 @@ extension Inspector {
         return true
     }
 
+}
+
+extension DriftListView: PaneContent {
+    public var crumb: String { title }
+
+    public func rowCount(width: Int) -> Int { lines.count }
+
+    public mutating func move(by delta: Int, rows: Int, width: Int) {
+        position.move(by: delta, count: lines.count, rows: rows)
+    }
+
     /// Enter on a finding: its linked view.
-    mutating func openFinding(_ pane: PaneID) -> [Effect] {
-        guard case .drift(let list) = self[pane].top, list.lines.indices.contains(list.position.selected),
-              let finding = list.lines[list.position.selected].finding else { return [] }
-        let target: LinkTarget
-        if DriftMarks.isKeyCheck(finding) {
-            target = .key(Array(finding.key.utf8))
-        } else if let entity = finding.entity {
-            target = .entity(kind: entity, key: finding.key, campaign: finding.campaignID.map(String.init))
-        } else {
-            return []
-        }
-        lastLink = target
-        return link(target, from: pane)
+    public mutating func open(_ context: OpenContext) -> Opening {
+        guard lines.indices.contains(position.selected), let finding = lines[position.selected].finding else { return .nothing }
+        if DriftMarks.isKeyCheck(finding) { return .link(.key(Array(finding.key.utf8))) }
+        guard let entity = finding.entity else { return .nothing }
+        return .link(.entity(kind: entity, key: finding.key, campaign: finding.campaignID.map(String.init)))
+    }
+
+    public func selectionText() -> String? {
+        guard lines.indices.contains(position.selected) else { return nil }
+        let line = lines[position.selected]
+        return line.text.displayString + (line.detail.map { "\t" + $0.displayString } ?? "")
     }
 }

@@ -37,9 +37,13 @@ public struct Inspector: Sendable, Equatable {
     public var linking = true
     /// The last link asked for, so that moving within one row does not ask again.
     public var lastLink: LinkTarget?
+    /// The pane whose selection `lastLink` is; nil for a pivot (`:player`, `:session`).
+    public var linkOrigin: PaneID?
     public var drift = DriftState()
-    /// `:nodes` asks for the nodes screen.
-    public var showNodes = false
+    /// Each table's column layout, kept for the session.
+    public var layouts: [String: ColumnLayout] = [:]
+    /// `:nodes` asks for the nodes screen; the app switches to it and clears this.
+    public var wantsNodes = false
 
     public init(catalog: Catalog, themes: [String] = [], themeName: String = "default") {
         self.catalog = catalog
@@ -50,11 +54,7 @@ public struct Inspector: Sendable, Equatable {
 
     /// Something is being read, so the screen has a clock on it.
     public var isBusy: Bool {
-        panes.contains { pane in
-            if pane.top.load.job != nil { return true }
-            if case .keys(let keys) = pane.top { return !keys.scanning.isEmpty }
-            return false
-        }
+        panes.contains { $0.top.isBusy }
     }
 
     public var layout: ScreenLayout { ScreenLayout(width: width, height: height, focus: focus, zoomed: zoomed) }
@@ -65,31 +65,31 @@ public struct Inspector: Sendable, Equatable {
         set { panes[pane.rawValue] = newValue }
     }
 
-    static func root(of pane: PaneID, catalog: Catalog) -> PaneView {
+    static func root(of pane: PaneID, catalog: Catalog) -> any PaneContent {
         switch pane {
         case .world:
             var menu = MenuView(title: "World", items: catalog.worldKinds.map { kind in
                 MenuView.Item(label: kind, detail: "blueprints", target: .rows(.blueprints(entity: kind), title: kind))
             })
             menu.wantsEstimates = !menu.items.isEmpty
-            return .menu(menu)
+            return menu
         case .campaign:
             var menu = MenuView(title: "Campaign", items: catalog.campaignKinds.map { kind in
                 MenuView.Item(label: kind, detail: kind == catalog.campaignEntity ? "rows · Enter opens one" : "rows",
                               target: .rows(.entityRows(entity: kind), title: kind))
             })
             menu.wantsEstimates = !menu.items.isEmpty
-            return .menu(menu)
+            return menu
         case .redis:
-            if catalog.redisStores.count == 1 { return .keys(KeysView(store: catalog.redisStores[0])) }
-            return .menu(MenuView(title: "Redis", items: catalog.redisStores.map {
+            if catalog.redisStores.count == 1 { return KeysView(store: catalog.redisStores[0]) }
+            return MenuView(title: "Redis", items: catalog.redisStores.map {
                 MenuView.Item(label: $0, detail: "keys", target: .redisStore($0))
-            }))
+            })
         }
     }
 
     /// A campaign's sections: each kind's state, the rows scoped to it, its events.
-    static func campaignMenu(_ id: String, catalog: Catalog) -> PaneView {
+    static func campaignMenu(_ id: String, catalog: Catalog) -> MenuView {
         var items = catalog.stateKinds.map { kind in
             MenuView.Item(label: kind, detail: "state", target: .rows(.campaignState(entity: kind, campaign: id), title: kind))
         }
@@ -99,6 +99,6 @@ public struct Inspector: Sendable, Equatable {
         if catalog.hasEvents {
             items.append(MenuView.Item(label: "events", detail: "newest first", target: .rows(.events(campaign: id), title: "events")))
         }
-        return .menu(MenuView(title: "\(catalog.campaignEntity ?? "campaign") \(id)", items: items))
+        return MenuView(title: "\(catalog.campaignEntity ?? "campaign") \(id)", items: items)
     }
 }

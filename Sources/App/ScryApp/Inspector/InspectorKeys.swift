@@ -1,7 +1,8 @@
 import ScryUIKit
 
-/// What a key does in the three panes. The hint bar and the `?` overlay are built from
-/// `InspectorKeys.bindings`, so they cannot drift from what the keys do.
+/// What a key does, in the three panes and on the nodes screen. Both screens' hint bars and
+/// help are built from `InspectorKeys.bindings`, the one table, so they cannot drift from what
+/// the keys do.
 public enum PaneAction: Sendable, Equatable {
     case quit
     case nextPane, previousPane, zoom
@@ -9,6 +10,7 @@ public enum PaneAction: Sendable, Equatable {
     case open, expand, back
     case filter, command, help
     case refresh, watch, copy, toggleHex, toggleLinking, drift
+    case columnLeft, columnRight, firstColumn, lastColumn, hideColumn, showColumns, widenColumn, narrowColumn
 }
 
 public struct PaneBinding: Sendable {
@@ -16,6 +18,8 @@ public struct PaneBinding: Sendable {
         case everywhere = "Everywhere"
         case lists = "Lists and trees"
         case values = "Values"
+        /// Rows of a table: these keys come before the others there.
+        case tables = "Tables (Esc alone goes back)"
     }
 
     public var keys: [Key]
@@ -25,14 +29,22 @@ public struct PaneBinding: Sendable {
     public var scope: Scope
     /// The word for it in the one-line hint bar; nil keeps it to the help screen.
     public var hint: String?
+    /// What it does on the nodes screen; nil when it does nothing there.
+    public var nodes: NodesUse?
 
-    init(keys: [Key], label: String, action: PaneAction, help: String, scope: Scope, hint: String? = nil) {
+    public struct NodesUse: Sendable {
+        public var help: String
+        public var inHintBar: Bool
+    }
+
+    init(keys: [Key], label: String, action: PaneAction, help: String, scope: Scope, hint: String? = nil, nodes: String? = nil, nodesHint: Bool = false) {
         self.keys = keys
         self.label = label
         self.action = action
         self.help = help
         self.scope = scope
         self.hint = hint
+        self.nodes = nodes.map { NodesUse(help: $0, inHintBar: nodesHint) }
     }
 }
 
@@ -43,28 +55,43 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("z")], label: "z", action: .zoom, help: "zoom the pane in focus (again: side by side)", scope: .everywhere),
         PaneBinding(keys: [.enter], label: "Enter", action: .open, help: "open: a kind, a row, a field, a key; drill into a key group", scope: .everywhere, hint: "open"),
         PaneBinding(keys: [.character("l"), .right], label: "l →", action: .expand, help: "open; on a key group, expand it in place", scope: .everywhere),
-        PaneBinding(keys: [.escape, .character("h"), .left], label: "Esc h ←", action: .back, help: "back; cancels a running read; closes a group", scope: .everywhere, hint: "back"),
+        PaneBinding(keys: [.escape, .character("h"), .left], label: "Esc h ←", action: .back, help: "back; cancels a running read; closes a group", scope: .everywhere, hint: "back", nodes: "back to the panes (with an atlas)"),
         PaneBinding(keys: [.character("/")], label: "/", action: .filter, help: "filter, in the store", scope: .everywhere, hint: "filter"),
         PaneBinding(keys: [.character(":")], label: ":", action: .command, help: "command line (Tab completes)", scope: .everywhere, hint: "command"),
-        PaneBinding(keys: [.character("R"), .control("r")], label: "R", action: .refresh, help: "read again", scope: .everywhere),
+        PaneBinding(keys: [.character("R"), .control("r")], label: "R", action: .refresh, help: "read again", scope: .everywhere, nodes: "probe every node again", nodesHint: true),
         PaneBinding(keys: [.character("w")], label: "w", action: .watch, help: "watch: read again every 2 s", scope: .everywhere),
         PaneBinding(keys: [.character("d")], label: "d", action: .drift, help: "drift: run the checks of this pane (Esc cancels)", scope: .everywhere, hint: "drift"),
         PaneBinding(keys: [.character("L")], label: "L", action: .toggleLinking, help: "linking on/off: a selected row or key shown across the panes", scope: .everywhere),
         PaneBinding(keys: [.character("y")], label: "y", action: .copy, help: "copy the selection (OSC 52)", scope: .everywhere),
-        PaneBinding(keys: [.character("?")], label: "?", action: .help, help: "help", scope: .everywhere, hint: "help"),
-        PaneBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit", scope: .everywhere, hint: "quit"),
-        PaneBinding(keys: [.character("j"), .down], label: "j ↓", action: .down, help: "down", scope: .lists),
-        PaneBinding(keys: [.character("k"), .up], label: "k ↑", action: .up, help: "up", scope: .lists),
+        PaneBinding(keys: [.character("?")], label: "?", action: .help, help: "help", scope: .everywhere, hint: "help", nodes: "help", nodesHint: true),
+        PaneBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit", scope: .everywhere, hint: "quit", nodes: "quit", nodesHint: true),
+        PaneBinding(keys: [.character("j"), .down], label: "j ↓", action: .down, help: "down", scope: .lists, nodes: "next node"),
+        PaneBinding(keys: [.character("k"), .up], label: "k ↑", action: .up, help: "up", scope: .lists, nodes: "previous node"),
         PaneBinding(keys: [.control("d")], label: "C-d", action: .halfPageDown, help: "half a page down", scope: .lists),
         PaneBinding(keys: [.control("u")], label: "C-u", action: .halfPageUp, help: "half a page up", scope: .lists),
         PaneBinding(keys: [.pageDown, .control("f")], label: "PgDn", action: .pageDown, help: "page down (a string: next window)", scope: .lists),
         PaneBinding(keys: [.pageUp, .control("b")], label: "PgUp", action: .pageUp, help: "page up (a string: previous window)", scope: .lists),
-        PaneBinding(keys: [.character("g"), .home], label: "g", action: .first, help: "first", scope: .lists),
-        PaneBinding(keys: [.character("G"), .end], label: "G", action: .last, help: "last read so far (reads on)", scope: .lists),
+        PaneBinding(keys: [.character("g"), .home], label: "g", action: .first, help: "first", scope: .lists, nodes: "first node"),
+        PaneBinding(keys: [.character("G"), .end], label: "G", action: .last, help: "last read so far (reads on)", scope: .lists, nodes: "last node"),
         PaneBinding(keys: [.character("x")], label: "x", action: .toggleHex, help: "hex / text", scope: .values),
+        PaneBinding(keys: [.character("h"), .left], label: "h ←", action: .columnLeft, help: "column to the left", scope: .tables),
+        PaneBinding(keys: [.character("l"), .right], label: "l →", action: .columnRight, help: "column to the right", scope: .tables),
+        PaneBinding(keys: [.character("0")], label: "0", action: .firstColumn, help: "first column", scope: .tables),
+        PaneBinding(keys: [.character("$")], label: "$", action: .lastColumn, help: "last column", scope: .tables),
+        PaneBinding(keys: [.character("-")], label: "-", action: .hideColumn, help: "hide the column (the key column stays)", scope: .tables),
+        PaneBinding(keys: [.character("+")], label: "+", action: .showColumns, help: "show the hidden columns", scope: .tables),
+        PaneBinding(keys: [.character(">")], label: ">", action: .widenColumn, help: "widen the column", scope: .tables),
+        PaneBinding(keys: [.character("<")], label: "<", action: .narrowColumn, help: "narrow the column", scope: .tables),
     ]
 
-    public static func action(for key: Key) -> PaneAction? {
-        bindings.first { $0.keys.contains(key) }?.action
+    /// What `key` does; in a table the table's keys come first (h and ← move a column there,
+    /// and Esc alone goes back).
+    public static func action(for key: Key, inTable: Bool = false) -> PaneAction? {
+        binding(for: key, inTable: inTable)?.action
+    }
+
+    public static func binding(for key: Key, inTable: Bool = false) -> PaneBinding? {
+        if inTable, let table = bindings.first(where: { $0.scope == .tables && $0.keys.contains(key) }) { return table }
+        return bindings.first { $0.scope != .tables && $0.keys.contains(key) }
     }
 }

@@ -12,6 +12,8 @@ public enum Lane: Sendable, Hashable {
     case link
     /// A drift run.
     case drift
+    /// A node's probe: its role, version and position.
+    case probe(node: Int)
 }
 
 public enum Work: Sendable, Equatable {
@@ -19,11 +21,13 @@ public enum Work: Sendable, Equatable {
     case fieldWindow(FieldWindowRequest)
     /// The planner's row estimates of entities' tables, for a list of kinds.
     case estimates(entities: [String])
-    case keyLevel(store: String, prefix: [UInt8], filter: String?)
+    case keyLevel(store: String, prefix: [UInt8], filter: KeyFilter?)
     case keyFacts(store: String, keys: [[UInt8]])
     case value(store: String, key: [UInt8], type: String, ValueWindowRequest)
     case link(LinkTarget)
     case drift(checks: [String], campaign: Int64?)
+    /// Connects to the `node`th configured node and reads its facts; answered by `.probed`.
+    case probe(node: Int)
 }
 
 public struct Job: Sendable, Equatable {

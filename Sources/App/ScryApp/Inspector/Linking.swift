@@ -30,11 +30,46 @@ public struct LinkedPane: Sendable, Equatable {
     }
 }
 
+extension LinkedPane: PaneContent {
+    public func rowCount(width: Int) -> Int { lines.count }
+
+    public mutating func move(by delta: Int, rows: Int, width: Int) {
+        position.move(by: delta, count: lines.count, rows: rows)
+    }
+
+    public mutating func cancel() { load = .cancelled }
+
+    /// Enter on a line: the row, key, history or referring rows it stands for.
+    public mutating func open(_ context: OpenContext) -> Opening {
+        guard lines.indices.contains(position.selected), let action = lines[position.selected].action else { return .nothing }
+        switch action {
+        case .row(let row):
+            return .push(RecordView(title: row.key.isEmpty ? row.entity : "\(row.entity) \(row.key)", source: .entityRows(entity: row.entity),
+                                    columns: row.columns, values: row.values))
+        case .key(let key):
+            return .push(ValueView(store: key.store, key: key.key, facts: key.facts))
+        case .events(let entity, let key, let campaign):
+            return .push(RowsView(title: "\(entity) \(key) history", source: .entityEvents(entity: entity, key: key, campaign: campaign)))
+        case .referring(let entity, let column, let key, let campaign):
+            return .push(RowsView(title: "\(entity) by \(column) \(key)", source: .referring(entity: entity, column: column, key: key, campaign: campaign)))
+        }
+    }
+
+    /// Every pane that shows this link reads it again, with one job.
+    public mutating func refresh() -> Refresh { .link(target) }
+
+    public func selectionText() -> String? {
+        guard lines.indices.contains(position.selected) else { return nil }
+        let line = lines[position.selected]
+        return line.label.displayString + (line.detail.map { "\t" + $0.displayString } ?? "")
+    }
+}
+
 /// One line of a linked pane.
 public struct LinkLine: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         case row(LinkedRow)
-        case key([UInt8], KeyFacts?)
+        case key(LinkedKey)
         case events(entity: String, key: String, campaign: String)
         case referring(entity: String, column: String, key: String, campaign: String)
     }
@@ -100,15 +135,17 @@ enum LinkLines {
                 for field in state.fields { lines.append(comparison(field)) }
                 if let events = state.events {
                     lines.append(LinkLine(depth: 1, UntrustedText("events, newest first"), detail: UntrustedText("\(events.rows.count)\(events.next == nil ? "" : "+")"),
-                                          role: .title, action: .events(entity: state.row.entity, key: view.key ?? state.row.key, campaign: state.campaign)))
+                                          role: .title, action: .events(entity: state.row.entity, key: state.row.key, campaign: state.campaign)))
                     for row in events.rows {
                         let text = row.map { $0.shortText.displayString }.joined(separator: "  ")
                         lines.append(LinkLine(depth: 2, UntrustedText(text), role: .dim,
                                               action: .row(LinkedRow(entity: "event", key: "", columns: events.columns, values: row, provenance: events.provenance.first ?? state.row.provenance))))
                     }
                 }
-                // Its history beyond the event log: the rows of this campaign that name it.
-                let key = view.key ?? state.row.key
+                // Its history beyond the event log: the rows of this campaign that name it. The
+                // state's own key, not the view's: a player's view holds the player's id, and
+                // its states are the player's characters.
+                let key = state.row.key
                 for referrer in referrers[state.row.entity] ?? [] {
                     lines.append(LinkLine(depth: 1, UntrustedText("\(referrer.entity) rows with \(referrer.column) = \(key), newest first"),
                                           detail: UntrustedText("Enter"), role: .title,
@@ -125,7 +162,7 @@ enum LinkLines {
                 }
                 let facts = key.facts.map { factsText($0) } ?? "gone"
                 lines.append(LinkLine(depth: 0, UntrustedText(bytes: key.key), detail: UntrustedText("\(relation) · \(facts)"), role: .title,
-                                      action: .key(key.key, key.facts)))
+                                      action: .key(key)))
                 for field in key.fields { lines.append(comparison(field)) }
                 for (field, target) in key.pointers.sorted(by: { $0.key < $1.key }) {
                     lines.append(LinkLine(depth: 1, UntrustedText("\(field) → \(target)"), role: .normal))
@@ -170,6 +207,7 @@ extension Inspector {
     /// for a pivot, `origin == nil`).
     mutating func link(_ target: LinkTarget, from origin: PaneID?, only: Set<PaneID>? = nil) -> [Effect] {
         let job = nextJobID()
+        if only == nil { linkOrigin = origin }
         for pane in PaneID.allCases where pane != origin && only?.contains(pane) != false {
             let facet: LinkedPane.Facet = switch pane {
             case .world: .blueprint
@@ -178,82 +216,61 @@ extension Inspector {
             }
             var linked = LinkedPane(target: target, facet: facet)
             linked.load = .loading(job, since: now)
-            if case .linked = self[pane].top { self[pane].top = .linked(linked) } else { self[pane].stack.append(.linked(linked)) }
+            if self[pane].top is LinkedPane { self[pane].stack[self[pane].stack.count - 1] = linked } else { self[pane].stack.append(linked) }
         }
         return [.run(Job(id: job, lane: .link, work: .link(target)))]
     }
 
     mutating func landLinked(_ job: JobID, _ view: LinkedView) {
         for pane in PaneID.allCases {
-            guard case .linked(var linked) = self[pane].top, linked.load.job == job else { continue }
-            linked.view = view
-            linked.lines = LinkLines.lines(view, facet: linked.facet, referrers: catalog.referrers)
-            linked.load = .idle
-            linked.position = ListPosition()
-            self[pane].top = .linked(linked)
-            let served: [Provenance] = switch linked.facet {
-            case .blueprint: ([view.blueprint] + view.related.map { Optional($0) }).compactMap { $0?.provenance }
-            case .states: view.states.map(\.row.provenance)
-            case .keys: view.keys.compactMap(\.facts?.provenance)
-            }
-            if !served.isEmpty { self[pane].provenance = Array(Set(served)).sorted { "\($0)" < "\($1)" } }
+            let referrers = catalog.referrers
+            let served: [Provenance]? = self[pane].updateTop(as: LinkedPane.self) { linked in
+                guard linked.load.job == job else { return nil }
+                linked.view = view
+                linked.lines = LinkLines.lines(view, facet: linked.facet, referrers: referrers)
+                linked.load = .idle
+                linked.position = ListPosition()
+                return switch linked.facet {
+                case .blueprint: ([view.blueprint] + view.related.map { Optional($0) }).compactMap { $0?.provenance }
+                case .states: view.states.map(\.row.provenance)
+                case .keys: view.keys.compactMap(\.facts?.provenance)
+                }
+            } ?? nil
+            if let served, !served.isEmpty { self[pane].provenance = Array(Set(served)).sorted { "\($0)" < "\($1)" } }
         }
     }
 
     /// The link a selection in `pane` leads to, when link mode is on: a blueprint or state row
     /// of an entity the atlas links, or a Redis key.
     func linkTarget(for pane: PaneID) -> LinkTarget? {
-        switch self[pane].top {
-        case .rows(let view):
-            guard let row = view.window.item(at: view.position.selected) else { return nil }
-            func text(_ column: String) -> String? { view.text(column, in: row) }
-            switch view.source {
-            case .blueprints(let entity):
-                guard catalog.linkable.contains(entity), let column = catalog.keyColumns[entity], let key = text(column) else { return nil }
-                return .entity(kind: entity, key: key, campaign: nil)
-            case .campaignState(let entity, let campaign):
-                guard let column = catalog.blueprintColumns[entity], let key = text(column) else { return nil }
-                return .entity(kind: entity, key: key, campaign: campaign)
-            case .entityRows(let entity):
-                guard entity == catalog.playerEntity, let column = catalog.keyColumns[entity], let key = text(column) else { return nil }
-                return .player(key)
-            default:
-                return nil
-            }
-        case .keys(let view):
-            let entries = view.visibleEntries
-            guard entries.indices.contains(view.position.selected) else { return nil }
-            let entry = entries[view.position.selected].entry
-            guard !entry.isGroup, catalog.mapsKey(entry.name) else { return nil }
-            return .key(entry.name)
-        default:
-            return nil
-        }
+        self[pane].top.linkTarget(catalog)
     }
 
     /// After a move: the selection's link, if it changed.
     mutating func followSelection(_ pane: PaneID) -> [Effect] {
-        guard linking, let target = linkTarget(for: pane) else { return [] }
+        guard linking else { return [] }
+        // Moving through a linked view or a drift list keeps what is linked.
+        if self[pane].top is LinkedPane || self[pane].top is DriftListView { return [] }
+        guard let target = linkTarget(for: pane) else { return unlink(from: pane) }
         if lastLink == target { return [] }
         lastLink = target
         return link(target, from: pane)
     }
 
-    mutating func openLine(_ pane: PaneID) -> [Effect] {
-        guard case .linked(let linked) = self[pane].top, linked.lines.indices.contains(linked.position.selected),
-              let action = linked.lines[linked.position.selected].action else { return [] }
-        switch action {
-        case .row(let row):
-            push(.record(RecordView(title: row.key.isEmpty ? row.entity : "\(row.entity) \(row.key)", source: .entityRows(entity: row.entity),
-                                    columns: row.columns, values: row.values)), on: pane)
-        case .key(let key, let facts):
-            guard let store = catalog.redisStores.first else { return [] }
-            push(.value(ValueView(store: store, key: key, facts: facts)), on: pane)
-        case .events(let entity, let key, let campaign):
-            push(.rows(RowsView(title: "\(entity) \(key) history", source: .entityEvents(entity: entity, key: key, campaign: campaign))), on: pane)
-        case .referring(let entity, let column, let key, let campaign):
-            push(.rows(RowsView(title: "\(entity) by \(column) \(key)", source: .referring(entity: entity, column: column, key: key, campaign: campaign))), on: pane)
+    /// The selection in `pane` no longer names what the other panes link: their linked views
+    /// leave (those the user went into stay, under what they opened).
+    mutating func unlink(from pane: PaneID) -> [Effect] {
+        guard let linked = lastLink, linkOrigin == pane else { return [] }
+        var effects: [Effect] = []
+        for other in PaneID.allCases where other != pane && self[other].stack.count > 1 {
+            guard let view = self[other].top as? LinkedPane, view.target == linked else { continue }
+            if view.load.job != nil { effects = [.cancel(.link)] }
+            self[other].stack.removeLast()
+            clampPosition(other)
         }
-        return []
+        lastLink = nil
+        linkOrigin = nil
+        return effects
     }
+
 }

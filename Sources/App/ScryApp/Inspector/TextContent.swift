@@ -56,8 +56,9 @@ public enum TextContent {
     }
 }
 
-extension Inspector {
-    func textLineCount(_ bytes: [UInt8], text: TextState, width: Int) -> Int {
-        TextContent.lineCount(bytes, hex: text.hex, wrap: text.wrap, width: width)
+extension TextState {
+    /// Lines `bytes` take as this state shows them, at `width` cells.
+    func lineCount(_ bytes: [UInt8], width: Int) -> Int {
+        TextContent.lineCount(bytes, hex: hex, wrap: wrap, width: width)
     }
 }

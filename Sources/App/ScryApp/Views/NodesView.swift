@@ -3,7 +3,7 @@ import ScryUIKit
 
 /// The screen: every configured node with what its probe found, a hint bar, and help on `?`.
 public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
-    if let inspector = state.inspector, !inspector.showNodes {
+    if state.screen == .panes, let inspector = state.inspector {
         renderInspector(inspector, into: &buffer)
         return
     }
@@ -14,7 +14,7 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
     let inner = Block(title: "Scry · nodes \(up)/\(state.nodes.count) up", focused: true).render(in: main, into: &buffer)
     guard !inner.isEmpty else { return }
     if state.showHelp {
-        renderHelp(into: &buffer, area: inner)
+        renderHelp(withPanes: state.inspector != nil, into: &buffer, area: inner)
         return
     }
     if state.nodes.isEmpty {
@@ -102,16 +102,20 @@ func renderHintBar(into buffer: inout ScreenBuffer, area: Rect) {
     guard !area.isEmpty else { return }
     buffer.fill(area, with: Cell(" ", style: Style(.statusBar)))
     var x = area.x + 1
-    for binding in KeyMap.bindings where binding.inHintBar {
-        x += buffer.put(binding.label, x: x, y: area.y, maxWidth: area.maxX - x, style: Style(.keyHint, reverse: true))
-        x += buffer.put(" " + binding.help + "  ", x: x, y: area.y, maxWidth: area.maxX - x, style: Style(.statusBar))
+    for binding in InspectorKeys.bindings {
+        guard let nodes = binding.nodes, nodes.inHintBar else { continue }
+        x += buffer.put(String(binding.label.split(separator: " ")[0]), x: x, y: area.y, maxWidth: area.maxX - x, style: Style(.keyHint, reverse: true))
+        x += buffer.put(" " + nodes.help + "  ", x: x, y: area.y, maxWidth: area.maxX - x, style: Style(.statusBar))
     }
 }
 
-func renderHelp(into buffer: inout ScreenBuffer, area: Rect) {
+func renderHelp(withPanes: Bool, into buffer: inout ScreenBuffer, area: Rect) {
     buffer.put("Keys (Esc or ? closes)", x: area.x, y: area.y, maxWidth: area.width, style: Style(.title, bold: true))
-    let labelWidth = KeyMap.bindings.map { CellWidth.of($0.label) }.max() ?? 0
-    for (offset, binding) in KeyMap.bindings.enumerated() where offset + 2 < area.height {
+    // Moving first, then the rest; going back only when there are panes to go back to.
+    let table = InspectorKeys.bindings.filter { $0.scope == .lists } + InspectorKeys.bindings.filter { $0.scope != .lists }
+    let bindings = table.filter { withPanes || $0.action != .back }.compactMap { binding in binding.nodes.map { (label: binding.label, help: $0.help) } }
+    let labelWidth = bindings.map { CellWidth.of($0.label) }.max() ?? 0
+    for (offset, binding) in bindings.enumerated() where offset + 2 < area.height {
         let y = area.y + 2 + offset
         buffer.put(binding.label, x: area.x + 2, y: y, maxWidth: labelWidth, style: Style(.keyHint))
         buffer.put(binding.help, x: area.x + 4 + labelWidth, y: y, maxWidth: area.width - labelWidth - 4)

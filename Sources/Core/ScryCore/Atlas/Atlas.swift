@@ -14,6 +14,9 @@ public struct Atlas: Sendable, Equatable {
     public var settleSeconds: Double? = nil
 
     public func store(named name: String) -> StoreSpec? { stores.first { $0.name == name } }
+
+    /// The entity that is a campaign (it has a lifecycle), if the atlas declares one.
+    public var campaignEntity: EntitySpec? { entities.first { $0.lifecycle != nil } }
     public func entity(named name: String) -> EntitySpec? { entities.first { $0.name == name } }
 
     /// The entity that stands for a player: the first that a key pattern points at (fields in
@@ -146,6 +149,17 @@ public struct CampaignLifecycle: Sendable, Equatable {
 
 public enum RedisValueType: String, Sendable, CaseIterable {
     case string, hash, list, set, zset, stream
+
+    /// The command that pages it by cursor, for the types read that way; the others are read
+    /// by range (`GETRANGE`, `LRANGE`, `XRANGE`).
+    public var scanCommand: String? {
+        switch self {
+        case .hash: return "HSCAN"
+        case .set: return "SSCAN"
+        case .zset: return "ZSCAN"
+        case .string, .list, .stream: return nil
+        }
+    }
 }
 
 public enum TTLRule: String, Sendable, CaseIterable {
@@ -194,6 +208,14 @@ public enum CheckName: String, Sendable, CaseIterable {
     case sessionDangling = "session-dangling"
     case ttlMissing = "ttl-missing"
     case replicaDivergence = "replica-divergence"
+
+    /// Its findings name a Redis key, not a row.
+    public var concernsKeys: Bool {
+        switch self {
+        case .cacheStale, .cacheMissing, .cacheZombie, .sessionDangling, .ttlMissing: return true
+        case .orphan, .divergence, .worldVersion, .replicaDivergence: return false
+        }
+    }
 }
 
 public enum Severity: String, Sendable, CaseIterable {

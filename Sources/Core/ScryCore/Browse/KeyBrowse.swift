@@ -17,6 +17,27 @@ public struct KeyLevelEntry: Sendable, Hashable {
     }
 }
 
+/// A filter typed at one level of the key tree: the keys whose name, after `from`, contains
+/// `text`. It holds across the levels it spans as the tree is drilled into, so `character:48`
+/// typed at the root still matches `cache:character:481` once `cache:` and then `character:`
+/// are open.
+public struct KeyFilter: Sendable, Hashable {
+    public var text: String
+    /// The level it was typed at: a prefix of every level it is applied to.
+    public var from: [UInt8]
+
+    public init(text: String, from: [UInt8]) {
+        self.text = text
+        self.from = from
+    }
+
+    /// Whether every key under `group` matches it, because the group's own name holds it.
+    public func holds(forAllUnder group: [UInt8]) -> Bool {
+        guard group.starts(with: from) else { return false }
+        return String(decoding: group.dropFirst(from.count), as: UTF8.self).contains(text)
+    }
+}
+
 /// What SCAN found so far under a prefix: sent in batches while the scan runs.
 public struct KeyLevelProgress: Sendable, Equatable {
     /// New entries, and new counts for groups seen before (an entry replaces one of the same name).
@@ -48,6 +69,9 @@ public struct KeyFacts: Sendable, Hashable {
     /// `MEMORY USAGE`, when the server answers it.
     public var memoryBytes: Int64?
     public var provenance: Provenance
+
+    /// The type as Scry reads it; nil for `none` and for types it does not page (modules').
+    public var valueType: RedisValueType? { RedisValueType(rawValue: type) }
 
     public init(key: [UInt8], type: String, pttlMilliseconds: Int64, length: Int64?, memoryBytes: Int64?, provenance: Provenance) {
         self.key = key

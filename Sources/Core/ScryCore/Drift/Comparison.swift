@@ -198,9 +198,6 @@ public enum Confirmation {
 }
 
 extension Atlas {
-    /// The entity that is a campaign (it has a lifecycle), if the atlas declares one.
-    public var campaignEntity: EntitySpec? { entities.first { $0.lifecycle != nil } }
-
     /// Names a key-pattern placeholder or hash field may use for a campaign id: the campaign
     /// entity's name + `_id`, and every campaign column of a campaign-state table.
     public var campaignIDNames: Set<String> {

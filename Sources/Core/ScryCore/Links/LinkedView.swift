@@ -94,6 +94,8 @@ public struct LinkedKey: Sendable, Equatable {
     }
 
     public var key: [UInt8]
+    /// The Redis store it was read from: what opening it reads.
+    public var store: String
     public var pattern: String?
     public var relation: Relation
     public var facts: KeyFacts?
@@ -103,8 +105,10 @@ public struct LinkedKey: Sendable, Equatable {
     /// atlas entity's name, a space, and the key as the field holds it (`"character 7"`).
     public var pointers: [String: String]
 
-    public init(key: [UInt8], pattern: String?, relation: Relation, facts: KeyFacts?, fields: [FieldComparison] = [], pointers: [String: String] = [:]) {
+    public init(key: [UInt8], store: String, pattern: String?, relation: Relation, facts: KeyFacts?, fields: [FieldComparison] = [],
+                pointers: [String: String] = [:]) {
         self.key = key
+        self.store = store
         self.pattern = pattern
         self.relation = relation
         self.facts = facts

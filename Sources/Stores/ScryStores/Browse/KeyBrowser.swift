@@ -31,15 +31,20 @@ public final class KeyBrowser {
 
     /// One tree level under `prefix` (split on ":"), scanning the WHOLE keyspace under the
     /// prefix (every node of a cluster) with `SCAN MATCH <prefix>*[filter]* COUNT 1000`, glob
-    /// characters of prefix and filter escaped. `onProgress` gets batches (new entries, and
+    /// characters of prefix and filter escaped. A filter typed at a level above `prefix`
+    /// matches from that level (`MATCH <filter.from>*<filter>*`), since it may span the levels
+    /// between; keys outside `prefix` are then dropped here. `onProgress` gets batches (new entries, and
     /// groups whose count changed) at most every ~100 ms or 10,000 keys, and a last one with
     /// `finished` set. Throws `CancellationError` soon after `isCancelled` turns true. Memory
     /// holds the level's groups and one batch of keys, not the keys under its groups nor every
     /// key of the level: a key that SCAN returns twice (it may, while a node rehashes or a slot
     /// moves) is reported twice, and the caller drops the repeat when it sorts the level.
-    public func level(prefix: [UInt8], filter: String?, isCancelled: () -> Bool, onProgress: (KeyLevelProgress) -> Void) throws {
+    public func level(prefix: [UInt8], filter: KeyFilter?, isCancelled: () -> Bool, onProgress: (KeyLevelProgress) -> Void) throws {
         var match = Self.escapeGlob(prefix) + [UInt8(ascii: "*")]
-        if let filter, !filter.isEmpty { match += Self.escapeGlob(Array(filter.utf8)) + [UInt8(ascii: "*")] }
+        if let filter, !filter.text.isEmpty {
+            let from = prefix.starts(with: filter.from) ? filter.from : prefix
+            match = Self.escapeGlob(from) + [UInt8(ascii: "*")] + Self.escapeGlob(Array(filter.text.utf8)) + [UInt8(ascii: "*")]
+        }
 
         var groups: [[UInt8]: Int] = [:]
         var changedGroups: Set<[UInt8]> = []
@@ -163,7 +168,7 @@ public final class KeyBrowser {
             }
             commands.append(RedisCommand("STRLEN", bytes: key))
         case ("hash", .scan(let cursor, let count)), ("set", .scan(let cursor, let count)), ("zset", .scan(let cursor, let count)):
-            let name = type == "hash" ? "HSCAN" : type == "set" ? "SSCAN" : "ZSCAN"
+            let name = RedisValueType(rawValue: type)?.scanCommand ?? "SSCAN"
             commands.append(RedisCommand(name, bytes: key, Array(cursor.utf8), Array("COUNT".utf8), Self.ascii(max(1, count))))
         case ("list", .list(let start, let count)):
             commands.append(RedisCommand("LRANGE", bytes: key, Self.ascii(start), Self.ascii(start + max(1, count) - 1)))

@@ -133,7 +133,7 @@ final class LinkWalk {
     private func origin(_ bytes: [UInt8], pattern: KeyPatternSpec?, store: String) throws -> LinkedKey {
         try checkCancelled()
         let facts = try KeyBrowser(store: try stores.redisReader(store)).facts([bytes]).first
-        return LinkedKey(key: bytes, pattern: pattern?.pattern.description, relation: .origin, facts: facts)
+        return LinkedKey(key: bytes, store: store, pattern: pattern?.pattern.description, relation: .origin, facts: facts)
     }
 
     // MARK: An entity copied into campaigns
@@ -365,7 +365,7 @@ final class LinkWalk {
                     note("\(name) mirrors \(entity.name) \(key), which has no blueprint")
                 }
             }
-            keys.append(LinkedKey(key: bytes, pattern: pattern.pattern.description, relation: .mirrors, facts: facts, fields: fields))
+            keys.append(LinkedKey(key: bytes, store: pattern.store, pattern: pattern.pattern.description, relation: .mirrors, facts: facts, fields: fields))
         }
         return keys
     }
@@ -410,7 +410,7 @@ final class LinkWalk {
             let facts = try KeyBrowser(store: reader).facts(found.map(\.key))
             for (index, entry) in found.enumerated() {
                 let field = fields.first { entry.values[$0] == key } ?? fields[0]
-                result.append(Pointing(linked: LinkedKey(key: entry.key, pattern: pattern.pattern.description, relation: .pointsAt(field: field),
+                result.append(Pointing(linked: LinkedKey(key: entry.key, store: pattern.store, pattern: pattern.pattern.description, relation: .pointsAt(field: field),
                                                          facts: index < facts.count ? facts[index] : nil, pointers: pointerStrings(pattern, entry.values)),
                                        pattern: pattern, values: entry.values))
             }

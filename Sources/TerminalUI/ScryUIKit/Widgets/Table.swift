@@ -14,11 +14,14 @@ public struct TableColumn: Sendable {
     public var title: String
     public var width: ColumnWidth
     public var alignment: Alignment
+    /// The column under a column cursor: its header is drawn reversed.
+    public var highlighted: Bool
 
-    public init(_ title: String, width: ColumnWidth, alignment: Alignment = .left) {
+    public init(_ title: String, width: ColumnWidth, alignment: Alignment = .left, highlighted: Bool = false) {
         self.title = title
         self.width = width
         self.alignment = alignment
+        self.highlighted = highlighted
     }
 }
 
@@ -130,7 +133,7 @@ public struct Table: Sendable {
 
         if showHeader {
             for (index, width) in widths.enumerated() {
-                let title = StyledLine(columns[index].title, style: Style(.title, bold: true)).truncated(to: width)
+                let title = StyledLine(columns[index].title, style: Style(.title, bold: true, reverse: columns[index].highlighted)).truncated(to: width)
                 draw(title, in: (starts[index], width), alignment: columns[index].alignment, y: area.y, into: &buffer)
             }
         }

@@ -1,0 +1,107 @@
+import ScryCore
+import ScryUIKit
+import Testing
+import TestSupport
+@testable import ScryApp
+
+/// Issue 14, item 2: a row wider than its pane scrolls by column, keeps its key column, and
+/// hides, shows and widens columns; the layout holds per table for the session.
+@Suite("Inspector: wide rows")
+struct WideRowsTests {
+    static let columns = ["id", "name", "faction", "location", "level", "hp", "mood", "notes"]
+
+    /// World › character zoomed, with rows of eight columns, in a 60-column terminal.
+    static func wide() throws -> Inspector {
+        var state = try InspectorScreenTests.started(width: 60, height: 10)
+        press(&state, .character("j"), .character("j"), .character("j"))
+        let read = try #require(jobs(press(&state, .enter)).first { $0.lane == .content(.world) })
+        let rows: [[FieldValue]] = (1...3).map { (id: Int) -> [FieldValue] in
+            let texts: [String] = [String(id), "Character \(id)", "Ember Court", "Glass Harbour", String(id * 3), String(id * 40), "wary",
+                                   "owes the ferryman \(id) coins"]
+            return texts.map { FieldValue($0) }
+        }
+        _ = updateInspector(&state, .pageLoaded(read.id, RowPage(columns: columns, rows: rows, next: nil, provenance: [provenance("world", lag: 0)],
+                                                                 orderColumns: ["id"])))
+        return state
+    }
+
+    static func check(_ state: Inspector, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        expectScreen(InspectorScreenTests.draw(state), expected, sourceLocation: sourceLocation)
+    }
+
+    @Test func columnsScrollWithTheKeyColumnPinned() throws {
+        var state = try Self.wide()
+        Self.check(state, [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 0 B ─────────────────┐",
+            "│World › character                                         │",
+            "│id name        faction     location      level hp mood    │",
+            "│1  Character 1 Ember Court Glass Harbour 3     40 wary   ┃│",
+            "│2  Character 2 Ember Court Glass Harbour 6     80 wary   ││",
+            "│row 1 of 3 · column id · 1›                               │",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
+        ])
+        press(&state, .character("l"), .character("l"), .character("l"), .character("l"))
+        Self.check(state, [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 0 B ─────────────────┐",
+            "│World › character                                         │",
+            "│id name        faction     location      level hp mood    │",
+            "│1  Character 1 Ember Court Glass Harbour 3     40 wary   ┃│",
+            "│2  Character 2 Ember Court Glass Harbour 6     80 wary   ││",
+            "│row 1 of 3 · column level · 1›                            │",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
+        ])
+        press(&state, .character("$"))
+        Self.check(state, [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 0 B ─────────────────┐",
+            "│World › character                                         │",
+            "│id location      level hp mood notes                      │",
+            "│1  Glass Harbour 3     40 wary owes the ferryman 1 coins ┃│",
+            "│2  Glass Harbour 6     80 wary owes the ferryman 2 coins ││",
+            "│row 1 of 3 · column notes · ‹2                            │",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
+        ])
+        press(&state, .character("h"))
+        #expect(state[.world].stack.count == 2, "h moves a column in a table; it does not go back")
+        press(&state, .character("0"))
+        #expect((state[.world].top as? RowsView)?.cursorColumn == "id")
+    }
+
+    @Test func columnsHideShowAndWidenAndTheLayoutHoldsForTheTable() throws {
+        var state = try Self.wide()
+        press(&state, .character("l"), .character("-"), .character("-"), .character(">"), .character(">"))
+        Self.check(state, [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 0 B ─────────────────┐",
+            "│World › character                                         │",
+            "│id location              level hp mood notes              │",
+            "│1  Glass Harbour         3     40 wary owes the ferryman…┃│",
+            "│2  Glass Harbour         6     80 wary owes the ferryman…││",
+            "│row 1 of 3 · column location · 2 hidden (+ shows)         │",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
+        ])
+        // Back to the kinds and into the table again: the same layout.
+        press(&state, .escape)
+        #expect(state[.world].stack.count == 1, "Esc alone goes back in a table")
+        let again = try #require(jobs(press(&state, .enter)).first { $0.lane == .content(.world) })
+        _ = updateInspector(&state, .pageLoaded(again.id, RowPage(columns: Self.columns, rows: [Self.columns.map { FieldValue("x\($0)") }], next: nil,
+                                                                  provenance: [provenance("world", lag: 0)], orderColumns: ["id"])))
+        let view = try #require(state[.world].top as? RowsView)
+        #expect(view.layout.hidden == ["name", "faction"])
+        #expect(view.cursorColumn == "location")
+        press(&state, .character("+"))
+        #expect((state[.world].top as? RowsView)?.layout.hidden.isEmpty == true)
+        press(&state, .character("0"), .character("-"))
+        #expect((state[.world].top as? RowsView)?.layout.hidden.isEmpty == true, "the key column is never hidden")
+    }
+}
