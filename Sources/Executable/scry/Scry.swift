@@ -21,7 +21,7 @@ struct Scry: ParsableCommand {
             --atlas, and from --postgres and --redis.
             """,
         version: "0.1.0",
-        subcommands: [AtlasCommand.self, DoctorCommand.self, DiffCommand.self, ShowCommand.self]
+        subcommands: [AtlasCommand.self, DoctorCommand.self, DiffCommand.self, ShowCommand.self, SQLCommand.self]
     )
 
     @OptionGroup var profile: ProfileOptions
