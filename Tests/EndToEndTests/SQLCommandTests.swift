@@ -19,10 +19,10 @@ struct SQLCommandTests {
 
     /// Runs scry with stdout and stderr apart, the environment pointing the demo atlas at the
     /// test's demo databases.
-    static func scry(_ arguments: [String]) async throws -> Run {
+    static func scry(_ arguments: [String], environment: [String: String] = DemoFixture.atlasEnvironment) async throws -> Run {
         try await offThePool {
             let process = Process()
-            process.environment = DemoFixture.atlasEnvironment
+            process.environment = environment
             process.executableURL = URL(fileURLWithPath: scryBinary)
             process.arguments = arguments
             let output = Pipe(), errors = Pipe()

@@ -21,7 +21,7 @@ struct Scry: ParsableCommand {
             --atlas, and from --postgres and --redis.
             """,
         version: "0.1.0",
-        subcommands: [AtlasCommand.self, DoctorCommand.self, DiffCommand.self, ShowCommand.self, SQLCommand.self]
+        subcommands: [AtlasCommand.self, DoctorCommand.self, DiffCommand.self, ShowCommand.self, SQLCommand.self, RedisConsoleCommand.self, KeyspaceCommand.self]
     )
 
     @OptionGroup var profile: ProfileOptions
