@@ -36,6 +36,9 @@ public struct AppState: Sendable, Equatable {
     public var wantsQuit = false
     public var inspector: Inspector?
     public var screen: Screen
+    /// Each replica's lag at every probe of the session (R, or each visit to the screen), by
+    /// node name: the detail draws it as a sparkline.
+    public var lagHistory = LagHistory(capacity: 60)
     /// Job numbers of probes when there are no panes (with panes, theirs are used, so that
     /// no two jobs share a number).
     var nextProbeJob: JobID = 1
@@ -82,6 +85,7 @@ public enum Message: Sendable, Equatable {
     case pageLoaded(JobID, RowPage)
     case fieldWindowLoaded(JobID, FieldWindow)
     case estimated(JobID, RowEstimates)
+    case eventRateLoaded(JobID, EventRate)
     case linked(JobID, LinkedView)
     case driftProgress(JobID, DriftProgress)
     case driftDone(JobID, DriftReport)
@@ -110,7 +114,15 @@ public enum Effect: Sendable, Equatable {
 /// The one place state changes.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     if case .probed(let node, let status) = message {
-        if state.nodes.indices.contains(node) { state.nodes[node].status = status }
+        guard state.nodes.indices.contains(node) else { return [] }
+        state.nodes[node].status = status
+        let name = state.nodes[node].address.name
+        if let lag = state.lag(of: node) {
+            state.lagHistory.record(name, lagBytes: lag)
+        } else if case .failed = status, !state.lagHistory.samples(of: name).isEmpty {
+            // A replica that stopped answering: a gap in its line.
+            state.lagHistory.record(name, lagBytes: nil)
+        }
         return []
     }
     if case .start = message, state.screen == .nodes {

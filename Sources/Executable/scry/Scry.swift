@@ -23,7 +23,7 @@ struct Scry: ParsableCommand {
             --atlas, and from --postgres and --redis.
             """,
         version: VersionText.full,
-        subcommands: [AtlasCommand.self, DoctorCommand.self, DiffCommand.self, ShowCommand.self]
+        subcommands: [AtlasCommand.self, DoctorCommand.self, DiffCommand.self, ShowCommand.self, SQLCommand.self, RedisConsoleCommand.self, KeyspaceCommand.self]
     )
 
     @OptionGroup var profile: ProfileOptions

@@ -36,4 +36,29 @@ enum TerminalText {
         }
         return result
     }
+
+    /// Untrusted bytes made safe and cut to at most `cells` terminal cells (wide characters
+    /// take two), with "…" when cut. A cut never splits an escape.
+    static func visible(bytes: [UInt8], cells: Int) -> String {
+        let text = UntrustedText(bytes: bytes)
+        if text.width <= cells { return text.displayString }
+        var result = ""
+        var used = 0
+        for piece in text.pieces {
+            switch piece {
+            case .text(let run):
+                for character in run {
+                    let width = CellWidth.of(character)
+                    if used + width > cells - 1 { return result + "…" }
+                    result.append(character)
+                    used += width
+                }
+            case .escaped(let escapes):
+                if used + escapes.count > cells - 1 { return result + "…" }
+                result += escapes
+                used += escapes.count
+            }
+        }
+        return result
+    }
 }

@@ -91,6 +91,8 @@ public final class StoreServices: Sendable {
                 return .driftDone(job.id, report)
             case .estimates(let entities):
                 return .estimated(job.id, try tableBrowser().estimates(entities))
+            case .eventRate(let campaign):
+                return .eventRateLoaded(job.id, try tableBrowser().eventRate(campaign: campaign, cancellation: cancellation))
             case .keyLevel(let store, let prefix, let filter):
                 let box = try keyBrowser(store, lane: job.lane)
                 var level = KeyLevel()

@@ -99,6 +99,8 @@ public struct Inspector: Sendable, Equatable {
         if catalog.hasEvents {
             items.append(MenuView.Item(label: "events", detail: "newest first", target: .rows(.events(campaign: id), title: "events")))
         }
-        return MenuView(title: "\(catalog.campaignEntity ?? "campaign") \(id)", items: items)
+        var menu = MenuView(title: "\(catalog.campaignEntity ?? "campaign") \(id)", items: items)
+        if catalog.hasEvents { menu.eventRateCampaign = id }
+        return menu
     }
 }

@@ -39,6 +39,11 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landFieldWindow(job, window)
     case .estimated(let job, let estimates):
         state.landEstimates(job, estimates)
+    case .eventRateLoaded(let job, let rate):
+        state.withView(waitingFor: job, as: MenuView.self) { menu, _ in
+            menu.eventRate = rate
+            menu.eventRateJob = nil
+        }
     case .linked(let job, let view):
         state.landLinked(job, view)
     case .driftProgress(let job, let progress):

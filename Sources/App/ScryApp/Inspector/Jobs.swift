@@ -26,6 +26,8 @@ public enum Work: Sendable, Equatable {
     case value(store: String, key: [UInt8], type: String, ValueWindowRequest)
     case link(LinkTarget)
     case drift(checks: [String], campaign: Int64?)
+    /// A campaign's events per hour over the last 24 hours, for its header.
+    case eventRate(campaign: String)
     /// Connects to the `node`th configured node and reads its facts; answered by `.probed`.
     case probe(node: Int)
 }

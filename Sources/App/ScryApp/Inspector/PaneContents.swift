@@ -61,6 +61,10 @@ public struct MenuView: Sendable, Equatable {
     public var estimates: [String: Int64] = [:]
     public var estimatesJob: JobID?
     public var wantsEstimates = false
+    /// A campaign's menu heads itself with the campaign's events per hour over the last day.
+    public var eventRateCampaign: String?
+    public var eventRate: EventRate?
+    public var eventRateJob: JobID?
 }
 
 /// Rows of a table, paged from PostgreSQL.
@@ -265,9 +269,11 @@ extension PaneContent {
 extension MenuView: PaneContent {
     public var crumb: String { title }
 
-    public func waits(for job: JobID) -> Bool { estimatesJob == job }
+    public func waits(for job: JobID) -> Bool { estimatesJob == job || eventRateJob == job }
 
-    public mutating func failed(_ job: JobID, _ load: LoadState) { estimatesJob = nil }
+    public mutating func failed(_ job: JobID, _ load: LoadState) {
+        if eventRateJob == job { eventRateJob = nil } else { estimatesJob = nil }
+    }
 
     public func rowCount(width: Int) -> Int { items.count }
 
@@ -276,11 +282,18 @@ extension MenuView: PaneContent {
     }
 
     public mutating func needs(_ context: inout JobContext) -> [Effect] {
-        guard wantsEstimates, estimatesJob == nil else { return [] }
+        var effects: [Effect] = []
+        // In a lane of its own, so that it and the estimates do not replace each other.
+        if let campaign = eventRateCampaign, eventRate == nil, eventRateJob == nil {
+            let (job, effect) = context.run(.eventRate(campaign: campaign), lane: .facts(context.pane))
+            eventRateJob = job
+            effects.append(effect)
+        }
+        guard wantsEstimates, estimatesJob == nil else { return effects }
         let (job, effect) = context.run(.estimates(entities: items.compactMap(\.entity)))
         wantsEstimates = false
         estimatesJob = job
-        return [effect]
+        return effects + [effect]
     }
 
     public mutating func open(_ context: OpenContext) -> Opening {

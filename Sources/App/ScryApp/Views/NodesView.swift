@@ -22,7 +22,8 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
         return
     }
     let (table, detail) = inner.splitBottom(inner.height >= 8 ? 3 : 0)
-    renderDetail(of: state.nodes[min(state.selected, state.nodes.count - 1)], into: &buffer, area: detail)
+    let chosen = state.nodes[min(state.selected, state.nodes.count - 1)]
+    renderDetail(of: chosen, lag: state.lagHistory.samples(of: chosen.address.name), into: &buffer, area: detail)
     let columns = NodeColumns(width: table.width, nodes: state.nodes)
     columns.renderHeader(into: &buffer, x: table.x, y: table.y)
     let visible = table.height - 1
@@ -33,11 +34,19 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
 }
 
 /// The selected node in full, below the table: what a truncated row cannot show.
-func renderDetail(of row: NodeRow, into buffer: inout ScreenBuffer, area: Rect) {
+/// A replica's lag over the session follows its name, as a sparkline with its peak.
+func renderDetail(of row: NodeRow, lag: [UInt64?] = [], into buffer: inout ScreenBuffer, area: Rect) {
     guard area.height >= 3 else { return }
     buffer.put(String(repeating: "─", count: area.width), x: area.x, y: area.y, style: Style(.border))
     var x = area.x + buffer.put(row.address.name, x: area.x, y: area.y + 1, maxWidth: area.width, style: Style(.title, bold: true))
     x += buffer.put("  " + row.address.endpoint, x: x, y: area.y + 1, maxWidth: area.maxX - x)
+    if let peak = lag.compactMap({ $0 }).max() {
+        x += buffer.put("  lag ", x: x, y: area.y + 1, maxWidth: area.maxX - x, style: Style(.dim))
+        let shown = min(lag.count, max(0, area.maxX - x - 16))
+        x += buffer.put(Sparkline.glyphs(lag.suffix(shown).map { $0.map(Double.init) }), x: x, y: area.y + 1, maxWidth: area.maxX - x,
+                        style: Style(.gaugeFilled))
+        buffer.put(" peak " + ByteCount.format(peak), x: x, y: area.y + 1, maxWidth: area.maxX - x, style: Style(.dim))
+    }
     let (text, role): (String, Role) = switch row.status {
     case .probing: ("probing…", .dim)
     case .up(let facts): ("\(facts.role.rawValue), \(row.address.engine.rawValue) \(facts.version), \(facts.deployment)"

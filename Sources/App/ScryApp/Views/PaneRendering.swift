@@ -56,6 +56,12 @@ func renderMessage(_ text: String, role: Role, into buffer: inout ScreenBuffer, 
 }
 
 func renderMenu(_ view: MenuView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    var area = area
+    if view.eventRateCampaign != nil, area.height > 2 {
+        let (header, rest) = area.splitTop(1)
+        renderEventRate(view.eventRate, into: &buffer, area: header)
+        area = rest
+    }
     guard !view.items.isEmpty else {
         renderMessage("The atlas declares nothing here.", role: .dim, into: &buffer, area: area)
         return
@@ -71,6 +77,19 @@ func renderMenu(_ view: MenuView, focused: Bool, into buffer: inout ScreenBuffer
                     TableColumn("", width: .flex(min: 6, weight: 2))],
           rows: rows, rowCount: view.items.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
         .render(in: area, into: &buffer)
+}
+
+/// A campaign's events per hour over the last 24 hours, oldest first, as a sparkline and a total.
+func renderEventRate(_ rate: EventRate?, into buffer: inout ScreenBuffer, area: Rect) {
+    var x = area.x + buffer.put("events/h, 24 h ", x: area.x, y: area.y, maxWidth: area.width, style: Style(.dim))
+    guard let rate else {
+        buffer.put("…", x: x, y: area.y, maxWidth: area.maxX - x, style: Style(.dim))
+        return
+    }
+    let width = min(rate.perHour.count, max(0, area.maxX - x))
+    Sparkline(values: rate.perHour.map(Double.init)).render(in: Rect(x: x, y: area.y, width: width, height: 1), into: &buffer)
+    x += width
+    buffer.put(" \(groupedDigits(Int64(rate.total))) in all, peak \(rate.perHour.max() ?? 0)/h", x: x, y: area.y, maxWidth: area.maxX - x, style: Style(.dim))
 }
 
 /// 1234567 → "1,234,567".

@@ -164,7 +164,7 @@ public final class TableBrowser: Sendable {
         return entity
     }
 
-    private func shard(of campaign: String, in storeName: String) throws -> Int {
+    func shard(of campaign: String, in storeName: String) throws -> Int {
         guard let spec = stores[storeName]?.spec ?? atlas.store(named: storeName) else { throw TableBrowserError.unknownStore(storeName) }
         guard let shard = ShardRouter.shard(holding: campaign, in: spec) else {
             throw TableBrowserError.noShard(store: storeName, campaign: campaign)

@@ -142,10 +142,46 @@ enum KeyspaceScan {
                     pending[index].pttlMilliseconds = facts[index * 2 + 1].integer
                 }
             }
+            if let examine = request.examine { try examineKeys(examine, link: link, replicaReads: replicaReads) }
             delivered(pending.count)
             let accepted = queue.put(RedisScanBatch(keys: pending, provenance: provenance))
             pending = []
             return accepted
+        }
+
+        var seen = 0
+        /// TYPE, PTTL and MEMORY USAGE of the keys to examine, then their lengths by type.
+        func examineKeys(_ examine: RedisScanRequest.Examination, link: NodeLink, replicaReads: Bool?) throws(RedisError) {
+            var chosen: [Int] = []
+            for index in pending.indices {
+                if seen % examine.every == 0 { chosen.append(index) }
+                seen += 1
+            }
+            guard !chosen.isEmpty else { return }
+            var commands: [RedisCommand] = []
+            commands.reserveCapacity(chosen.count * 3)
+            let samples = Array(String(examine.memorySamples).utf8)
+            for index in chosen {
+                let key = pending[index].key
+                commands.append(RedisCommand(arguments: [Array("TYPE".utf8), key]))
+                commands.append(RedisCommand(arguments: [Array("PTTL".utf8), key]))
+                commands.append(RedisCommand(arguments: [Array("MEMORY".utf8), Array("USAGE".utf8), key, Array("SAMPLES".utf8), samples]))
+            }
+            let facts = try link.pipeline(commands, replicaReads: replicaReads)
+            var lengths: [(index: Int, command: RedisCommand)] = []
+            for (position, index) in chosen.enumerated() {
+                let type = facts[position * 3].text
+                pending[index].type = type
+                pending[index].pttlMilliseconds = facts[position * 3 + 1].integer
+                pending[index].memoryBytes = facts[position * 3 + 2].integer
+                if let type, let name = KeyBrowser.lengthCommands[type] {
+                    lengths.append((index, RedisCommand(arguments: [Array(name.utf8), pending[index].key])))
+                }
+            }
+            guard !lengths.isEmpty else { return }
+            for (entry, reply) in zip(lengths, try link.pipeline(lengths.map(\.command), replicaReads: replicaReads)) {
+                pending[entry.index].length = reply.integer
+            }
         }
 
         var cursor = Array("0".utf8)

@@ -342,6 +342,31 @@ public final class RedisCluster: RedisStore {
         return results.map { $0! }
     }
 
+    // MARK: Every master
+
+    public func readEachMaster(_ command: RedisCommand) throws -> [RedisNodeRead] {
+        try ReadOnlyCommands.check(command)
+        refreshIfNeeded()
+        if slotMap.shards.isEmpty || needsRefresh { try refreshTopology() }
+        return slotMap.shards.sorted { ($0.slots.first?.lowerBound ?? 0) < ($1.slots.first?.lowerBound ?? 0) }.map { shard in
+            let master = shard.master.endpoint
+            let provenance = Provenance(store: name, shard: shard.slotsDescription, node: master, role: .primary)
+            do throws(RedisError) {
+                let reply = try nodes.link(master).send(command, replicaReads: false)
+                return RedisNodeRead(provenance: provenance, result: .success(RedisRead(reply: reply, provenance: provenance)))
+            } catch {
+                if case .server(let serverError) = error {
+                    return RedisNodeRead(provenance: provenance, result: .success(RedisRead(reply: .error(serverError), provenance: provenance)))
+                }
+                if error.isUnreachable {
+                    nodes.markUnreachable(master)
+                    needsRefresh = true
+                }
+                return RedisNodeRead(provenance: provenance, result: .failure(.node(master, error)))
+            }
+        }
+    }
+
     // MARK: SCAN
 
     public func scan(_ request: RedisScanRequest, onBatch: (RedisScanBatch) throws -> Void) throws -> RedisScanReport {

@@ -29,8 +29,24 @@ public protocol RedisStore: AnyObject {
     /// skipped in silence. Throwing from `onBatch` stops the scan and is rethrown.
     func scan(_ request: RedisScanRequest, onBatch: (RedisScanBatch) throws -> Void) throws -> RedisScanReport
 
+    /// Sends a command that names no key to every master (the one node the policy picks, on a
+    /// standalone server), one result per node, in slot order. The allow-list applies.
+    func readEachMaster(_ command: RedisCommand) throws -> [RedisNodeRead]
+
     /// Closes every connection; the store reconnects if it is used again.
     func close()
+}
+
+/// One node's answer to a command sent to every master.
+public struct RedisNodeRead: Sendable, Equatable {
+    public var provenance: Provenance
+    /// The node's reply (an error reply in place), or why it could not be read.
+    public var result: Result<RedisRead, RedisStoreError>
+
+    public init(provenance: Provenance, result: Result<RedisRead, RedisStoreError>) {
+        self.provenance = provenance
+        self.result = result
+    }
 }
 
 /// A reply and the node that gave it.
@@ -53,12 +69,26 @@ public struct RedisScanRequest: Sendable, Equatable {
     public var type: String?
     /// Also asks each key's `TYPE` and `PTTL`, pipelined on the node that returned the key.
     public var includeTypeAndTTL: Bool
+    /// Also reads TYPE, PTTL, MEMORY USAGE and the length of every n-th key each node returns,
+    /// pipelined on that node (the key-space analysis).
+    public var examine: Examination?
 
-    public init(match: [UInt8]? = nil, count: Int = 1_000, type: String? = nil, includeTypeAndTTL: Bool = false) {
+    /// Which keys to examine, and how closely `MEMORY USAGE` measures aggregates.
+    public struct Examination: Sendable, Equatable {
+        public var every: Int
+        public var memorySamples: Int
+        public init(every: Int = 1, memorySamples: Int = 5) {
+            self.every = max(1, every)
+            self.memorySamples = memorySamples
+        }
+    }
+
+    public init(match: [UInt8]? = nil, count: Int = 1_000, type: String? = nil, includeTypeAndTTL: Bool = false, examine: Examination? = nil) {
         self.match = match
         self.count = count
         self.type = type
         self.includeTypeAndTTL = includeTypeAndTTL
+        self.examine = examine
     }
 
     public init(match: String, count: Int = 1_000, type: String? = nil, includeTypeAndTTL: Bool = false) {
@@ -73,11 +103,16 @@ public struct ScannedKey: Sendable, Equatable {
     public var key: [UInt8]
     public var type: String?
     public var pttlMilliseconds: Int64?
+    /// `MEMORY USAGE` and the length, for a key the request examined.
+    public var memoryBytes: Int64?
+    public var length: Int64?
 
-    public init(key: [UInt8], type: String? = nil, pttlMilliseconds: Int64? = nil) {
+    public init(key: [UInt8], type: String? = nil, pttlMilliseconds: Int64? = nil, memoryBytes: Int64? = nil, length: Int64? = nil) {
         self.key = key
         self.type = type
         self.pttlMilliseconds = pttlMilliseconds
+        self.memoryBytes = memoryBytes
+        self.length = length
     }
 }
 

@@ -90,6 +90,22 @@ public final class StandaloneRedis: RedisStore {
         return RedisScanReport(keyCount: keyCount, nodes: outcome.nodes, failures: outcome.failures, uncoveredSlots: [])
     }
 
+    public func readEachMaster(_ command: RedisCommand) throws -> [RedisNodeRead] {
+        try ReadOnlyCommands.check(command)
+        let target = try choose(avoiding: [])
+        let provenance = nodes.provenance(target, shard: nil)
+        do throws(RedisError) {
+            let reply = try nodes.link(target.node.endpoint).send(command)
+            return [RedisNodeRead(provenance: provenance, result: .success(RedisRead(reply: reply, provenance: provenance)))]
+        } catch {
+            if case .server(let serverError) = error {
+                return [RedisNodeRead(provenance: provenance, result: .success(RedisRead(reply: .error(serverError), provenance: provenance)))]
+            }
+            if error.isUnreachable { nodes.markUnreachable(target.node.endpoint) }
+            return [RedisNodeRead(provenance: provenance, result: .failure(.node(target.node.endpoint, error)))]
+        }
+    }
+
     private func choose(avoiding avoided: Set<Endpoint>) throws(RedisStoreError) -> ShardReadTarget {
         switch nodes.target(in: topology, policy: policy, avoiding: avoided) {
         case .success(let target): return target

@@ -12,6 +12,8 @@ final class CursorReader {
     private var exhausted = false
     private var open = true
     private let cancellation: Cancellation?
+    /// The query's columns, once a batch has been fetched (an empty one says them too).
+    private(set) var columns: [PostgresColumn]?
 
     init(_ connection: PostgresConnection, name: String, sql: String, binds: [PostgresBind], batchSize: Int = 2_000,
          cancellation: Cancellation? = nil) throws {
@@ -49,9 +51,10 @@ final class CursorReader {
     func nextBatch() throws -> [PostgresRow] {
         guard !exhausted else { return [] }
         try cancellation?.check()
-        let batch = try connection.query("FETCH \(batchSize) FROM \(name)").rows
-        if batch.count < batchSize { exhausted = true }
-        return batch
+        let result = try connection.query("FETCH \(batchSize) FROM \(name)")
+        columns = result.columns
+        if result.rows.count < batchSize { exhausted = true }
+        return result.rows
     }
 
     func close() {

@@ -32,10 +32,11 @@ enum QueryVetter {
 
     /// Throws `QueryRefusal` when the query may not run, or the server's error when it does
     /// not compile.
-    static func vet(_ query: String, on connection: PostgresConnection) throws {
+    /// `oneQuery` says why one statement is the rule, for the refusal of several.
+    static func vet(_ query: String, on connection: PostgresConnection, oneQuery: String = "a declared check is one query") throws {
         let statements = QueryVetting.statementCount(body(query))
         guard statements <= 1 else {
-            throw QueryRefusal(kind: .severalStatements, reason: "it holds \(statements) statements; a declared check is one query")
+            throw QueryRefusal(kind: .severalStatements, reason: "it holds \(statements) statements; \(oneQuery)")
         }
         let tree = try rewrittenTree("SELECT * FROM (\(body(query))) AS scry_declared", parameterTypes: nil, on: connection)
         var seen: Set<UInt32> = []

@@ -12,13 +12,21 @@ public struct Sparkline: Sendable {
     public func render(in area: Rect, into buffer: inout ScreenBuffer) {
         let area = area.intersection(buffer.area)
         guard !area.isEmpty else { return }
-        let shown = values.suffix(area.width).map { $0.isFinite ? max(0, $0) : 0 }
-        let top = maximum ?? shown.max() ?? 0
         var line = StyledLine()
-        for value in shown {
-            let level = top > 0 ? Int((min(1, value / top) * 7).rounded()) : 0
-            line.append(Eighths.vertical[level], style: Style(.gaugeFilled))
-        }
+        line.append(Self.glyphs(values.suffix(area.width).map { $0 }, maximum: maximum), style: Style(.gaugeFilled))
         buffer.draw(line, x: area.x, y: area.y, maxWidth: area.width)
+    }
+
+    /// The chart as text, one character a value, for a line of plain output (`scry doctor
+    /// --watch`): the same glyphs the widget draws, and a space for a missing value (a node
+    /// that could not be read).
+    public static func glyphs(_ values: [Double?], maximum: Double? = nil) -> String {
+        let shown = values.map { $0.map { $0.isFinite ? max(0, $0) : 0 } }
+        let top = maximum ?? shown.compactMap { $0 }.max() ?? 0
+        return String(shown.map { value -> Character in
+            guard let value else { return " " }
+            let level = top > 0 ? Int((min(1, value / top) * 7).rounded()) : 0
+            return Character(Eighths.vertical[level])
+        })
     }
 }

@@ -1,0 +1,137 @@
+import Foundation
+import ScryCore
+
+/// Where exported bytes go: a new file, or a stream the caller owns (standard output).
+public protocol ExportSink: AnyObject {
+    func write(_ bytes: [UInt8]) throws
+    /// Everything was written: flush and keep it.
+    func finish() throws
+    /// The export failed or was cancelled: what this sink created is removed.
+    func discard()
+}
+
+public struct ExportFileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var exists: Bool
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// A file an export creates. It is never an existing file: creating one that exists fails
+/// (`O_EXCL`), so an export cannot overwrite anything, not even through a symbolic link. A
+/// failed or cancelled export removes the file it created. Writes are buffered.
+public final class ExportFile: ExportSink {
+    public let path: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private static let bufferSize = 1 << 16
+
+    public init(creating path: String) throws {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let code = errno
+            throw ExportFileError(path: path, reason: code == EEXIST ? "the file exists; Scry never overwrites one" : String(cString: strerror(code)),
+                                  exists: code == EEXIST)
+        }
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        buffer += bytes
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    public func finish() throws {
+        try flush()
+        guard descriptor >= 0 else { return }
+        let result = close(descriptor)
+        descriptor = -1
+        if result != 0 { throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false) }
+    }
+
+    public func discard() {
+        buffer.removeAll()
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        unlink(path)
+    }
+
+    private func flush() throws {
+        guard descriptor >= 0 else { throw ExportFileError(path: path, reason: "the file is closed", exists: false) }
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false)
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Standard output as an export's sink (`scry sql` without `-o`): buffered, never closed.
+public final class StandardOutputSink: ExportSink {
+    private var buffer: [UInt8] = []
+
+    public init() {}
+
+    public func write(_ bytes: [UInt8]) throws {
+        buffer += bytes
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    public func finish() throws { try flush() }
+
+    /// What was written cannot be taken back; what is buffered still goes out, so the output
+    /// ends where the read stopped.
+    public func discard() { try? flush() }
+
+    private func flush() throws {
+        try FileHandle.standardOutput.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Rows written through a `RowEncoder` into a sink, a batch at a time, counting as it goes:
+/// the one path of `scry sql` and of every export.
+public final class RowExport {
+    private var encoder: RowEncoder?
+    private let format: ExportFormat
+    private let sink: any ExportSink
+    public private(set) var rows = 0
+
+    public init(format: ExportFormat, sink: any ExportSink) {
+        self.format = format
+        self.sink = sink
+    }
+
+    public func begin(_ columns: [ExportColumn]) throws {
+        let encoder = RowEncoder(format: format, columns: columns)
+        self.encoder = encoder
+        try sink.write(encoder.header())
+    }
+
+    public func write(_ batch: [[[UInt8]?]]) throws {
+        guard encoder != nil else { return }
+        var bytes: [UInt8] = []
+        for row in batch { bytes += encoder!.encode(row) }
+        rows += batch.count
+        try sink.write(bytes)
+    }
+
+    public func finish() throws {
+        if let encoder { try sink.write(encoder.footer()) }
+        try sink.finish()
+    }
+
+    public func discard() { sink.discard() }
+}
