@@ -102,6 +102,19 @@ struct InspectorScreenTests {
 
     /// A read whose replica stopped answering was served by the primary: the title names both
     /// (zoomed, where the title has the room).
+    /// Defect 10 of issue 14: with NO_COLOR the header named a theme whose colours were not
+    /// shown.
+    @Test func withNoColourTheHeaderSaysSoInsteadOfNamingATheme() throws {
+        var state = try Self.started(width: 100, height: 4)
+        state.colourOff = "NO_COLOR"
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only                                            no colour (NO_COLOR) ",
+            "┌ World · replica … lag 512 B ──┐┌ Campaign · replica … lag 512… ┐┌ Redis · primary …:55433 ───────┐",
+            "└───────────────────────────────┘└───────────────────────────────┘└────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit                        ",
+        ])
+    }
+
     /// Defect 6 of issue 14: a title too wide for its pane keeps the role and the lag and
     /// shortens the address, with an ellipsis, instead of losing its end.
     @Test func narrowTitlesShortenTheAddressAndKeepTheRoleAndTheLag() throws {

@@ -60,7 +60,7 @@ struct Scry: ParsableCommand {
             }
         }
         AppRuntime(terminal: terminal, nodes: connections, atlas: loaded.atlas, credentials: loaded.credentials,
-                   themes: themes, themeName: profile.themeName(loaded)).run()
+                   themes: themes, themeName: profile.themeName(loaded), colourOff: ColorSupport.noColorRequested ? "NO_COLOR" : nil).run()
     }
 }
 

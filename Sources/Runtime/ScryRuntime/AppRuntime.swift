@@ -39,7 +39,7 @@ public final class AppRuntime: @unchecked Sendable {
     private let started = Date()
 
     public init(terminal: any TerminalBackend, nodes: [NodeConnection], atlas: Atlas?, credentials: StoreCredentials,
-                themes: Themes? = nil, themeName: String = "default") {
+                themes: Themes? = nil, themeName: String = "default", colourOff: String? = nil) {
         self.terminal = terminal
         self.nodes = nodes
         self.themes = themes
@@ -53,7 +53,7 @@ public final class AppRuntime: @unchecked Sendable {
             return services.execute(job, cancellation: cancellation, post: post)
         }, post: { inbox.post($0) })
         state = AppState(nodes: nodes.map(\.address),
-                         inspector: atlas.map { Inspector(catalog: Catalog(atlas: $0), themes: themes?.names ?? [], themeName: themeName) })
+                         inspector: atlas.map { Inspector(catalog: Catalog(atlas: $0), themes: themes?.names ?? [], themeName: themeName, colourOff: colourOff) })
     }
 
     /// C-l, as in most terminal programs: repaint the whole screen.

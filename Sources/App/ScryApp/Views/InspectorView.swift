@@ -50,7 +50,7 @@ func renderHeader(_ state: Inspector, into buffer: inout ScreenBuffer, area: Rec
     var right: [StatusSegment] = []
     let watched = PaneID.allCases.filter { state[$0].watching }.map(\.title)
     if !watched.isEmpty { right.append(StatusSegment("watching " + watched.joined(separator: ", ") + " ", role: .warning)) }
-    right.append(StatusSegment("theme \(state.themeName) ", role: .statusBar))
+    right.append(StatusSegment(state.colourOff.map { "no colour (\($0)) " } ?? "theme \(state.themeName) ", role: .statusBar))
     StatusBar(left: [StatusSegment(" Scry ", role: .title, bold: true), StatusSegment("· atlas \(state.catalog.atlasName) · read-only", role: .statusBar)], right: right)
         .render(in: area, into: &buffer)
 }
