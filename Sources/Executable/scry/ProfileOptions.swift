@@ -18,9 +18,6 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("An atlas file, instead of the profile's.", valueName: "file"))
     var atlas: String?
 
-    @Option(help: ArgumentHelp("A theme from themes/ or $XDG_CONFIG_HOME/scry/themes/ (default: the profile's, else default).", valueName: "name"))
-    var theme: String?
-
     /// What a command reads before it runs. The theme is not here: only the TUI draws, so only
     /// it loads one (`loadTheme`), and a misspelt theme cannot stop `scry diff` or `doctor`.
     struct Loaded {
@@ -90,9 +87,15 @@ struct ProfileOptions: ParsableArguments {
         return loaded
     }
 
-    /// The theme the TUI starts with: `--theme`, else the profile's, else default.
-    func themeName(_ loaded: Loaded) -> String {
-        theme ?? loaded.profile?.theme ?? "default"
+    /// The theme the TUI starts with: `--theme` (an option of the TUI alone), else the
+    /// profile's, else default.
+    func themeName(_ loaded: Loaded, option: String?) -> String {
+        option ?? loaded.profile?.theme ?? "default"
+    }
+
+    /// The message of a command that cannot run without an atlas; it names the command once.
+    static func needsAtlas(_ command: String) -> String {
+        "\(command) needs an atlas: pass --atlas FILE or a --profile that names one"
     }
 
     /// The user's theme folder first, then the `themes/` folder of the Scry checkout the binary
