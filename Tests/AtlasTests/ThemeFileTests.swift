@@ -47,6 +47,35 @@ struct ThemeFileTests {
         }
     }
 
+    /// Defect 9 of issue 14: `light` drew black text on the terminal's own background, which
+    /// is black on a dark terminal. A theme that colours text must say what it is drawn on.
+    @Test func aThemeThatColoursTextWithoutABackgroundIsRefused() {
+        let text = """
+            [theme]
+            name = "ink"
+
+            [roles]
+            normal = { fg = "black" }
+            """
+        #expect(throws: ConfigError(file: "ink.toml", line: 5, path: "roles.normal.fg",
+                                    message: "a theme that sets the colour of normal text must set what it is drawn on too, or it is unreadable on some terminals: add bg to normal, or background to [theme]")) {
+            try ThemeReader.parse(try TOMLReader.read(text, file: "ink.toml"))
+        }
+        #expect(throws: Never.self) { try ThemeReader.parse(try TOMLReader.read(text.replacing("\"black\" }", with: "\"black\", bg = \"white\" }"), file: "ink.toml")) }
+    }
+
+    @Test(arguments: ["light", "high-contrast"])
+    func aThemeThatColoursTextBringsItsOwnBackgroundToEveryRole(_ name: String) throws {
+        let theme = try ThemeReader.parse(try TOMLReader.read(contentsOf: Repository.path("themes/\(name).toml")))
+        for role in Role.allCases {
+            #expect(theme.style(for: role).background != .terminalDefault, "\(name) \(role.themeKey)")
+            #expect(theme.style(for: role).foreground != .terminalDefault, "\(name) \(role.themeKey)")
+        }
+        if name == "light" {
+            #expect(theme.style(for: .normal) == ThemeStyle(foreground: .ansi(0), background: .rgb(255, 255, 255)))
+        }
+    }
+
     @Test func themeNamesCannotReachOutsideTheirFolder() {
         #expect(ThemeReader.locate("../etc/passwd", searchPath: [Repository.path("themes")]) == nil)
         #expect(ThemeReader.locate("no-such-theme", searchPath: [Repository.path("themes")]) == nil)

@@ -89,6 +89,31 @@ struct ScryCommandLineTests {
         #expect(output.contains("--statement-timeout"))
     }
 
+    /// First-run messages of issue 14: a bare `scry` opens the TUI, so its usage must not show
+    /// the subcommand as required; `--theme` is the TUI's alone; "needs an atlas" names the
+    /// command once.
+    @Test func theSubcommandIsOptionalAndOnlyTheTUITakesATheme() throws {
+        let (status, output) = try Self.run(["--help"])
+        #expect(status == 0)
+        #expect(output.contains("USAGE: scry [<options>]                  opens the panes (with an atlas) or the nodes screen\n       scry <subcommand> [<options>]\n"), "\(output)")
+        #expect(output.contains("--theme <name>"))
+        for command in ["diff", "show", "doctor"] {
+            let (status, output) = try Self.run([command, "--help"])
+            #expect(status == 0)
+            #expect(!output.contains("--theme"), "\(command): \(output)")
+        }
+    }
+
+    @Test(arguments: [(["show", "--key", "x"], "scry show"), (["diff"], "scry diff"), (["doctor"], "scry doctor")])
+    func aCommandWithoutAnAtlasSaysSoNamingItselfOnce(_ arguments: [String], _ command: String) throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("empty-config") + ".toml")
+        try "".write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let (status, output) = try Self.run(arguments + ["--config", config.path])
+        #expect(status == 2)
+        #expect(output == "\(command) needs an atlas: pass --atlas FILE or a --profile that names one\n")
+    }
+
     @Test(arguments: [
         (["--postgres", "no-equals-sign"], "--postgres expects NAME=URI"),
         (["--postgres", "w=mysql://h"], "expected a postgresql:// URI"),

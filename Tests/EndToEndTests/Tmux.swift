@@ -37,6 +37,12 @@ final class TmuxSession {
         }
     }
 
+    /// How many columns tmux gives `text`, by its own measure (the `w:` format).
+    func width(of text: String) throws -> Int? {
+        try tmux(["set-option", "-s", "@scry-measured", text])
+        return Int(try tmux(["display-message", "-p", "#{w:@scry-measured}"]).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// The scry process: the child of the pane's shell.
     var scryPID: Int32? {
         guard let shell = try? tmux(["display-message", "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines),

@@ -67,7 +67,7 @@ struct InspectorScreenTests {
         let state = try Self.started(width: 100, height: 12)
         expectScreen(Self.draw(state), [
             " Scry · atlas reference · read-only                                                   theme default ",
-            "┌ World · replica 127.0.0.1:5543┐┌ Campaign · replica 127.0.0.1:5┐┌ Redis · primary 127.0.0.1:55433┐",
+            "┌ World · replica … lag 512 B ──┐┌ Campaign · replica … lag 512… ┐┌ Redis · primary …:55433 ───────┐",
             "│World                          ││Campaign                       ││cache                           │",
             "│NAME              ROWS         ││NAME              ROWS         ││▸ cache:                880 keys│",
             "│world          ≈ 1,234 bluepri…││campaign       ≈ 1,234 rows · …││▸ session:               24 keys│",
@@ -102,6 +102,39 @@ struct InspectorScreenTests {
 
     /// A read whose replica stopped answering was served by the primary: the title names both
     /// (zoomed, where the title has the room).
+    /// Defect 10 of issue 14: with NO_COLOR the header named a theme whose colours were not
+    /// shown.
+    @Test func withNoColourTheHeaderSaysSoInsteadOfNamingATheme() throws {
+        var state = try Self.started(width: 100, height: 4)
+        state.colourOff = "NO_COLOR"
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only                                            no colour (NO_COLOR) ",
+            "┌ World · replica … lag 512 B ──┐┌ Campaign · replica … lag 512… ┐┌ Redis · primary …:55433 ───────┐",
+            "└───────────────────────────────┘└───────────────────────────────┘└────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit                        ",
+        ])
+    }
+
+    /// Defect 6 of issue 14: a title too wide for its pane keeps the role and the lag and
+    /// shortens the address, with an ellipsis, instead of losing its end.
+    @Test func narrowTitlesShortenTheAddressAndKeepTheRoleAndTheLag() throws {
+        let state = try Self.started(width: 120, height: 12)
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only                                                                       theme default ",
+            "┌ World · replica …:55433 lag 512 B ───┐┌ Campaign · replica …:55433 lag 512 B ┐┌ Redis · primary 127.0.0.1:55433 ─────┐",
+            "│World                                 ││Campaign                              ││cache                                 │",
+            "│NAME                  ROWS            ││NAME                  ROWS            ││▸ cache:                      880 keys│",
+            "│world              ≈ 1,234 blueprints ││campaign           ≈ 1,234 rows · Ent…││▸ session:                     24 keys│",
+            "│faction            ≈ 2,468 blueprints ││player             ≈ 2,468 rows       ││  bin\\xff\\x00                         │",
+            "│location           ≈ 3,702 blueprints ││                                      ││  hostile:\\x1b[31mred\\x1b[0m          │",
+            "│character          ≈ 4,936 blueprints ││                                      ││  wide-🐉-猫                          │",
+            "│item               ≈ 6,170 blueprints ││                                      ││                                      │",
+            "│                                      ││                                      ││5 entries · 907 keys                  │",
+            "└──────────────────────────────────────┘└──────────────────────────────────────┘└──────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit                                            ",
+        ])
+    }
+
     @Test func aReroutedReadNamesTheNodeThatServedItAndTheOneThatWasDown() throws {
         var state = try Self.started(width: 100, height: 12)
         press(&state, .character("j"), .character("j"), .character("j"))
@@ -111,7 +144,7 @@ struct InspectorScreenTests {
                                 note: "127.0.0.1:55433 stopped answering (no answer from 127.0.0.1:55433 within 33 s; the connection was dropped); read again on 127.0.0.1:55432",
                                 unanswered: [replica])
         _ = updateInspector(&state, .pageLoaded(read.id, RowPage(columns: ["id"], rows: [[FieldValue("1")]], next: nil, provenance: [served])))
-        #expect(paneTitle(state, .world) == "World · primary 127.0.0.1:55432 · rerouted: 127.0.0.1:55433 down")
+        #expect(paneTitle(state, .world).map(\.text).joined() == "World · primary 127.0.0.1:55432 · rerouted: 127.0.0.1:55433 down")
         press(&state, .character("z"))
         expectScreen(Self.draw(state), [
             " Scry · atlas reference · read-only                                                   theme default ",
@@ -211,7 +244,7 @@ struct InspectorScreenTests {
         expectScreen(Self.draw(state), [
             " Scr… theme default ",
             " World   Campaign   ",
-            "┌ World · replica 1┐",
+            "┌ World · replica… ┐",
             "│World             │",
             "└──────────────────┘",
             "Tab pane  Enter ope…",
@@ -223,7 +256,7 @@ struct InspectorScreenTests {
         let state = try Self.started(width: 40, height: 30)
         expectScreen(Self.draw(state), [
             " Scry · atlas reference … theme default ",
-            "┌ World · replica 127.0.0.1:55433 lag 5┐",
+            "┌ World · replica …:55433 lag 512 B ───┐",
             "│World                                 │",
             "│NAME                  ROWS            │",
             "│world              ≈ 1,234 blueprints │",
@@ -232,7 +265,7 @@ struct InspectorScreenTests {
             "│character          ≈ 4,936 blueprints │",
             "│item               ≈ 6,170 blueprints │",
             "└──────────────────────────────────────┘",
-            "┌ Campaign · replica 127.0.0.1:55433 la┐",
+            "┌ Campaign · replica …:55433 lag 512 B ┐",
             "│Campaign                              │",
             "│NAME                  ROWS            │",
             "│campaign           ≈ 1,234 rows · Ent…│",

@@ -61,7 +61,7 @@ struct NodesViewTests {
 
     @Test func aTinyTerminalStillDrawsAFrame() {
         expectScreen(screen(Self.probedState(), width: 20, height: 6), [
-            "┌ Scry · nodes 1/3 ┐",
+            "┌ Scry · nodes 1/… ┐",
             "│NODE          ENGI│",
             "│world-primary post│",
             "│world-replica post│",
@@ -97,8 +97,21 @@ struct NodesViewTests {
         ])
     }
 
-    @Test func noNodesSaysHowToAddThem() {
-        let buffer = screen(AppState(nodes: []), width: 80, height: 5)
-        #expect(buffer.lines[1] == "│No nodes configured: pass --postgres NAME=URI or --redis NAME=URL.            │")
+    /// First-run messages of issue 14: no nodes mentioned neither --atlas nor the profile
+    /// that scripts/demo writes.
+    @Test func noNodesSaysHowToAddThemWithAnAtlasFirst() {
+        let buffer = screen(AppState(nodes: []), width: 100, height: 10)
+        expectScreen(buffer, [
+            "┌ Scry · nodes 0/0 up ─────────────────────────────────────────────────────────────────────────────┐",
+            "│No nodes configured. Scry reads them from an atlas, or takes them one by one:                     │",
+            "│  scry --atlas demo/atlas.toml       an atlas file, such as the demo's                            │",
+            "│  scry --config .stack/config/scry/config.toml --profile demo                                     │",
+            "│                                     the profile scripts/demo wrote ($SCRY_STACK_DIR/config/…)    │",
+            "│  scry --profile NAME                a profile of ~/.config/scry/config.toml that names an atlas  │",
+            "│  scry --postgres NAME=URI --redis NAME=URL                                                       │",
+            "│                                     single nodes, without the panes                              │",
+            "└──────────────────────────────────────────────────────────────────────────────────────────────────┘",
+            " R probe every node again  ? help  q quit                                                           ",
+        ])
     }
 }

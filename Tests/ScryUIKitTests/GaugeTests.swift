@@ -8,9 +8,22 @@ struct GaugeTests {
         let buffer = Harness.render(width: 40, height: 2) { area, buffer in
             Gauge(ratio: 0.53, label: "scanned 530,000 keys").render(in: area, into: &buffer)
         }
-        expectScreen(buffer, ["[██████▉      ] 53% scanned 530,000 keys", String(repeating: " ", count: 40)])
+        expectScreen(buffer, ["[█████▎    ] 53% scanned 530,000 keys   ", String(repeating: " ", count: 40)])
         #expect(buffer[1, 0].style.role == .gaugeFilled)
         #expect(buffer[0, 0].style.role == .dim)
+    }
+
+    /// Defect 7 of issue 14: the drift gauge's label grows as the run advances ("1/12 …",
+    /// "11/12 … 3 found"), and the bar used to shrink under it.
+    @Test func theBarKeepsItsWidthWhileTheLabelGrows() {
+        let early = Harness.render(width: 60, height: 1) { area, buffer in
+            Gauge(ratio: 0.25, label: "drift · 1/4").render(in: area, into: &buffer)
+        }
+        let late = Harness.render(width: 60, height: 1) { area, buffer in
+            Gauge(ratio: 0.75, label: "drift · 3/4 hostile blueprint names · 12 found · Esc cancels").render(in: area, into: &buffer)
+        }
+        expectScreen(early, ["[███▊           ] 25% drift · 1/4                           "])
+        expectScreen(late, ["[███████████▎   ] 75% drift · 3/4 hostile blueprint names ·…"])
     }
 
     @Test func theBarKeepsTenCellsAndTheLabelIsCut() {
@@ -38,10 +51,10 @@ struct GaugeTests {
 
     @Test(arguments: [(0, "[████                ]"), (3, "[   ████             ]"), (16, "[                ████]"), (17, "[               ████ ]"), (31, "[ ████               ]"), (32, "[████                ]"), (-1, "[ ████               ]")])
     func withoutARatioABlockMovesBackAndForth(_ phase: Int, _ expected: String) {
-        let buffer = Harness.render(width: 22, height: 1) { area, buffer in
+        let buffer = Harness.render(width: 80, height: 1) { area, buffer in
             Gauge(ratio: nil, label: "", phase: phase).render(in: area, into: &buffer)
         }
-        expectScreen(buffer, [expected])
+        expectScreen(buffer, [expected + String(repeating: " ", count: 58)])
     }
 
     @Test func hostileLabelsAreEscaped() {

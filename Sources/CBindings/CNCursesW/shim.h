@@ -98,6 +98,10 @@ static inline const cchar_t *scry_wacs_urcorner(void) { return WACS_URCORNER; }
 static inline const cchar_t *scry_wacs_llcorner(void) { return WACS_LLCORNER; }
 static inline const cchar_t *scry_wacs_lrcorner(void) { return WACS_LRCORNER; }
 
+/* The columns the C library (and so ncurses, and most terminals) gives a code point; -1 for
+   one it cannot print. Swift cannot see wcwidth through Glibc. */
+static inline int scry_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
+
 /* Draw one grapheme cluster (as wide characters) with attributes and a colour pair. */
 static inline int scry_mvadd_cluster(WINDOW *w, int y, int x, const wchar_t *wch, attr_t attrs, short pair) {
     cchar_t c;

@@ -76,7 +76,7 @@ struct DiffCommand: ParsableCommand {
             }
             let loaded = try profile.load()
             guard let atlas = loaded.atlas else {
-                throw ValidationError("scry diff needs an atlas: pass --atlas FILE or a --profile that names one")
+                throw ValidationError(ProfileOptions.needsAtlas("scry diff"))
             }
             try ProfileOptions.refuseMissingSchema(loaded)
             // A name is a built-in check's or one the atlas declares.

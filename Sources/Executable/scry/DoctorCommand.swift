@@ -51,7 +51,7 @@ struct DoctorCommand: ParsableCommand {
             throw ExitCode(2)
         }
         guard let atlas = loaded.atlas else {
-            print("scry doctor needs an atlas: pass --atlas FILE or a --profile that names one", to: &standardError)
+            print(ProfileOptions.needsAtlas("scry doctor"), to: &standardError)
             throw ExitCode(2)
         }
         guard let watch else {

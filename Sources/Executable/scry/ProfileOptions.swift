@@ -18,9 +18,6 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: ArgumentHelp("An atlas file, instead of the profile's.", valueName: "file"))
     var atlas: String?
 
-    @Option(help: ArgumentHelp("A theme from $XDG_CONFIG_HOME/scry/themes/ or Scry's own themes (default: the profile's, else default).", valueName: "name"))
-    var theme: String?
-
     @OptionGroup var logging: LogOptions
 
     /// What a command reads before it runs. The theme is not here: only the TUI draws, so only
@@ -93,9 +90,15 @@ struct ProfileOptions: ParsableArguments {
         return loaded
     }
 
-    /// The theme the TUI starts with: `--theme`, else the profile's, else default.
-    func themeName(_ loaded: Loaded) -> String {
-        theme ?? loaded.profile?.theme ?? "default"
+    /// The theme the TUI starts with: `--theme` (an option of the TUI alone), else the
+    /// profile's, else default.
+    func themeName(_ loaded: Loaded, option: String?) -> String {
+        option ?? loaded.profile?.theme ?? "default"
+    }
+
+    /// The message of a command that cannot run without an atlas; it names the command once.
+    static func needsAtlas(_ command: String) -> String {
+        "\(command) needs an atlas: pass --atlas FILE or a --profile that names one"
     }
 
     /// The user's theme folder first; then the themes installed with the binary

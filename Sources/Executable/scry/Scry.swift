@@ -15,6 +15,10 @@ struct Scry: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scry",
         abstract: "A read-only terminal inspector for a game platform's PostgreSQL and Redis stores.",
+        usage: """
+            scry [<options>]                  opens the panes (with an atlas) or the nodes screen
+            scry <subcommand> [<options>]
+            """,
         discussion: """
             Scry never writes: every PostgreSQL session is read-only with a statement timeout, and \
             only read commands are sent to Redis.
@@ -29,6 +33,10 @@ struct Scry: ParsableCommand {
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var nodes: NodeOptions
 
+    /// Only the panes draw, so only they take a theme.
+    @Option(help: ArgumentHelp("A theme from themes/ or $XDG_CONFIG_HOME/scry/themes/ (default: the profile's, else default).", valueName: "name"))
+    var theme: String?
+
     func run() throws {
         let loaded = try profile.load()
         var connections: [NodeConnection] = []
@@ -42,7 +50,8 @@ struct Scry: ParsableCommand {
         }
         // Only the TUI draws, so only it loads a theme, before the screen opens.
         let themeFolder = (profile.configPath().path as NSString).deletingLastPathComponent
-        let theme = try profile.loadTheme(profile.themeName(loaded), configFolder: themeFolder)
+        let themeName = profile.themeName(loaded, option: theme)
+        let theme = try profile.loadTheme(themeName, configFolder: themeFolder)
         let terminal: NCursesTerminal
         do {
             terminal = try NCursesTerminal(theme: theme)
@@ -62,7 +71,7 @@ struct Scry: ParsableCommand {
             }
         }
         AppRuntime(terminal: terminal, nodes: connections, atlas: loaded.atlas, credentials: loaded.credentials,
-                   themes: themes, themeName: profile.themeName(loaded)).run()
+                   themes: themes, themeName: themeName, colourOff: ColorSupport.noColorRequested ? "NO_COLOR" : nil).run()
     }
 }
 

@@ -54,7 +54,7 @@ struct ShowCommand: ParsableCommand {
             outputFormat = chosen
             let loaded = try profile.load()
             guard let atlas = loaded.atlas else {
-                throw ValidationError("scry show needs an atlas: pass --atlas FILE or a --profile that names one")
+                throw ValidationError(ProfileOptions.needsAtlas("scry show"))
             }
             try ProfileOptions.refuseMissingSchema(loaded)
             let target = try Self.target(kind: kind, id: id, campaign: campaign, key: key, atlas: atlas)

@@ -9,7 +9,10 @@ enum TerminalText {
     /// instead of showing `\n` escapes.
     static func errorLines(_ command: String, _ message: String) -> String {
         message.split(separator: "\n", omittingEmptySubsequences: true)
-            .map { "\(command): " + visible(String($0).replacingOccurrences(of: "\t", with: "  ")) }
+            .map { line in
+                // A line that already names the command ("scry show needs an atlas") keeps it once.
+                (line.hasPrefix(command + " ") ? "" : "\(command): ") + visible(String(line).replacingOccurrences(of: "\t", with: "  "))
+            }
             .joined(separator: "\n")
     }
 

@@ -39,7 +39,7 @@ public final class AppRuntime: @unchecked Sendable {
     private let started = Date()
 
     public init(terminal: any TerminalBackend, nodes: [NodeConnection], atlas: Atlas?, credentials: StoreCredentials,
-                themes: Themes? = nil, themeName: String = "default") {
+                themes: Themes? = nil, themeName: String = "default", colourOff: String? = nil) {
         self.terminal = terminal
         self.nodes = nodes
         self.themes = themes
@@ -53,8 +53,11 @@ public final class AppRuntime: @unchecked Sendable {
             return services.execute(job, cancellation: cancellation, post: post)
         }, post: { inbox.post($0) })
         state = AppState(nodes: nodes.map(\.address),
-                         inspector: atlas.map { Inspector(catalog: Catalog(atlas: $0), themes: themes?.names ?? [], themeName: themeName) })
+                         inspector: atlas.map { Inspector(catalog: Catalog(atlas: $0), themes: themes?.names ?? [], themeName: themeName, colourOff: colourOff) })
     }
+
+    /// C-l, as in most terminal programs: repaint the whole screen.
+    static let repaintKey = Key.control("l")
 
     /// Jobs started so far, for tests that check coalescing.
     public var jobsStarted: Int { runner.jobsStarted }
@@ -91,6 +94,13 @@ public final class AppRuntime: @unchecked Sendable {
                 dirty = false
             }
             if let key = terminal.readKey(timeoutMilliseconds: 40) {
+                if key == Self.repaintKey {
+                    // The terminal's screen may hold what another program (or a terminal that
+                    // measured a character otherwise) left: forget the last frame, draw all.
+                    terminal.invalidate()
+                    dirty = true
+                    continue
+                }
                 if key == .resize {
                     terminal.invalidate()
                     size = terminal.size
@@ -100,6 +110,10 @@ public final class AppRuntime: @unchecked Sendable {
                 // one frame, and in each lane one job, the last one asked for.
                 var burst = update(&state, .key(key))
                 while !state.wantsQuit, let next = terminal.readKey(timeoutMilliseconds: 0) {
+                    if next == Self.repaintKey {
+                        terminal.invalidate()
+                        continue
+                    }
                     if next == .resize {
                         terminal.invalidate()
                         size = terminal.size

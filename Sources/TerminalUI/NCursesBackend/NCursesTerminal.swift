@@ -117,15 +117,37 @@ public final class NCursesTerminal: TerminalBackend {
             clearok(window, true)
         }
         for change in buffer.changes(since: previous) {
+            let (attributes, pair) = palette.attributes(for: change.cell.style)
             // A cell may hold at most CCHARW_MAX (5) wide characters; longer clusters are cut.
-            var characters = change.cell.grapheme.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) }
+            let scalars = Array(change.cell.grapheme.unicodeScalars.prefix(5))
+            let counted = CellWidth.of(change.cell.grapheme)
+            if !scalars.isEmpty, Self.terminalWidth(of: scalars) != counted {
+                // The C library measures this cell otherwise than the screen was laid out (an
+                // older or newer Unicode): ncurses would move the rest of the row. A
+                // replacement of the counted width keeps every later cell where it belongs.
+                let y = Int32(change.y), x = Int32(change.x)
+                _ = scry_mvadd_cluster(window, y, x, [wchar_t(0xFFFD), 0], attributes, pair)
+                if counted == 2 { _ = scry_mvadd_cluster(window, y, x + 1, [wchar_t(32), 0], attributes, pair) }
+                continue
+            }
+            var characters = scalars.map { wchar_t(bitPattern: $0.value) }
             if characters.isEmpty { characters = [wchar_t(32)] }
             characters.append(0)
-            let (attributes, pair) = palette.attributes(for: change.cell.style)
             _ = scry_mvadd_cluster(window, Int32(change.y), Int32(change.x), characters, attributes, pair)
         }
         previous = buffer
         wrefresh(window)
+    }
+
+    /// The columns `wcwidth` gives a cell, or -1 when it cannot print one of its code points.
+    static func terminalWidth(of scalars: [Unicode.Scalar]) -> Int {
+        var total = 0
+        for scalar in scalars {
+            let width = Int(scry_wcwidth(scalar.value))
+            if width < 0 { return -1 }
+            total += width
+        }
+        return total
     }
 
     /// Waits up to `milliseconds` for a key, or until `waker` is called. Returns nil when no

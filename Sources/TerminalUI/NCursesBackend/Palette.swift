@@ -5,6 +5,11 @@ import ScryUIKit
 public enum ColorSupport: Sendable {
     case auto
     case none
+
+    /// `NO_COLOR` is set and not empty, which turns colour off.
+    public static var noColorRequested: Bool {
+        getenv("NO_COLOR").map { $0.pointee != 0 } == true
+    }
 }
 
 /// Turns a theme's roles into ncurses attributes and colour pairs, fitted to the colours the
@@ -15,7 +20,7 @@ struct Palette {
 
     init(theme: Theme, support: ColorSupport) {
         self.theme = theme
-        let colorOff = support == .none || getenv("NO_COLOR").map { $0.pointee != 0 } == true
+        let colorOff = support == .none || ColorSupport.noColorRequested
         guard !colorOff, has_colors() else { return }
         start_color()
         use_default_colors()

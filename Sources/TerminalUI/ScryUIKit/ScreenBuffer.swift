@@ -72,14 +72,15 @@ public struct ScreenBuffer: Sendable, Equatable {
             case .text(let string): (string, style)
             case .escaped(let string): (string, Style(.escaped, bold: style.bold, reverse: style.reverse))
             }
-            for character in string {
-                let cellWidth = CellWidth.of(character)
+            // Cell by cell, as a terminal fills them: each code point that takes columns
+            // starts a cell, and zero-width ones join it.
+            for (grapheme, cellWidth) in CellWidth.cells(of: string) {
                 if cellWidth == 0 {
-                    // A combining mark joins the cell before it.
+                    // A mark with nothing before it in this piece joins the cell before it.
                     if column > x, column - 1 < width, column - 1 >= 0 {
                         var start = column - 1
                         while start > 0 && self[start, y].isContinuation { start -= 1 }
-                        self[start, y].grapheme += String(character)
+                        self[start, y].grapheme += grapheme
                     }
                     continue
                 }
@@ -92,7 +93,7 @@ public struct ScreenBuffer: Sendable, Equatable {
                 }
                 if column >= 0 {
                     clearWide(at: column, y: y)
-                    self[column, y] = Cell(String(character), style: pieceStyle)
+                    self[column, y] = Cell(grapheme, style: pieceStyle)
                     if cellWidth == 2 {
                         clearWide(at: column + 1, y: y)
                         self[column + 1, y] = Cell("", style: pieceStyle, isContinuation: true)

@@ -83,6 +83,11 @@ public struct UntrustedText: Sendable, Equatable {
         case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C: return "\\u" + hexDigits(scalar.value, 4)
         // Line and paragraph separators break lines on some terminals.
         case 0x2028, 0x2029: return "\\u" + hexDigits(scalar.value, 4)
+        // Joiners, skin-tone modifiers and variation selectors make terminals disagree on a
+        // cluster's width (tmux draws 👨‍👩‍👧 in 6 columns, others in 2), and a screen drawn at
+        // the wrong width leaves ghost glyphs. Shown as escapes, each emoji stands alone and
+        // every terminal draws it at the width `CellWidth` counts.
+        case 0x200D, 0xFE00...0xFE0F, 0xE0100...0xE01EF, 0x1F3FB...0x1F3FF: return "\\u" + hexDigits(scalar.value, 4)
         default: return nil
         }
     }

@@ -43,7 +43,9 @@ enum FuzzTargets {
         check(text.width >= 0, "a width is never negative")
         let string = String(decoding: bytes, as: UTF8.self)
         check(!containsControl(UntrustedText(string).displayString), "no control character is drawn raw")
-        for character in string { check((0...2).contains(CellWidth.of(character)), "a cluster takes 0, 1 or 2 columns") }
+        let cells = CellWidth.cells(of: string)
+        for cell in cells { check((0...2).contains(cell.width), "a cell takes 0, 1 or 2 columns") }
+        check(cells.reduce(0) { $0 + $1.width } == CellWidth.of(string), "a string is as wide as its cells")
     }
 
     /// The table renderer with cells from the input, in a buffer and area the input sizes.

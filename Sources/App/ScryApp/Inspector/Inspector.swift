@@ -32,6 +32,9 @@ public struct Inspector: Sendable, Equatable {
     /// Theme names for `:theme` completion.
     public var themes: [String]
     public var themeName: String
+    /// Why the screen has no colour (`NO_COLOR`), when it has none: the header says so rather
+    /// than naming a theme whose colours are not shown.
+    public var colourOff: String?
     public var wantsQuit = false
     /// Selecting a row or key shows it across the other panes (`L` turns it off).
     public var linking = true
@@ -45,10 +48,11 @@ public struct Inspector: Sendable, Equatable {
     /// `:nodes` asks for the nodes screen; the app switches to it and clears this.
     public var wantsNodes = false
 
-    public init(catalog: Catalog, themes: [String] = [], themeName: String = "default") {
+    public init(catalog: Catalog, themes: [String] = [], themeName: String = "default", colourOff: String? = nil) {
         self.catalog = catalog
         self.themes = themes
         self.themeName = themeName
+        self.colourOff = colourOff
         panes = PaneID.allCases.map { Pane(id: $0, root: Self.root(of: $0, catalog: catalog)) }
     }
 

@@ -50,7 +50,7 @@ func renderHeader(_ state: Inspector, into buffer: inout ScreenBuffer, area: Rec
     var right: [StatusSegment] = []
     let watched = PaneID.allCases.filter { state[$0].watching }.map(\.title)
     if !watched.isEmpty { right.append(StatusSegment("watching " + watched.joined(separator: ", ") + " ", role: .warning)) }
-    right.append(StatusSegment("theme \(state.themeName) ", role: .statusBar))
+    right.append(StatusSegment(state.colourOff.map { "no colour (\($0)) " } ?? "theme \(state.themeName) ", role: .statusBar))
     StatusBar(left: [StatusSegment(" Scry ", role: .title, bold: true), StatusSegment("· atlas \(state.catalog.atlasName) · read-only", role: .statusBar)], right: right)
         .render(in: area, into: &buffer)
 }
@@ -91,25 +91,34 @@ func renderFooter(_ state: Inspector, into buffer: inout ScreenBuffer, layout: S
 
 // MARK: - A pane
 
-func paneTitle(_ state: Inspector, _ pane: PaneID) -> String {
-    var title = pane.title
+/// A pane's title: its name, the node that served it, and what it is doing. The addresses give
+/// way first when the frame is narrow, so the role and the lag stay readable.
+func paneTitle(_ state: Inspector, _ pane: PaneID) -> [Block.TitlePart] {
+    var title: [Block.TitlePart] = [.kept(pane.title)]
     let provenance = state[pane].provenance
-    if !provenance.isEmpty { title += " · " + servedBy(provenance) }
+    if !provenance.isEmpty { title += [.kept(" · ")] + servedByParts(provenance) }
+    var status = ""
     switch state[pane].top.load {
     case .loading(_, let since):
         let seconds = max(0, state.now - since)
-        title += seconds >= 1 ? " · reading \(Int(seconds)) s (Esc cancels)" : " · reading…"
-    case .failed: title += " · failed"
-    case .cancelled: title += " · cancelled"
+        status += seconds >= 1 ? " · reading \(Int(seconds)) s (Esc cancels)" : " · reading…"
+    case .failed: status += " · failed"
+    case .cancelled: status += " · cancelled"
     case .idle: break
     }
-    if state[pane].watching { title += " · watching" }
+    if state[pane].watching { status += " · watching" }
+    if !status.isEmpty { title.append(.kept(status)) }
     return title
 }
 
 /// Which node served a pane, in the few cells a title has: `replica 127.0.0.1:55433 lag 0 B`;
 /// for several shards, each node; a read that went elsewhere than the policy prefers says so.
 func servedBy(_ provenance: [Provenance]) -> String {
+    servedByParts(provenance).map(\.text).joined()
+}
+
+/// `servedBy` in parts, each address one that may shrink.
+func servedByParts(_ provenance: [Provenance]) -> [Block.TitlePart] {
     func lag(_ item: Provenance) -> String {
         guard item.role == .replica else { return "" }
         switch (item.lagBytes, item.lagSeconds) {
@@ -129,16 +138,25 @@ func servedBy(_ provenance: [Provenance]) -> String {
         return "\(value / 10).\(value % 10)"
     }
     var seen: Set<String> = []
-    var text = provenance.map { item in
-        (item.shard.map { "[\($0)] " } ?? "") + "\(item.role.rawValue) \(item.node)" + tls(item) + lag(item)
-    }.filter { seen.insert($0).inserted }.joined(separator: ", ")
+    var parts: [Block.TitlePart] = []
+    for item in provenance {
+        let head = (item.shard.map { "[\($0)] " } ?? "") + "\(item.role.rawValue) "
+        guard seen.insert(head + "\(item.node)" + tls(item) + lag(item)).inserted else { continue }
+        if !parts.isEmpty { parts.append(.kept(", ")) }
+        parts += [.kept(head), .address("\(item.node)"), .kept(tls(item) + lag(item))]
+    }
     let unanswered = provenance.flatMap(\.unanswered).filter { seen.insert("down \($0)").inserted }
     if !unanswered.isEmpty {
-        text += " · rerouted: " + unanswered.map { "\($0)" }.joined(separator: ", ") + " down"
+        parts.append(.kept(" · rerouted: "))
+        for (index, node) in unanswered.enumerated() {
+            if index > 0 { parts.append(.kept(", ")) }
+            parts.append(.address("\(node)"))
+        }
+        parts.append(.kept(" down"))
     } else if provenance.contains(where: { $0.note != nil }) {
-        text += " · rerouted"
+        parts.append(.kept(" · rerouted"))
     }
-    return text
+    return parts
 }
 
 func renderPane(_ state: Inspector, _ pane: PaneID, into buffer: inout ScreenBuffer, frame: Rect) {

@@ -18,7 +18,9 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
         return
     }
     if state.nodes.isEmpty {
-        buffer.put("No nodes configured: pass --postgres NAME=URI or --redis NAME=URL.", x: inner.x, y: inner.y, maxWidth: inner.width, style: Style(.dim))
+        for (row, line) in noNodesHelp.enumerated() where row < inner.height {
+            buffer.put(line, x: inner.x, y: inner.y + row, maxWidth: inner.width, style: Style(row == 0 ? .normal : .dim))
+        }
         return
     }
     let (table, detail) = inner.splitBottom(inner.height >= 8 ? 3 : 0)
@@ -130,3 +132,14 @@ func renderHelp(withPanes: Bool, into buffer: inout ScreenBuffer, area: Rect) {
         buffer.put(binding.help, x: area.x + 4 + labelWidth, y: y, maxWidth: area.width - labelWidth - 4)
     }
 }
+
+/// What a first run with no nodes says: where nodes come from, the demo's profile first.
+let noNodesHelp = [
+    "No nodes configured. Scry reads them from an atlas, or takes them one by one:",
+    "  scry --atlas demo/atlas.toml       an atlas file, such as the demo's",
+    "  scry --config .stack/config/scry/config.toml --profile demo",
+    "                                     the profile scripts/demo wrote ($SCRY_STACK_DIR/config/…)",
+    "  scry --profile NAME                a profile of ~/.config/scry/config.toml that names an atlas",
+    "  scry --postgres NAME=URI --redis NAME=URL",
+    "                                     single nodes, without the panes",
+]

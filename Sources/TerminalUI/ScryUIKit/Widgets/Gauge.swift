@@ -1,12 +1,19 @@
 /// Progress on one row: `[██████▌     ] 53% scanned 530,000 keys`. With no ratio the work's
-/// size is unknown, and a block moves back and forth with `phase` instead.
+/// size is unknown, and a block moves back and forth with `phase` instead. The bar's width
+/// depends on the row alone, never on the label: a label that grows as the work advances
+/// must not make the bar shrink under it.
 public struct Gauge: Sendable {
     public var ratio: Double?
     public var label: String
     public var phase: Int
 
-    /// The bar's inside is at least this wide while the area allows; the label gets the rest.
+    /// The bar's inside is a quarter of the row, at least this wide while the area allows;
+    /// the label gets the rest.
     static let minimumBar = 10
+
+    static func barWidth(row width: Int) -> Int {
+        min(width - 2, max(minimumBar, width / 4))
+    }
 
     public init(ratio: Double?, label: String, phase: Int = 0) {
         self.ratio = ratio
@@ -21,7 +28,7 @@ public struct Gauge: Sendable {
         var text = StyledLine()
         if let clamped { text.append(" \(Int((clamped * 100).rounded(.down)))%", style: .normal) }
         if !label.isEmpty { text.append(" " + label, style: .normal) }
-        let inside = max(min(Self.minimumBar, area.width - 2), area.width - 2 - text.width)
+        let inside = Self.barWidth(row: area.width)
         var x = area.x
         if inside > 0 {
             var bar = StyledLine("[", style: Style(.dim))
