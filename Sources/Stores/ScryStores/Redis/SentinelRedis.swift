@@ -171,4 +171,18 @@ public final class SentinelRedis: RedisStore {
     public func scan(_ request: RedisScanRequest, onBatch: (RedisScanBatch) throws -> Void) throws -> RedisScanReport {
         try withServer { try $0.scan(request, onBatch: onBatch) }
     }
+
+    /// The one node a command that names no key goes to: the server the sentinels name now,
+    /// asked again when a failover has moved it.
+    public func readEachMaster(_ command: RedisCommand) throws -> [RedisNodeRead] {
+        try ReadOnlyCommands.check(command)
+        let reads = try withServer { server -> [RedisNodeRead] in
+            let reads = try server.readEachMaster(command)
+            if case .failure(let error)? = reads.first?.result, Self.suggestsFailover(error) { throw error }
+            return reads
+        }
+        return reads.map { read in
+            RedisNodeRead(provenance: noted(read.provenance), result: read.result.map { RedisRead(reply: $0.reply, provenance: noted($0.provenance)) })
+        }
+    }
 }
