@@ -32,13 +32,32 @@ struct PostgresConfigurationTests {
             parameters: [.init("dbname", "postgresql://u@h/db?options=-c%20work_mem%3D1MB"), .init("options", "-c search_path=game")],
             statementTimeoutMilliseconds: 1500)
         let parameters = configuration.libpqParameters()
-        #expect(parameters.first == .init("dbname", "postgresql://u@h/db?options=-c%20work_mem%3D1MB"))
+        // The URI is parsed by libpq into its keywords, in its place; a later keyword wins.
+        #expect(parameters.contains(.init("user", "u")) && parameters.contains(.init("host", "h")) && parameters.contains(.init("dbname", "db")))
+        #expect(!parameters.contains { $0.value.contains("://") })
         #expect(parameters.last == .init("options", "-c search_path=game -c default_transaction_read_only=on -c statement_timeout=1500"))
         #expect(parameters.contains(.init("client_encoding", "UTF8")))
         #expect(parameters.contains(.init("connect_timeout", "5")))
         #expect(parameters.contains(.init("keepalives", "1")))
         #expect(parameters.contains(.init("tcp_user_timeout", "11500")))
         #expect(parameters.filter { $0.keyword == "options" }.count == 1)
+    }
+
+    @Test func targetSessionAttributesAskForTheServersRole() {
+        // Every Scry session sets default_transaction_read_only, which libpq's read-write and
+        // read-only look at: they become primary and standby, which ask for the role.
+        func attributes(_ text: String, readOnly: Bool = true) -> [String] {
+            PostgresConfiguration.uri(text).libpqParameters(readOnly: readOnly).filter { $0.keyword == "target_session_attrs" }.map(\.value)
+        }
+        #expect(attributes("postgresql://a:1,b:2/db?target_session_attrs=read-write") == ["primary"])
+        #expect(attributes("host=a,b port=1,2 target_session_attrs=read-only") == ["standby"])
+        for kept in ["primary", "standby", "prefer-standby", "any"] {
+            #expect(attributes("host=a,b target_session_attrs=\(kept)") == [kept])
+        }
+        #expect(attributes("host=a,b target_session_attrs=read-write", readOnly: false) == ["read-write"])
+        #expect(attributes("postgresql://a/db") == [])
+        let written = PostgresConfiguration.uri("host=a connect_timeout=9").libpqParameters()
+        #expect(written.filter { $0.keyword == "connect_timeout" } == [.init("connect_timeout", "9")], "the string's own timeout is kept")
     }
 
     @Test func aCallersConnectTimeoutIsKept() {

@@ -38,23 +38,23 @@ struct SentinelTests {
         return first
     }
 
-    /// A key on the master, replicated.
-    static func write(_ key: String, on master: Int) throws {
+    /// The master's and the replica's ports now, and a new key written on the master and replicated.
+    static func groupWithKey() throws -> (master: Int, replica: Int, key: String) {
+        let master = try #require(try Self.master())
+        let key = ClusterFixture.key("scry:sentinel")
         try admin(master, ["SET", key, "value-of-\(key)", "EX", "600"])
         try admin(master, ["WAIT", "1", "5000"])
+        return (master, master == Stack.sentinelMasterPort ? Stack.sentinelReplicaPort : Stack.sentinelMasterPort, key)
     }
 
     @Test func theSentinelsNameTheMasterAndItsReplica() throws {
-        let master = try #require(try Self.master())
+        let (master, replica, key) = try Self.groupWithKey()
         let store = try Self.store(routing: "primary")
         defer { store.close() }
         let topology = try store.discover()
         #expect(topology.master == Endpoint(host: "127.0.0.1", port: master))
-        let replica = master == Stack.sentinelMasterPort ? Stack.sentinelReplicaPort : Stack.sentinelMasterPort
         #expect(topology.replicas == [Endpoint(host: "127.0.0.1", port: replica)])
 
-        let key = ClusterFixture.key("scry:sentinel")
-        try Self.write(key, on: master)
         let read = try store.read(RedisCommand("GET", key))
         #expect(read.reply.text == "value-of-\(key)")
         #expect(read.provenance.node.port == master)
@@ -63,10 +63,7 @@ struct SentinelTests {
     }
 
     @Test func replicasAreReadByTheRoutingPolicy() throws {
-        let master = try #require(try Self.master())
-        let replica = master == Stack.sentinelMasterPort ? Stack.sentinelReplicaPort : Stack.sentinelMasterPort
-        let key = ClusterFixture.key("scry:sentinel")
-        try Self.write(key, on: master)
+        let (_, replica, key) = try Self.groupWithKey()
         let store = try Self.store(routing: "replica-preferred")
         defer { store.close() }
         let read = try store.read(RedisCommand("GET", key))
@@ -80,10 +77,7 @@ struct SentinelTests {
     }
 
     @Test func aFailoverMidSessionIsFollowed() throws {
-        let before = try #require(try Self.master())
-        let after = before == Stack.sentinelMasterPort ? Stack.sentinelReplicaPort : Stack.sentinelMasterPort
-        let key = ClusterFixture.key("scry:sentinel")
-        try Self.write(key, on: before)
+        let (before, after, key) = try Self.groupWithKey()
         let store = try Self.store(routing: "primary")
         defer { store.close() }
         #expect(try store.read(RedisCommand("GET", key)).provenance.node.port == before)

@@ -59,6 +59,28 @@ struct NodesViewTests {
         #expect(buffer[1, 3].style.reverse, "the selected row is drawn reversed")
     }
 
+    @Test func theDetailSaysWhenTheSessionIsEncryptedAndWhichHostAnswered() {
+        var state = AppState(nodes: sampleNodes)
+        _ = update(&state, .probed(node: 0, .up(NodeFacts(role: .primary, version: "15.18", replicationPosition: 1, deployment: "scry-primary",
+                                                          transport: .tls(protocolVersion: "TLSv1.3"), answeredBy: "10.0.0.2:5432"))))
+        let buffer = screen(state, width: 100, height: 12)
+        #expect(buffer.lines[9] == "│primary, postgres 15.18, scry-primary, TLSv1.3, answered by 10.0.0.2:5432" + String(repeating: " ", count: 25) + "│")
+        // A plain session reads as it always did: only encryption is named.
+        _ = update(&state, .probed(node: 0, .up(NodeFacts(role: .primary, version: "15.18", replicationPosition: 1, deployment: "scry-primary",
+                                                          transport: .plain))))
+        #expect(screen(state, width: 100, height: 12).lines[9] == "│primary, postgres 15.18, scry-primary" + String(repeating: " ", count: 61) + "│")
+    }
+
+    @Test func paneTitlesNameTheTLSProtocolOfTheNodeThatServed() {
+        let replica = Provenance(store: "world", node: Endpoint(host: "127.0.0.1", port: 55433), role: .replica, lagBytes: 0,
+                                 transport: .tls(protocolVersion: "TLSv1.3"))
+        #expect(servedBy([replica]) == "replica 127.0.0.1:55433 TLSv1.3 lag 0 B")
+        var plain = replica
+        plain.transport = .plain
+        #expect(servedBy([plain]) == "replica 127.0.0.1:55433 lag 0 B")
+        #expect(replica.servedBy == "world 127.0.0.1:55433, replica 0 bytes behind, over TLSv1.3")
+    }
+
     @Test func aTinyTerminalStillDrawsAFrame() {
         expectScreen(screen(Self.probedState(), width: 20, height: 6), [
             "┌ Scry · nodes 1/… ┐",

@@ -1,12 +1,12 @@
 // scry-bench-scan: walks a Redis keyspace with Scry's store adapter, as
-// `benchmarks/cluster-scan.sh` and `benchmarks/cache-drift.sh` time it: a Redis Cluster's
+// `benchmarks/cluster-scan.sh`, `benchmarks/cache-drift.sh` and `benchmarks/redis-tls.sh` time it: a Redis Cluster's
 // (`--seeds`) or a standalone server's (`--standalone`, database `--db`). With `--fetch
 // hgetall`, each batch of keys found is also read with a pipelined HGETALL over a second
 // connection: the raw fetch that a cache check cannot beat. Prints one line of key=value pairs.
 //
 //   scry-bench-scan (--seeds 127.0.0.1:47001,127.0.0.1:47002 | --standalone 127.0.0.1:6379 [--db N])
 //                   [--count 1000] [--match PATTERN] [--facts] [--fetch hgetall]
-//                   [--policy primary|replica-preferred]
+//                   [--policy primary|replica-preferred] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]
 import Foundation
 import RedisClient
 import ScryCore
@@ -21,6 +21,7 @@ struct Options {
     var match: String?
     var facts = false
     var policy = RoutingPolicy.primary
+    var tls: RedisConfiguration.TLS?
 }
 
 func parse(_ arguments: [String]) -> Options? {
@@ -47,6 +48,18 @@ func parse(_ arguments: [String]) -> Options? {
             options.match = rest.popFirst()
         case "--facts":
             options.facts = true
+        case "--tls-ca":
+            guard let file = rest.popFirst() else { return nil }
+            options.tls = options.tls ?? RedisConfiguration.TLS()
+            options.tls?.caFile = file
+        case "--tls-cert":
+            guard let file = rest.popFirst() else { return nil }
+            options.tls = options.tls ?? RedisConfiguration.TLS()
+            options.tls?.certFile = file
+        case "--tls-key":
+            guard let file = rest.popFirst() else { return nil }
+            options.tls = options.tls ?? RedisConfiguration.TLS()
+            options.tls?.keyFile = file
         case "--policy":
             switch rest.popFirst() {
             case "primary": options.policy = .primary
@@ -68,13 +81,13 @@ func peakResidentKiB() -> Int {
 }
 
 guard let options = parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: scry-bench-scan (--seeds HOST:PORT[,…] | --standalone HOST:PORT [--db N]) [--count N] [--match PATTERN] [--facts] [--fetch hgetall] [--policy primary|replica-preferred]\n".utf8))
+    FileHandle.standardError.write(Data("usage: scry-bench-scan (--seeds HOST:PORT[,…] | --standalone HOST:PORT [--db N]) [--count N] [--match PATTERN] [--facts] [--fetch hgetall] [--policy primary|replica-preferred] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]\n".utf8))
     exit(2)
 }
 
 /// The store to walk, and a second one over other connections for the keyed reads.
 func open() throws -> any RedisStore {
-    let configure = { (endpoint: Endpoint) in RedisConfiguration(host: endpoint.host, port: endpoint.port, database: options.database) }
+    let configure = { (endpoint: Endpoint) in RedisConfiguration(host: endpoint.host, port: endpoint.port, database: options.database, tls: options.tls) }
     if let standalone = options.standalone {
         return StandaloneRedis(name: "bench", primary: standalone, policy: options.policy, configuration: configure)
     }
@@ -99,7 +112,8 @@ do {
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let roles = Set(report.nodes.map(\.provenance.role.rawValue)).sorted().joined(separator: "+")
-    print("keys=\(report.keyCount) seconds=\(String(format: "%.3f", seconds)) nodes=\(report.nodes.count) roles=\(roles) "
+    let transport = report.nodes.first?.provenance.transport?.description ?? "-"
+    print("keys=\(report.keyCount) transport=\(transport) seconds=\(String(format: "%.3f", seconds)) nodes=\(report.nodes.count) roles=\(roles) "
           + "failures=\(report.failures.count) complete=\(report.isComplete) typed=\(withType) fields=\(fields) peak_rss_kib=\(peakResidentKiB())")
     for failure in report.failures { FileHandle.standardError.write(Data("failure: \(failure)\n".utf8)) }
     exit(report.isComplete ? 0 : 1)

@@ -1,3 +1,4 @@
+import CLibPQ
 import Logging
 
 /// How to reach one PostgreSQL server, as libpq keywords.
@@ -65,7 +66,9 @@ public struct PostgresConfiguration: Sendable {
     /// The keywords handed to libpq: the caller's, then the ones that make the session safe.
     /// Those come last so that nothing in a URI can switch them off.
     func libpqParameters(readOnly: Bool = true) -> [Parameter] {
+        let parameters = Self.expandingConnectionStrings(self.parameters)
         var result = parameters.filter { $0.keyword != "options" }
+        if readOnly { result = Self.mappingSessionAttributes(result) }
         let callerOptions = parameters.last(where: { $0.keyword == "options" })?.value
         let safety = (readOnly ? "-c default_transaction_read_only=on " : "") + "-c statement_timeout=\(statementTimeoutMilliseconds)"
         result.append(Parameter("client_encoding", "UTF8"))
@@ -83,6 +86,46 @@ public struct PostgresConfiguration: Sendable {
         }
         result.append(Parameter("options", [callerOptions, safety].compactMap { $0 }.joined(separator: " ")))
         return result
+    }
+
+    /// A `dbname` that holds a URI or a `key=value` string becomes its keywords, parsed by libpq
+    /// itself (`PQconninfoParse`), in its place: so that what the string says (several hosts,
+    /// `target_session_attrs`, `options`, `connect_timeout`) is seen and kept like any other
+    /// keyword. A string libpq cannot parse is left as it is, for libpq to report.
+    static func expandingConnectionStrings(_ parameters: [Parameter]) -> [Parameter] {
+        parameters.flatMap { parameter -> [Parameter] in
+            guard parameter.keyword == "dbname", parameter.value.contains("://") || parameter.value.contains("="),
+                  !parameter.value.utf8.contains(0) else { return [parameter] }
+            var error: UnsafeMutablePointer<CChar>?
+            guard let options = PQconninfoParse(parameter.value, &error) else {
+                if let error { PQfreemem(error) }
+                return [parameter]
+            }
+            defer { PQconninfoFree(options) }
+            var expanded: [Parameter] = []
+            var option = options
+            while let keyword = option.pointee.keyword {
+                if let value = option.pointee.val { expanded.append(Parameter(String(cString: keyword), String(cString: value))) }
+                option += 1
+            }
+            return expanded
+        }
+    }
+
+    /// libpq's `target_session_attrs` asks each host for `default_transaction_read_only`, and
+    /// Scry's own sessions set it on everywhere (`options` above), so libpq would find every
+    /// server read-only: `read-write` would refuse them all, and `read-only` take the first, a
+    /// primary too. What a person means by them is the server's role, which libpq 14+ asks with
+    /// `primary` and `standby`: the session is read-only either way.
+    static func mappingSessionAttributes(_ parameters: [Parameter]) -> [Parameter] {
+        parameters.map { parameter in
+            guard parameter.keyword == "target_session_attrs" else { return parameter }
+            switch parameter.value {
+            case "read-write": return Parameter(parameter.keyword, "primary")
+            case "read-only": return Parameter(parameter.keyword, "standby")
+            default: return parameter
+            }
+        }
     }
 
     /// Values that must never appear in an error or a log: explicit passwords, and the password

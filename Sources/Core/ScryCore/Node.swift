@@ -44,8 +44,13 @@ public struct NodeFacts: Sendable, Equatable {
     public var deployment: String
     /// How the probe's session travelled (plain or TLS), when known.
     public var transport: Transport?
+    /// The host and port that answered, when the node was given as several hosts and the
+    /// client picked one (libpq's multi-host connection strings).
+    public var answeredBy: String?
 
-    public init(role: NodeRole, version: String, replicationPosition: UInt64?, deployment: String, transport: Transport? = nil) {
+    public init(role: NodeRole, version: String, replicationPosition: UInt64?, deployment: String, transport: Transport? = nil,
+                answeredBy: String? = nil) {
+        self.answeredBy = answeredBy
         self.role = role
         self.version = version
         self.replicationPosition = replicationPosition

@@ -83,7 +83,7 @@ struct NodeOptions: ParsableArguments {
     var postgres: [String] = []
 
     @Option(name: .customLong("redis"), help: ArgumentHelp(
-        "A Redis node, as NAME=URL (redis://[user[:password]@]host:port[/db]). Repeatable.", valueName: "name=url"))
+        "A Redis node, as NAME=URL (redis://[user[:password]@]host:port[/db], or rediss:// for TLS with ?tls_ca_file=…&tls_cert_file=…&tls_key_file=…&tls_server_name=…). Repeatable.", valueName: "name=url"))
     var redis: [String] = []
 
     @Option(help: "Cut off any PostgreSQL statement after this many milliseconds.")
@@ -108,7 +108,7 @@ struct NodeOptions: ParsableArguments {
         for entry in redis {
             let (name, url) = try Self.split(entry, option: "--redis")
             guard var configuration = RedisConfiguration(url: url) else {
-                throw ValidationError("--redis \(name)=…: expected redis://[user[:password]@]host[:port][/db]")
+                throw ValidationError("--redis \(name)=…: expected redis://[user[:password]@]host[:port][/db] or rediss://…[?tls_ca_file=FILE&tls_cert_file=FILE&tls_key_file=FILE&tls_server_name=NAME]")
             }
             configuration.logger = logger
             let endpoint = "\(configuration.host):\(configuration.port)" + (configuration.database == 0 ? "" : "/\(configuration.database)")

@@ -19,14 +19,16 @@ public enum NodeConnection: Sendable {
 public enum NodeProbe {
     public static func probe(_ node: NodeConnection) throws -> NodeFacts {
         switch node {
-        case .postgres(_, let configuration):
+        case .postgres(let address, let configuration):
             let connection = try PostgresConnection(configuration)
             defer { connection.close() }
             let facts = try connection.serverFacts(deadlineMilliseconds: PostgresStore.probeDeadlineMilliseconds)
             let version = connection.parameterStatus("server_version").map { String($0.prefix { $0 != " " }) } ?? String(facts.versionNumber)
             return NodeFacts(role: facts.inRecovery ? .replica : .primary, version: version,
                              replicationPosition: facts.position?.value, deployment: facts.clusterName,
-                             transport: Transport(tlsProtocol: connection.tlsProtocol))
+                             transport: Transport(tlsProtocol: connection.tlsProtocol),
+                             // Said only when the address does not already say it (several hosts).
+                             answeredBy: address.endpoint.contains(connection.peer) ? nil : connection.peer)
         case .redis(_, let configuration):
             let connection = try RedisConnection(configuration)
             defer { connection.close() }

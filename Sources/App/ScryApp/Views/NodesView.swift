@@ -52,7 +52,8 @@ func renderDetail(of row: NodeRow, lag: [UInt64?] = [], into buffer: inout Scree
     let (text, role): (String, Role) = switch row.status {
     case .probing: ("probing…", .dim)
     case .up(let facts): ("\(facts.role.rawValue), \(row.address.engine.rawValue) \(facts.version), \(facts.deployment)"
-                          + (facts.transport?.isEncrypted == true ? ", \(facts.transport!.description)" : ""), .ok)
+                          + (facts.transport?.isEncrypted == true ? ", \(facts.transport!.description)" : "")
+                          + (facts.answeredBy.map { ", answered by \($0)" } ?? ""), .ok)
     case .failed(let reason): (reason, .error)
     }
     buffer.put(UntrustedText(text), x: area.x, y: area.y + 2, maxWidth: area.width, style: Style(role))
