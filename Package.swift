@@ -203,7 +203,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StoresTests",
-            dependencies: ["ScryCore", "ScryConfig", "ScryStores", "PostgresClient", "TestSupport", "DemoFixtures"],
+            dependencies: ["ScryCore", "ScryConfig", "ScryStores", "PostgresClient", "TestSupport", "DemoFixtures",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log")],
             path: "Tests/StoresTests"
         ),
         .testTarget(
