@@ -234,7 +234,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisClusterTests",
-            dependencies: ["RedisClient", "ScryCore", "ScryConfig", "ScryStores", "TestSupport"],
+            dependencies: ["RedisClient", "ScryCore", "ScryConfig", "ScryStores", "TestSupport",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log")],
             path: "Tests/RedisClusterTests"
         ),
     ]
