@@ -136,6 +136,7 @@ let package = Package(
             name: "scry-demo",
             dependencies: [
                 "ScryDemoKit",
+                "ScryCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Demo/ScryDemo"
