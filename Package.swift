@@ -143,6 +143,7 @@ let package = Package(
             name: "scry-demo",
             dependencies: [
                 "ScryDemoKit",
+                "ScryCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Demo/ScryDemo"
@@ -210,7 +211,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StoresTests",
-            dependencies: ["ScryCore", "ScryConfig", "ScryStores", "PostgresClient", "TestSupport", "DemoFixtures"],
+            dependencies: ["ScryCore", "ScryConfig", "ScryStores", "PostgresClient", "TestSupport", "DemoFixtures",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log")],
             path: "Tests/StoresTests"
         ),
         .testTarget(
@@ -240,7 +242,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisClusterTests",
-            dependencies: ["RedisClient", "ScryCore", "ScryConfig", "ScryStores", "TestSupport"],
+            dependencies: ["RedisClient", "ScryCore", "ScryConfig", "ScryStores", "TestSupport",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log")],
             path: "Tests/RedisClusterTests"
         ),
     ]

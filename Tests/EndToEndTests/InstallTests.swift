@@ -11,22 +11,6 @@ import TestSupport
 /// (minutes), later ones rebuild only what changed.
 @Suite("scripts/install")
 struct InstallTests {
-    /// Runs `binary` with `arguments` and `environment` added, standard input empty.
-    static func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = Pipe()
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test
     func anInstalledScryFindsItsThemesAndHasItsManualAndCompletions() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scry-install-\(UUID().uuidString)").path
@@ -36,7 +20,7 @@ struct InstallTests {
         #expect(output.contains("install: installed scry "), "\(output.suffix(2_000))")
 
         let scry = prefix + "/bin/scry"
-        let (versionStatus, version) = try Self.run(scry, ["--version"])
+        let (versionStatus, version) = try ScryCommandLineTests.run(["--version"], binary: scry)
         #expect(versionStatus == 0)
         #expect(version.hasPrefix("scry ") && version.contains("\nlibpq ") && version.contains("\nhiredis ") && version.contains("\nncurses "))
         // The Swift runtime is linked in: a host needs no toolchain, only libpq, hiredis and ncurses.
@@ -50,12 +34,12 @@ struct InstallTests {
         try FileManager.default.createDirectory(atPath: elsewhere + "/config", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: elsewhere + "/scry", withDestinationPath: scry)
         let environment = ["XDG_CONFIG_HOME": elsewhere + "/config", "XDG_STATE_HOME": elsewhere + "/state"]
-        let (missingStatus, missing) = try Self.run(elsewhere + "/scry", ["--theme", "neon"], environment: environment)
+        let (missingStatus, missing) = try ScryCommandLineTests.run(["--theme", "neon"], binary: elsewhere + "/scry", environment: environment)
         #expect(missingStatus == 64)
         #expect(missing.contains("no theme named \"neon\"; looked in \(elsewhere)/config/scry/themes, \(prefix)/share/scry/themes"), "\(missing)")
         for theme in ["default", "light", "high-contrast", "solarized-dark", "mono"] {
             #expect(FileManager.default.fileExists(atPath: "\(prefix)/share/scry/themes/\(theme).toml"))
-            let (_, found) = try Self.run(elsewhere + "/scry", ["--theme", theme], environment: environment)
+            let (_, found) = try ScryCommandLineTests.run(["--theme", theme], binary: elsewhere + "/scry", environment: environment)
             #expect(found.contains("scry needs a terminal"), "the theme \(theme) was found and loaded before the terminal was asked for: \(found)")
         }
 

@@ -69,10 +69,14 @@ struct ScryEndToEndTests {
 
 @Suite("scry command line")
 struct ScryCommandLineTests {
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs `binary` (the built scry unless told) with `environment` added, standard input empty.
+    static func run(_ arguments: [String], binary: String = scryBinary, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: scryBinary)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RedisClient
 import ScryConfig
 import ScryCore
@@ -24,8 +25,13 @@ enum ClusterFixture {
 
     static var seeds: [Endpoint] { Stack.clusterPorts.map { Endpoint(host: Stack.redisHost, port: $0) } }
 
-    static func cluster(policy: RoutingPolicy = .primary, slotMap: ClusterSlotMap? = nil, name: String = "sessions") -> RedisCluster {
-        RedisCluster(name: name, seeds: seeds, policy: policy, slotMap: slotMap) { RedisConfiguration(host: $0.host, port: $0.port) }
+    static func cluster(policy: RoutingPolicy = .primary, slotMap: ClusterSlotMap? = nil, name: String = "sessions",
+                        logger: Logger? = nil) -> RedisCluster {
+        RedisCluster(name: name, seeds: seeds, policy: policy, slotMap: slotMap) { endpoint in
+            var configuration = RedisConfiguration(host: endpoint.host, port: endpoint.port)
+            if let logger { configuration.logger = logger }
+            return configuration
+        }
     }
 
     /// `CLUSTER NODES` as `port` sees it.

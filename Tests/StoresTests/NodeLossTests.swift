@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresClient
 import ScryConfig
 import ScryCore
@@ -14,16 +15,18 @@ struct NodeLossTests {
     /// Statement timeout 1.5 s plus a 1 s margin: a read waits 2.5 s at most for a silent node.
     static let deadlineSeconds = 2.5
 
-    static func store(_ pair: PostgresPair, statementTimeoutMilliseconds: Int = 1_500) throws -> PostgresStore {
-        try PostgresStore(
+    static func store(_ pair: PostgresPair, statementTimeoutMilliseconds: Int = 1_500, logger: Logger? = nil) throws -> PostgresStore {
+        var credentials = StoreCredentials(postgres: PostgresCredentials(
+            user: "postgres", connectTimeoutSeconds: 2, statementTimeoutMilliseconds: statementTimeoutMilliseconds,
+            deadlineMarginMilliseconds: 1_000))
+        if let logger { credentials.logger = logger }
+        return try PostgresStore(
             spec: StoreSpec(name: "world", kind: .postgres(database: "world"),
                             groups: [NodeGroup(name: "world", primary: Endpoint(host: pair.host, port: pair.primaryPort),
                                                replicas: [Endpoint(host: pair.host, port: pair.replicaPort)])],
                             sharding: .single,
                             routing: .replicaPreferred(maxLagBytes: RoutingPolicy.defaultMaxLagBytes, maxLagSeconds: nil)),
-            credentials: StoreCredentials(postgres: PostgresCredentials(
-                user: "postgres", connectTimeoutSeconds: 2, statementTimeoutMilliseconds: statementTimeoutMilliseconds,
-                deadlineMarginMilliseconds: 1_000)))
+            credentials: credentials)
     }
 
     static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ScryCore
 
 @main
 struct ScryDemo: ParsableCommand {
@@ -10,7 +11,7 @@ struct ScryDemo: ParsableCommand {
             (demo/migrations) and fills them and a standalone Redis with deterministic demo data, \
             with drift and hostile data planted on purpose and listed in a manifest.
             """,
-        version: "0.1.0",
+        version: ScryVersion.number,
         subcommands: [MigrateCommand.self, LoadCommand.self]
     )
 }
