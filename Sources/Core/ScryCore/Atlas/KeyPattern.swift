@@ -88,21 +88,24 @@ public struct KeyPattern: Sendable, Hashable, CustomStringConvertible {
     /// The placeholder values of a key that fits the pattern, or nil. A placeholder matches the
     /// shortest text up to the next literal, so `a:{x}:{y}` reads `a:1:2:3` as x=1, y=2:3.
     public func match(_ key: String) -> [String: String]? {
+        // Compared as UTF-8 bytes: a cache check matches every key of the keyspace, and
+        // comparing by Character costs more than the read of the key. A literal is whole UTF-8,
+        // so where its bytes match, they start and end on a character of the key.
         var values: [String: String] = [:]
-        var rest = Substring(key)
+        var rest = Substring(key).utf8
         for (index, segment) in segments.enumerated() {
             switch segment {
             case .literal(let text):
-                guard rest.hasPrefix(text) else { return nil }
-                rest = rest.dropFirst(text.count)
+                guard rest.starts(with: text.utf8) else { return nil }
+                rest = rest.dropFirst(text.utf8.count)
             case .placeholder(let name):
                 if index + 1 < segments.count, case .literal(let next) = segments[index + 1] {
-                    guard let range = rest.firstRange(of: next), range.lowerBound > rest.startIndex else { return nil }
-                    values[name] = String(rest[..<range.lowerBound])
+                    guard let range = rest.firstRange(of: next.utf8), range.lowerBound > rest.startIndex else { return nil }
+                    values[name] = String(Substring(rest[..<range.lowerBound]))
                     rest = rest[range.lowerBound...]
                 } else {
                     guard !rest.isEmpty else { return nil }
-                    values[name] = String(rest)
+                    values[name] = String(Substring(rest))
                     rest = rest[rest.endIndex...]
                 }
             }

@@ -39,7 +39,11 @@ public struct IntegerKeySet: Sendable {
             return
         }
         sorted.append(key)
-        if sorted.count * 8 > budgetBytes { becomeBitmap() }
+        // A bitmap once it is the smaller form (checked as the count doubles): dense keys are
+        // then one bit each, and a test is one load instead of a binary search.
+        if sorted.count * 8 > budgetBytes || (sorted.count >= 1_024 && sorted.count & (sorted.count - 1) == 0 && bitmapIsSmaller) {
+            becomeBitmap()
+        }
     }
 
     public func contains(_ key: Int64) -> Bool {
@@ -57,6 +61,12 @@ public struct IntegerKeySet: Sendable {
             if sorted[middle] < key { low = middle + 1 } else { high = middle }
         }
         return low < sorted.count && sorted[low] == key
+    }
+
+    private var bitmapIsSmaller: Bool {
+        guard let first = sorted.first, let last = sorted.last else { return false }
+        let (span, overflowed) = last.subtractingReportingOverflow(first)
+        return !overflowed && span / 8 < Int64(sorted.count * 8)
     }
 
     private mutating func becomeBitmap() {

@@ -51,10 +51,14 @@ extension DriftChecks {
             defer { rows.close() }
             var keys = IntegerKeySet()
             var pairs: [(RawFinding, Provenance)] = []
-            while case let batch = try rows.nextBatch(), !batch.isEmpty {
+            // The next rows are read while Redis answers for these.
+            try ReadAhead.overlapped(read: { () -> [PostgresRow]? in
+                let batch = try rows.nextBatch()
+                return batch.isEmpty ? nil : batch
+            }) { batch in
                 let ids = batch.compactMap { $0.string(0) }
                 for id in ids { if let value = Int64(id) { keys.append(value) } }
-                guard wantsHashes else { continue }
+                guard wantsHashes else { return }
                 let redisKeys = ids.map { pattern.pattern.key([placeholder: $0]) ?? "" }
                 let reads = try reader.read(pipeline: redisKeys.map { RedisCommand(arguments: [hmget, Array($0.utf8)] + fieldNames) })
                     .map { try $0.get() }
