@@ -140,7 +140,9 @@ public final class AppRuntime: @unchecked Sendable {
                 runner.cancel(lane)
             case .copy(let text):
                 terminal.copyToClipboard(text)
-                inbox.post(.copied(text.count))
+                // The file and tmux's answer are I/O: off the UI thread.
+                let inbox = self.inbox
+                Thread.detachNewThread { inbox.post(.copied(CopyFallback.finish(text))) }
             case .setTheme(let name):
                 guard let themes else {
                     inbox.post(.themeFailed("no themes available"))

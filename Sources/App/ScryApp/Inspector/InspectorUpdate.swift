@@ -63,8 +63,8 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.note = Inspector.Note(text: "theme \(name)", role: .ok)
     case .themeFailed(let reason):
         state.note = Inspector.Note(text: reason, role: .error)
-    case .copied(let characters):
-        state.note = Inspector.Note(text: "copied \(characters) characters (OSC 52)", role: .ok)
+    case .copied(let outcome):
+        state.note = Inspector.Note(text: outcome.note.text, role: outcome.note.role)
     case .probed:
         break
     }
