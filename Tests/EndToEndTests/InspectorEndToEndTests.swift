@@ -130,7 +130,7 @@ struct InspectorEndToEndTests {
         try session.sendKeys(":")
         try session.type("key hostile:huge-string")
         try session.sendKeys("Enter")
-        try session.waitForScreen { $0.joined().contains("1 entries") }
+        try session.waitForScreen { $0.joined().contains("1 entry ·") }
         try session.sendKeys("Enter")
         screen = try session.waitForScreen { $0.joined().contains("of 52428800") }
         #expect(screen.contains { $0.contains("bytes 0–16383 of 52428800") }, "\(Self.text(screen))")
@@ -142,7 +142,7 @@ struct InspectorEndToEndTests {
         try session.sendKeys(":")
         try session.type("key hostile:huge-hash")
         try session.sendKeys("Enter")
-        try session.waitForScreen { $0.joined().contains("1 entries") }
+        try session.waitForScreen { $0.joined().contains("1 entry ·") }
         try session.sendKeys("Enter")
         screen = try session.waitForScreen { $0.joined().contains("of 1000000") }
         #expect(screen.contains { $0.contains("FIELD") && $0.contains("VALUE") }, "\(Self.text(screen))")
