@@ -220,29 +220,12 @@ struct InspectorScreenTests {
             "└──────────────────────────────────────────────────────────┘",
             "/player                                                     ",
         ])
+        let typing = Self.draw(state)
+        // Enter keeps the search: the same help, and the footer gives the keys back.
         press(&state, .enter)
-        expectScreen(Self.draw(state), [
-            " Scry · atlas reference · read-only           theme default ",
-            " World   Campaign   Redis                                   ",
-            "┌ World · replica 127.0.0.1:55433 lag 512 B ───────────────┐",
-            "│World                                                     │",
-            "│NAME                            ROWS                      │",
-            "│world                        ≈ 1,234 blueprints           │",
-            "│faction                      ≈ 2,468 blueprints           │",
-            "┌ Scry keys matching \"player\" (Esc shows all) ─────────────┐",
-            "│ Commands                                                 │",
-            "│   :player ID           across the stores: their          │",
-            "│                        sessions, campaign and character  │",
-            "└──────────────────────────────────────────────────────────┘",
-            "│                                                          │",
-            "│                                                          │",
-            "│                                                          │",
-            "│                                                          │",
-            "│                                                          │",
-            "│                                                          │",
-            "└──────────────────────────────────────────────────────────┘",
-            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
-        ])
+        let kept = Self.draw(state)
+        #expect(Array(kept.lines.prefix(19)) == Array(typing.lines.prefix(19)))
+        #expect(kept.lines[19].hasPrefix("Tab pane  Enter open"), "\(kept.lines[19])")
         press(&state, .escape)
         press(&state, .character("/"))
         for character in "world" { press(&state, .character(character)) }
