@@ -78,7 +78,7 @@ extension Inspector {
     mutating func handle(_ key: Key) -> [Effect] {
         if key != .resize, case .normal = mode {} else if key != .resize { note = nil }
         switch mode {
-        case .help(let offset, let query, var typing?):
+        case .help(_, _, var typing?):
             // Typing a search: the help narrows as each key comes.
             switch key {
             case .enter: mode = .help(offset: 0, query: typing.text)
