@@ -134,6 +134,9 @@ public enum Effect: Sendable, Equatable {
     /// Puts text on the clipboard of the terminal, over SSH and tmux too (OSC 52).
     case copy(String)
     case setTheme(String)
+    /// Forgets what the terminal shows and draws all of it again (C-l): the screen may hold
+    /// what another program wrote, or a glyph a terminal drew wider than counted.
+    case repaint
 }
 
 /// The one place state changes.
@@ -181,6 +184,7 @@ func perform(_ action: PaneAction, on state: inout AppState) -> [Effect] {
     case .first: state.selected = 0
     case .last: state.selected = last
     case .help: state.showHelp.toggle()
+    case .repaint: return [.repaint]
     // With panes behind it, back goes to them.
     case .back: if state.inspector != nil { state.screen = .panes }
     default: break

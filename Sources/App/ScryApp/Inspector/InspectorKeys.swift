@@ -10,6 +10,7 @@ public enum PaneAction: Sendable, Equatable {
     case open, expand, back
     case filter, command, help
     case refresh, watch, copy, toggleHex, toggleLinking, drift
+    case repaint
 }
 
 public struct PaneBinding: Sendable {
@@ -60,6 +61,7 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("d")], label: "d", action: .drift, help: "drift: run the checks of this pane (Esc cancels)", scope: .everywhere, hint: "drift"),
         PaneBinding(keys: [.character("L")], label: "L", action: .toggleLinking, help: "linking on/off: a selected row or key shown across the panes", scope: .everywhere),
         PaneBinding(keys: [.character("y")], label: "y", action: .copy, help: "copy the selection (OSC 52, and to $XDG_STATE_HOME/scry/copied.txt)", scope: .everywhere),
+        PaneBinding(keys: [.control("l")], label: "C-l", action: .repaint, help: "repaint the whole screen", scope: .everywhere, nodes: "repaint the whole screen"),
         PaneBinding(keys: [.character("?")], label: "?", action: .help, help: "help", scope: .everywhere, hint: "help", nodes: "help", nodesHint: true),
         PaneBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit", scope: .everywhere, hint: "quit", nodes: "quit", nodesHint: true),
         PaneBinding(keys: [.character("j"), .down], label: "j ↓", action: .down, help: "down", scope: .lists, nodes: "next node"),

@@ -226,6 +226,8 @@ extension Inspector {
             self[pane].watching.toggle()
             self[pane].lastRefresh = now
             note = Note(text: self[pane].watching ? "watching \(pane.title): read again every \(Int(Paging.watchSeconds)) s" : "stopped watching \(pane.title)", role: .ok)
+        case .repaint:
+            return [.repaint]
         case .copy:
             guard let text = selectionText(pane) else {
                 note = Note(text: "nothing selected to copy", role: .warning)
