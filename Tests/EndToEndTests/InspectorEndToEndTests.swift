@@ -7,10 +7,10 @@ import TestSupport
 @Suite("scry panes end to end", .serialized)
 struct InspectorEndToEndTests {
     /// scry on the test demo's databases through demo/atlas.toml.
-    static func open(width: Int = 150, height: Int = 40) async throws -> TmuxSession {
+    static func open(width: Int = 150, height: Int = 40, environment extra: [String] = []) async throws -> TmuxSession {
         _ = try await DemoFixture.loaded()
         let environment = ["SCRY_WORLD_DB=\(DemoFixture.worldDatabase)", "SCRY_CAMPAIGN_DB=\(DemoFixture.campaignDatabase)",
-                           "SCRY_CACHE_DB=\(DemoFixture.redisDatabase)", "PGUSER=postgres"]
+                           "SCRY_CACHE_DB=\(DemoFixture.redisDatabase)", "PGUSER=postgres"] + extra
         let session = try TmuxSession(command: environment + [scryBinary, "--atlas", Repository.path("demo/atlas.toml")], width: width, height: height)
         try session.waitForScreen { $0.joined().contains("hostile:") }
         return session
@@ -133,7 +133,7 @@ struct InspectorEndToEndTests {
         try session.sendKeys(":")
         try session.type("key hostile:huge-string")
         try session.sendKeys("Enter")
-        try session.waitForScreen { $0.joined().contains("1 entries") }
+        try session.waitForScreen { $0.joined().contains("1 entry ·") }
         try session.sendKeys("Enter")
         screen = try session.waitForScreen { $0.joined().contains("of 52428800") }
         #expect(screen.contains { $0.contains("bytes 0–16383 of 52428800") }, "\(Self.text(screen))")
@@ -145,7 +145,7 @@ struct InspectorEndToEndTests {
         try session.sendKeys(":")
         try session.type("key hostile:huge-hash")
         try session.sendKeys("Enter")
-        try session.waitForScreen { $0.joined().contains("1 entries") }
+        try session.waitForScreen { $0.joined().contains("1 entry ·") }
         try session.sendKeys("Enter")
         screen = try session.waitForScreen { $0.joined().contains("of 1000000") }
         #expect(screen.contains { $0.contains("FIELD") && $0.contains("VALUE") }, "\(Self.text(screen))")
@@ -158,15 +158,30 @@ struct InspectorEndToEndTests {
         #expect(try session.waitForExit() == 0)
     }
 
+    /// Defect 8 of issue 14: with tmux's default (`set-clipboard external`) `y` claimed a copy
+    /// that never arrived. Scry now asks tmux, says what is needed, and always saves the text
+    /// to a file it names.
     @Test func yCopiesTheSelectionThroughOSC52IntoTmux() async throws {
-        let session = try await Self.open()
-        // tmux takes OSC 52 from programs when set-clipboard is on, as a user sets it for this.
-        try session.tmux(["set-option", "-g", "set-clipboard", "on"])
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-state"))
+        defer { try? FileManager.default.removeItem(at: state) }
+        let saved = state.appendingPathComponent("scry/copied.txt").path
+        let session = try await Self.open(environment: ["XDG_STATE_HOME=\(state.path)"])
         try session.sendKeys("j", "j", "j")
         try session.waitForScreen { _ in true }
+        // tmux's default keeps OSC 52 from programs: Scry says so, and where the text went.
+        #expect(try session.tmux(["show-options", "-gv", "set-clipboard"]).trimmingCharacters(in: .whitespacesAndNewlines) == "external")
         try session.sendKeys("y")
-        let screen = try session.waitForScreen { $0.joined().contains("copied 9 characters (OSC 52)") }
-        #expect(screen.joined().contains("copied 9 characters"), "\(Self.text(screen))")
+        var screen = try session.waitForScreen { $0.joined().contains("not on the clipboard") }
+        #expect(screen.joined().contains("not on the clipboard (tmux set-clipboard is external; set it on); 9 characters saved to \(saved)"),
+                "\(Self.text(screen))")
+        #expect(try String(contentsOfFile: saved, encoding: .utf8) == "character")
+        #expect(throws: (any Error).self, "nothing reached tmux's buffers") { try session.tmux(["show-buffer"]) }
+
+        // tmux takes OSC 52 from programs when set-clipboard is on, as a user sets it for this.
+        try session.tmux(["set-option", "-g", "set-clipboard", "on"])
+        try session.sendKeys("j", "k", "y")
+        screen = try session.waitForScreen { $0.joined().contains("copied 9 characters with OSC 52") }
+        #expect(screen.joined().contains("copied 9 characters with OSC 52 (if the terminal allows); saved to \(saved)"), "\(Self.text(screen))")
         let buffer = try session.tmux(["show-buffer"])
         #expect(buffer == "character", "tmux's buffer holds what was copied: \(buffer)")
         try session.sendKeys("q")

@@ -163,6 +163,24 @@ struct ScryThemeTests {
         #expect(plain.contains("\u{1B}[1m") || plain.contains(";1m"), "bold still marks the title")
     }
 
+    /// Defect 9 of issue 14: `light` drew black text on the terminal's own background. Now
+    /// every cell it draws, blank ones included, has its white background (231 in 256 colours).
+    @Test func lightDrawsOnItsOwnBackground() throws {
+        let light = try coloredScreen([], ["--theme", "light"])
+        #expect(light.hasPrefix("\u{1B}[1m\u{1B}[38;5;24m\u{1B}[48;5;231m┌"), "\(light.debugDescription)")
+        // tmux writes only changes: after each reset, the attributes set before the next
+        // character must name a background again.
+        for piece in light.components(separatedBy: "\u{1B}[0m").dropFirst() {
+            var attributes = ""
+            var rest = Substring(piece)
+            while rest.hasPrefix("\u{1B}["), let end = rest.firstIndex(of: "m") {
+                attributes += rest[...end]
+                rest = rest[rest.index(after: end)...]
+            }
+            #expect(attributes.contains("48;5;"), "a background after a reset: \(piece.prefix(40).debugDescription)")
+        }
+    }
+
     @Test func anUnknownThemeIsRefusedBeforeTheScreenOpens() throws {
         let (status, output) = try ScryCommandLineTests.run(["--theme", "neon"])
         #expect(status == 64)

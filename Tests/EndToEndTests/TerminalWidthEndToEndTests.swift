@@ -43,7 +43,11 @@ struct TerminalWidthEndToEndTests {
         screen = try session.waitForScreen { $0.joined().contains("GHOST-GLYPHS") }
         #expect(screen.joined().contains("GHOST-GLYPHS"))
         try session.sendKeys("C-l")
-        screen = try session.waitForScreen { !$0.joined().contains("GHOST-GLYPHS") }
+        // Waits for the whole repaint, not only for the clear that starts it.
+        screen = try session.waitForScreen { screen in
+            !screen.joined().contains("GHOST-GLYPHS") && screen.count > 38
+                && screen[1...38].allSatisfy { $0.hasSuffix("│") || $0.hasSuffix("┐") || $0.hasSuffix("┘") }
+        }
         #expect(!screen.joined().contains("GHOST-GLYPHS"), "\(screen.joined(separator: "\n"))")
         try Self.expectRowsFit(screen, in: session)
 

@@ -107,7 +107,7 @@ struct HeadlessAppTests {
         app.terminal.press(.character(":"))
         app.terminal.type("key hostile:huge-hash")
         app.terminal.press(.enter)
-        app.waitFor("the one key") { $0.contains { $0.contains("1 entries") } }
+        app.waitFor("the one key") { $0.contains { $0.contains("1 entry ·") } }
         app.terminal.press(.enter)
         var screen = app.waitFor("the first page") { $0.contains { $0.contains("read, more as you scroll") } }
         #expect(screen.contains { $0.contains("hostile:huge-hash") && $0.contains("1000000 fields") })
@@ -125,7 +125,7 @@ struct HeadlessAppTests {
         app.terminal.press(.character(":"))
         app.terminal.type("key hostile:huge-string")
         app.terminal.press(.enter)
-        app.waitFor("the one key") { $0.contains { $0.contains("1 entries") } }
+        app.waitFor("the one key") { $0.contains { $0.contains("1 entry ·") } }
         app.terminal.press(.enter)
         app.waitFor("the first window") { $0.contains { $0.contains("bytes 0–16383 of 52428800") } }
         app.terminal.press(.character("G"), .pageDown)

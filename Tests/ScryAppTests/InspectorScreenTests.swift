@@ -192,25 +192,89 @@ struct InspectorScreenTests {
         ])
     }
 
+    /// Defect 11 of issue 14: help listed `:world [KIND]` and `:world KEY`, `:player ID` and
+    /// `:player KEY`, cut its text at 60 columns, and could not be searched.
+    @Test func helpHasOneEntryPerCommandWrapsAndSearches() throws {
+        var state = try Self.started(width: 60, height: 20)
+        press(&state, .character("?"), .character("/"))
+        for character in "player" { press(&state, .character(character)) }
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 512 B ───────────────┐",
+            "│World                                                     │",
+            "│NAME                            ROWS                      │",
+            "│world                        ≈ 1,234 blueprints           │",
+            "│faction                      ≈ 2,468 blueprints           │",
+            "┌ Scry keys matching \"player\" (Esc shows all) ─────────────┐",
+            "│ Commands                                                 │",
+            "│   :player ID           across the stores: their          │",
+            "│                        sessions, campaign and character  │",
+            "└──────────────────────────────────────────────────────────┘",
+            "│                                                          │",
+            "│                                                          │",
+            "│                                                          │",
+            "│                                                          │",
+            "│                                                          │",
+            "│                                                          │",
+            "└──────────────────────────────────────────────────────────┘",
+            "/player                                                     ",
+        ])
+        let typing = Self.draw(state)
+        // Enter keeps the search: the same help, and the footer gives the keys back.
+        press(&state, .enter)
+        let kept = Self.draw(state)
+        #expect(Array(kept.lines.prefix(19)) == Array(typing.lines.prefix(19)))
+        #expect(kept.lines[19].hasPrefix("Tab pane  Enter open"), "\(kept.lines[19])")
+        press(&state, .escape)
+        press(&state, .character("/"))
+        for character in "world" { press(&state, .character(character)) }
+        press(&state, .enter)
+        expectScreen(Self.draw(state), [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 512 B ───────────────┐",
+            "│World                                                     │",
+            "│NAME                            ROWS                      │",
+            "│world                        ≈ 1,234 blueprints           │",
+            "│faction                      ≈ 2,468 blueprints           │",
+            "┌ Scry keys matching \"world\" (Esc shows all) ──────────────┐",
+            "│ Commands                                                 │",
+            "│   :world [KIND]        the World pane, at its kinds or   │",
+            "│                        at a kind's blueprints            │",
+            "└──────────────────────────────────────────────────────────┘",
+            "│                                                          │",
+            "│                                                          │",
+            "│                                                          │",
+            "│                                                          │",
+            "│                                                          │",
+            "│                                                          │",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
+        ])
+        press(&state, .escape, .escape)
+        #expect(state.mode == .normal)
+    }
+
     /// Help over the screen.
     @Test func helpOverTheScreen() throws {
         var state = try Self.started(width: 80, height: 16)
         press(&state, .character("?"))
         expectScreen(Self.draw(state), [
             " Scry · atlas reference · read-only                               theme default ",
-            "┌ Scry keys · World pane (Esc closes) ─────────────────────────────────────────┐",
+            "┌ Scry keys · World pane (/ searches, Esc closes) ─────────────────────────────┐",
             "│ Everywhere                                                                   ┃",
             "│   Tab                  next pane                                             ┃",
             "│   S-Tab                previous pane                                         │",
             "│   z                    zoom the pane in focus (again: side by side)          │",
-            "│   Enter                open: a kind, a row, a field, a key; drill into a ke… │",
+            "│   Enter                open: a kind, a row, a field, a key; drill into a key │",
+            "│                        group                                                 │",
             "│   l →                  open; on a key group, expand it in place              │",
             "│   Esc h ←              back; cancels a running read; closes a group          │",
             "│   /                    filter, in the store                                  │",
             "│   :                    command line (Tab completes)                          │",
             "│   R                    read again                                            │",
             "│   w                    watch: read again every 2 s                           │",
-            "│   d                    drift: run the checks of this pane (Esc cancels)      │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
             "Tab pane  Enter open  Esc back  / filter  : command  d drift  ? help  q quit    ",
         ])

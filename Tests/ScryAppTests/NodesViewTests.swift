@@ -103,7 +103,7 @@ struct NodesViewTests {
     @Test func helpIsBuiltFromTheKeyMap() {
         var state = AppState(nodes: sampleNodes)
         _ = update(&state, .key(.character("?")))
-        expectScreen(screen(state, width: 40, height: 12), [
+        expectScreen(screen(state, width: 40, height: 13), [
             "┌ Scry · nodes 0/3 up ─────────────────┐",
             "│Keys (Esc or ? closes)                │",
             "│                                      │",
@@ -112,6 +112,7 @@ struct NodesViewTests {
             "│  g    first node                     │",
             "│  G    last node                      │",
             "│  R    probe every node again         │",
+            "│  C-l  repaint the whole screen       │",
             "│  ?    help                           │",
             "│  q    quit                           │",
             "└──────────────────────────────────────┘",

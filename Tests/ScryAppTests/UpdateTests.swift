@@ -84,7 +84,9 @@ struct UpdateTests {
         #expect(Set(probes.map(\.id)).count == 3, "probe jobs are numbered like the panes' jobs, never twice")
         _ = update(&state, .key(.character("j")))
         #expect(state.selected == 1, "keys go to the screen shown")
+        #expect(update(&state, .key(.control("l"))) == [.repaint], "C-l repaints the nodes screen")
         _ = update(&state, .key(.escape))
         #expect(state.screen == .panes, "Esc goes back to the panes")
+        #expect(update(&state, .key(.control("l"))) == [.repaint], "and the panes")
     }
 }

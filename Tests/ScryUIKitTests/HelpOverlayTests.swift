@@ -24,7 +24,7 @@ struct HelpOverlayTests {
         ])
         #expect(buffer[8, 1].style == Style(.title, bold: true))
         #expect(buffer[10, 2].style.bold)
-        #expect(HelpOverlay(title: "Help", sections: Self.sections).lineCount == 6)
+        #expect(HelpOverlay(title: "Help", sections: Self.sections).lineCount(width: 30) == 6)
     }
 
     @Test func scrollsWhenItDoesNotFit() {

@@ -98,7 +98,36 @@ public enum Message: Sendable, Equatable {
     case jobCancelled(JobID)
     case themeApplied(String)
     case themeFailed(String)
-    case copied(Int)
+    case copied(CopyOutcome)
+}
+
+/// What became of `y`: the terminal was sent the text (OSC 52), which reaches the clipboard
+/// only where the terminal lets it, so the text is also saved to a file.
+public struct CopyOutcome: Sendable, Equatable {
+    public var characters: Int
+    /// Where the text was saved, or nil when it could not be.
+    public var savedTo: String?
+    /// Why it could not be saved.
+    public var saveFailure: String?
+    /// What keeps OSC 52 from the clipboard, when that can be known: tmux's `set-clipboard`.
+    public var clipboardBlocked: String?
+
+    public init(characters: Int, savedTo: String?, saveFailure: String? = nil, clipboardBlocked: String? = nil) {
+        self.characters = characters
+        self.savedTo = savedTo
+        self.saveFailure = saveFailure
+        self.clipboardBlocked = clipboardBlocked
+    }
+
+    /// The line the footer shows.
+    public var note: (text: String, role: Role) {
+        let amount = counted(characters, "character")
+        let saved = savedTo.map { "saved to \($0)" } ?? "not saved: \(saveFailure ?? "no file")"
+        if let clipboardBlocked {
+            return ("not on the clipboard (\(clipboardBlocked)); \(amount) \(saved)", .warning)
+        }
+        return ("copied \(amount) with OSC 52 (if the terminal allows); \(saved)", savedTo == nil ? .warning : .ok)
+    }
 }
 
 /// Work that `update` asks for; the runtime runs it off the UI thread and posts a message back.
@@ -109,6 +138,9 @@ public enum Effect: Sendable, Equatable {
     /// Puts text on the clipboard of the terminal, over SSH and tmux too (OSC 52).
     case copy(String)
     case setTheme(String)
+    /// Forgets what the terminal shows and draws all of it again (C-l): the screen may hold
+    /// what another program wrote, or a glyph a terminal drew wider than counted.
+    case repaint
 }
 
 /// The one place state changes.
@@ -164,6 +196,7 @@ func perform(_ action: PaneAction, on state: inout AppState) -> [Effect] {
     case .first: state.selected = 0
     case .last: state.selected = last
     case .help: state.showHelp.toggle()
+    case .repaint: return [.repaint]
     // With panes behind it, back goes to them.
     case .back: if state.inspector != nil { state.screen = .panes }
     default: break

@@ -56,9 +56,6 @@ public final class AppRuntime: @unchecked Sendable {
                          inspector: atlas.map { Inspector(catalog: Catalog(atlas: $0), themes: themes?.names ?? [], themeName: themeName, colourOff: colourOff) })
     }
 
-    /// C-l, as in most terminal programs: repaint the whole screen.
-    static let repaintKey = Key.control("l")
-
     /// Jobs started so far, for tests that check coalescing.
     public var jobsStarted: Int { runner.jobsStarted }
 
@@ -94,13 +91,6 @@ public final class AppRuntime: @unchecked Sendable {
                 dirty = false
             }
             if let key = terminal.readKey(timeoutMilliseconds: 40) {
-                if key == Self.repaintKey {
-                    // The terminal's screen may hold what another program (or a terminal that
-                    // measured a character otherwise) left: forget the last frame, draw all.
-                    terminal.invalidate()
-                    dirty = true
-                    continue
-                }
                 if key == .resize {
                     terminal.invalidate()
                     size = terminal.size
@@ -110,10 +100,6 @@ public final class AppRuntime: @unchecked Sendable {
                 // one frame, and in each lane one job, the last one asked for.
                 var burst = update(&state, .key(key))
                 while !state.wantsQuit, let next = terminal.readKey(timeoutMilliseconds: 0) {
-                    if next == Self.repaintKey {
-                        terminal.invalidate()
-                        continue
-                    }
                     if next == .resize {
                         terminal.invalidate()
                         size = terminal.size
@@ -140,7 +126,11 @@ public final class AppRuntime: @unchecked Sendable {
                 runner.cancel(lane)
             case .copy(let text):
                 terminal.copyToClipboard(text)
-                inbox.post(.copied(text.count))
+                // The file and tmux's answer are I/O: off the UI thread.
+                let inbox = self.inbox
+                Thread.detachNewThread { inbox.post(.copied(CopyFallback.finish(text))) }
+            case .repaint:
+                terminal.invalidate()
             case .setTheme(let name):
                 guard let themes else {
                     inbox.post(.themeFailed("no themes available"))

@@ -31,7 +31,7 @@ public enum Commands {
         CommandSpec(name: "campaign", argument: "[ID]", help: "the Campaign pane, at its campaigns or at one campaign"),
         CommandSpec(name: "key", argument: "TEXT", help: "the Redis keys under TEXT's prefix that contain the rest"),
         CommandSpec(name: "diff", argument: "[CHECK…]", help: "run drift checks (all enabled ones by default)"),
-        CommandSpec(name: "player", argument: "ID", help: "a player across the stores: sessions, campaign, character"),
+        CommandSpec(name: "player", argument: "ID", help: "across the stores: their sessions, campaign and character"),
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
         CommandSpec(name: "help", argument: "", help: "this help"),
@@ -39,11 +39,12 @@ public enum Commands {
     ]
 
     /// The fixed commands and those the atlas adds: one per entity kind, one per key pattern
-    /// with a single placeholder.
+    /// with a single placeholder. One entry per name: a kind named like a fixed command
+    /// (`world`, `player`) is reached through that command, as `parse` reads it.
     public static func all(for catalog: Catalog) -> [CommandSpec] {
         var specs = fixed
-        for kind in catalog.worldKinds + catalog.campaignKinds where kind != catalog.campaignEntity {
-            specs.append(CommandSpec(name: kind, argument: "KEY", help: "open the \(kind) with this key"))
+        for kind in catalog.worldKinds + catalog.campaignKinds where kind != catalog.campaignEntity && !specs.contains(where: { $0.name == kind }) {
+            specs.append(CommandSpec(name: kind, argument: "KEY", help: "open one by its key"))
         }
         for command in catalog.keyCommands where !specs.contains(where: { $0.name == command.name }) {
             specs.append(CommandSpec(name: command.name, argument: command.pattern.placeholders[0].uppercased(), help: "open the key \(command.pattern)"))

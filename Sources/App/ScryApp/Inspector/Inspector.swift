@@ -10,7 +10,9 @@ public struct Inspector: Sendable, Equatable {
         case filter(LineEditor, original: String?)
         /// Typing a command; Tab cycles through the completions of `base`, what was typed.
         case command(LineEditor, base: String, completion: Int?)
-        case help(offset: Int)
+        /// Help, scrolled by `offset`, showing only what matches `query`; `typing` while the
+        /// query is being typed after `/`.
+        case help(offset: Int, query: String = "", typing: LineEditor? = nil)
     }
 
     public struct Note: Sendable, Equatable {

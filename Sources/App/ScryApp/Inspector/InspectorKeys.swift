@@ -11,6 +11,7 @@ public enum PaneAction: Sendable, Equatable {
     case filter, command, help
     case refresh, watch, copy, toggleHex, toggleLinking, drift
     case columnLeft, columnRight, firstColumn, lastColumn, hideColumn, showColumns, widenColumn, narrowColumn
+    case repaint
 }
 
 public struct PaneBinding: Sendable {
@@ -62,7 +63,8 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("w")], label: "w", action: .watch, help: "watch: read again every 2 s", scope: .everywhere),
         PaneBinding(keys: [.character("d")], label: "d", action: .drift, help: "drift: run the checks of this pane (Esc cancels)", scope: .everywhere, hint: "drift"),
         PaneBinding(keys: [.character("L")], label: "L", action: .toggleLinking, help: "linking on/off: a selected row or key shown across the panes", scope: .everywhere),
-        PaneBinding(keys: [.character("y")], label: "y", action: .copy, help: "copy the selection (OSC 52)", scope: .everywhere),
+        PaneBinding(keys: [.character("y")], label: "y", action: .copy, help: "copy the selection (OSC 52, and to $XDG_STATE_HOME/scry/copied.txt)", scope: .everywhere),
+        PaneBinding(keys: [.control("l")], label: "C-l", action: .repaint, help: "repaint the whole screen", scope: .everywhere, nodes: "repaint the whole screen"),
         PaneBinding(keys: [.character("?")], label: "?", action: .help, help: "help", scope: .everywhere, hint: "help", nodes: "help", nodesHint: true),
         PaneBinding(keys: [.character("q"), .control("c")], label: "q", action: .quit, help: "quit", scope: .everywhere, hint: "quit", nodes: "quit", nodesHint: true),
         PaneBinding(keys: [.character("j"), .down], label: "j ↓", action: .down, help: "down", scope: .lists, nodes: "next node"),

@@ -68,8 +68,8 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.note = Inspector.Note(text: "theme \(name)", role: .ok)
     case .themeFailed(let reason):
         state.note = Inspector.Note(text: reason, role: .error)
-    case .copied(let characters):
-        state.note = Inspector.Note(text: "copied \(characters) characters (OSC 52)", role: .ok)
+    case .copied(let outcome):
+        state.note = Inspector.Note(text: outcome.note.text, role: outcome.note.role)
     case .probed:
         break
     }
@@ -83,22 +83,36 @@ extension Inspector {
     mutating func handle(_ key: Key) -> [Effect] {
         if key != .resize, case .normal = mode {} else if key != .resize { note = nil }
         switch mode {
-        case .help(let offset):
+        case .help(_, _, var typing?):
+            // Typing a search: the help narrows as each key comes.
             switch key {
+            case .enter: mode = .help(offset: 0, query: typing.text)
+            case .escape: mode = .help(offset: 0)
+            default:
+                guard let edit = Self.edit(for: key) else { return [] }
+                typing.apply(edit)
+                mode = .help(offset: 0, query: typing.text, typing: typing)
+            }
+            return []
+        case .help(let offset, let query, nil):
+            let half = max(1, layout.listRows(for: focus) / 2)
+            switch key {
+            case .escape where !query.isEmpty: mode = .help(offset: 0)
             case .escape, .character("?"), .character("q"): mode = .normal
-            case .character("j"), .down: mode = .help(offset: offset + 1)
-            case .character("k"), .up: mode = .help(offset: max(0, offset - 1))
-            case .pageDown, .control("d"), .character(" "): mode = .help(offset: offset + max(1, layout.listRows(for: focus) / 2))
-            case .pageUp, .control("u"): mode = .help(offset: max(0, offset - max(1, layout.listRows(for: focus) / 2)))
-            case .character("g"), .home: mode = .help(offset: 0)
-            case .character("G"), .end: mode = .help(offset: Int.max / 2)
+            case .character("/"): mode = .help(offset: 0, query: query, typing: LineEditor(query))
+            case .character("j"), .down: mode = .help(offset: offset + 1, query: query)
+            case .character("k"), .up: mode = .help(offset: max(0, offset - 1), query: query)
+            case .pageDown, .control("d"), .character(" "): mode = .help(offset: offset + half, query: query)
+            case .pageUp, .control("u"): mode = .help(offset: max(0, offset - half), query: query)
+            case .character("g"), .home: mode = .help(offset: 0, query: query)
+            case .character("G"), .end: mode = .help(offset: Int.max / 2, query: query)
             default: break
             }
             // Kept within the lines there are, so that k scrolls back at once from the end.
-            if case .help(let offset) = mode {
-                let lines = HelpOverlay(title: "", sections: helpSections(self)).lineCount
+            if case .help(let offset, let query, nil) = mode {
+                let lines = HelpOverlay(title: "", sections: helpSections(self), query: query).lineCount(width: width)
                 let visible = max(1, height - 2 - 2)
-                mode = .help(offset: min(offset, max(0, lines - visible)))
+                mode = .help(offset: min(offset, max(0, lines - visible)), query: query)
             }
             return []
         case .filter(var editor, let original):
@@ -217,6 +231,8 @@ extension Inspector {
             self[pane].watching.toggle()
             self[pane].lastRefresh = now
             note = Note(text: self[pane].watching ? "watching \(pane.title): read again every \(Int(Paging.watchSeconds)) s" : "stopped watching \(pane.title)", role: .ok)
+        case .repaint:
+            return [.repaint]
         case .copy:
             guard let text = selectionText(pane) else {
                 note = Note(text: "nothing selected to copy", role: .warning)

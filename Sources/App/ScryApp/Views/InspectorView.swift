@@ -13,9 +13,10 @@ func renderInspector(_ state: Inspector, into buffer: inout ScreenBuffer) {
         renderPane(state, pane, into: &buffer, frame: frame)
     }
     renderFooter(state, into: &buffer, layout: layout)
-    if case .help(let offset) = state.mode {
+    if case .help(let offset, let query, _) = state.mode {
         let body = Rect(x: 0, y: layout.header.maxY, width: buffer.width, height: max(0, layout.footer.y - layout.header.maxY))
-        HelpOverlay(title: "Scry keys · \(state.focus.title) pane (Esc closes)", sections: helpSections(state), offset: offset)
+        let title = query.isEmpty ? "Scry keys · \(state.focus.title) pane (/ searches, Esc closes)" : "Scry keys matching \"\(query)\" (Esc shows all)"
+        HelpOverlay(title: title, sections: helpSections(state), offset: offset, query: query)
             .render(in: body, into: &buffer)
     }
 }
@@ -73,6 +74,8 @@ func renderFooter(_ state: Inspector, into buffer: inout ScreenBuffer, layout: S
         let choices = Commands.completions(for: base, catalog: state.catalog, themes: state.themes)
         let above = Rect(x: 0, y: layout.header.maxY, width: buffer.width, height: area.maxY - layout.header.maxY)
         CommandLineView(prompt: ":", editor: editor, completions: choices, selectedCompletion: completion).render(in: above, into: &buffer)
+    case .help(_, _, let typing?):
+        CommandLineView(prompt: "/", editor: typing).render(in: area, into: &buffer)
     case .normal, .help:
         if let note = state.note {
             buffer.fill(area, with: Cell(" ", style: Style(.statusBar)))

@@ -279,7 +279,7 @@ func renderKeys(_ view: KeysView, focused: Bool, phase: Int, marks: DriftMarks, 
             switch row.entry.kind {
             case .group(let count):
                 return TreeRow(depth: row.depth, label: label, expandable: true, expanded: view.expanded.contains(row.entry.name),
-                               detail: UntrustedText("\(count) key\(count == 1 ? "" : "s")"), role: .title)
+                               detail: UntrustedText(counted(count, "key")), role: .title)
             case .key:
                 let detail = view.facts[row.entry.name].map { UntrustedText(factsText($0)) }
                 return TreeRow(depth: row.depth, label: label, expandable: false, expanded: false, detail: detail,
@@ -291,12 +291,12 @@ func renderKeys(_ view: KeysView, focused: Bool, phase: Int, marks: DriftMarks, 
     }
     guard !status.isEmpty, let level else { return }
     if scanning {
-        Gauge(ratio: nil, label: "scanning · \(level.keysScanned) keys · Esc cancels", phase: phase).render(in: status, into: &buffer)
+        Gauge(ratio: nil, label: "scanning · \(counted(level.keysScanned, "key")) · Esc cancels", phase: phase).render(in: status, into: &buffer)
     } else {
-        var text = "\(entries.count) entries · \(level.keysScanned) keys"
+        var text = "\(counted(entries.count, "entry", plural: "entries")) · \(counted(level.keysScanned, "key"))"
         if let filter = view.filter { text += " · filter \(filter)" }
         if case .cancelled = view.load { text += " · scan cancelled: incomplete" }
-        if !level.failures.isEmpty { text += " · incomplete: \(level.failures.count) node(s) unreadable" }
+        if !level.failures.isEmpty { text += " · incomplete: \(counted(level.failures.count, "node")) unreadable" }
         buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(level.failures.isEmpty ? .dim : .warning))
     }
 }

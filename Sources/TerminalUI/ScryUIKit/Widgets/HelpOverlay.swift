@@ -8,26 +8,55 @@ public struct HelpSection: Sendable {
     }
 }
 
-/// The key help: a bordered box in the middle of the area, its background cleared, one line
-/// per key under each section's title, scrolled by `offset` lines when it does not fit.
+/// The key help: a bordered box in the middle of the area, its background cleared, one entry
+/// per key or command under each section's title, scrolled by `offset` lines when it does
+/// not fit. A help text too wide for the box wraps under itself instead of being cut. With a
+/// `query`, only the entries whose keys or text contain it (in any case) are shown.
 public struct HelpOverlay: Sendable {
     public var title: String
     public var sections: [HelpSection]
     public var offset: Int
+    public var query: String
 
-    public init(title: String, sections: [HelpSection], offset: Int = 0) {
+    public init(title: String, sections: [HelpSection], offset: Int = 0, query: String = "") {
         self.title = title
         self.sections = sections
         self.offset = offset
+        self.query = query
     }
 
-    /// How many lines the help has, for the app to bound its scrolling.
-    public var lineCount: Int { lines().count }
+    /// How many lines the help has in an area `width` columns wide, for the app to bound its
+    /// scrolling.
+    public func lineCount(width: Int) -> Int { lines(textWidth: textWidth(in: width)).count }
 
-    func lines() -> [StyledLine] {
-        let keysWidth = min(24, sections.flatMap(\.entries).map { UntrustedText($0.keys).width }.max() ?? 0)
+    /// The sections as the query leaves them.
+    var shownSections: [HelpSection] {
+        let needle = query.lowercased()
+        guard !needle.isEmpty else { return sections }
+        return sections.compactMap { section in
+            let entries = section.entries.filter { $0.keys.lowercased().contains(needle) || $0.help.lowercased().contains(needle) }
+            return entries.isEmpty ? nil : HelpSection(title: section.title, entries: entries)
+        }
+    }
+
+    var keysWidth: Int { min(24, sections.flatMap(\.entries).map { UntrustedText($0.keys).width }.max() ?? 0) }
+
+    /// The widest unwrapped line, or the title: what the box would like to be.
+    var naturalWidth: Int {
+        let widest = sections.flatMap(\.entries).map { keysWidth + 4 + UntrustedText($0.help).width }.max() ?? 0
+        return max(widest, sections.map { UntrustedText($0.title).width }.max() ?? 0, UntrustedText(title).width + 2)
+    }
+
+    /// The text's columns inside a box in an area `width` wide.
+    func textWidth(in width: Int) -> Int { max(1, min(naturalWidth + 4, width) - 4) }
+
+    func lines(textWidth: Int) -> [StyledLine] {
+        let keysWidth = keysWidth
+        let indent = keysWidth + 4
         var lines: [StyledLine] = []
-        for (index, section) in sections.enumerated() {
+        let shown = shownSections
+        if shown.isEmpty { return [StyledLine("nothing matches \"\(query)\"", style: Style(.dim))] }
+        for (index, section) in shown.enumerated() {
             if index > 0 { lines.append(StyledLine()) }
             lines.append(StyledLine(section.title, style: Style(.title, bold: true)))
             for entry in section.entries {
@@ -35,7 +64,22 @@ public struct HelpOverlay: Sendable {
                 let keys = StyledLine(entry.keys, style: Style(.normal, bold: true)).truncated(to: keysWidth)
                 line.append(keys)
                 line.appendSpaces(keysWidth - keys.width + 2, style: .normal)
-                line.append(entry.help, style: .normal)
+                let help = StyledLine(entry.help, style: .normal)
+                // Wrapped under itself when the box is narrow, unless there is no room at all.
+                let room = textWidth - indent
+                guard room >= 8 else {
+                    line.append(help)
+                    lines.append(line)
+                    continue
+                }
+                for (row, piece) in help.wordWrapped(to: room).enumerated() {
+                    if row > 0 {
+                        lines.append(line)
+                        line = StyledLine()
+                        line.appendSpaces(indent, style: .normal)
+                    }
+                    line.append(piece)
+                }
                 lines.append(line)
             }
         }
@@ -45,9 +89,9 @@ public struct HelpOverlay: Sendable {
     public func render(in area: Rect, into buffer: inout ScreenBuffer) {
         let area = area.intersection(buffer.area)
         guard area.width >= 3, area.height >= 3 else { return }
-        let lines = lines()
-        let contentWidth = max(lines.map(\.width).max() ?? 0, UntrustedText(title).width + 2)
-        let box = area.centered(width: contentWidth + 4, height: lines.count + 2)
+        let textWidth = textWidth(in: area.width)
+        let lines = lines(textWidth: textWidth)
+        let box = area.centered(width: textWidth + 4, height: lines.count + 2)
         buffer.fill(box)
         let inner = Block(title: title, focused: true).render(in: box, into: &buffer)
         let textArea = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)

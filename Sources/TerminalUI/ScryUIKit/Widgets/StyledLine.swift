@@ -131,6 +131,40 @@ struct StyledLine: Sendable, Equatable {
         rows.append(current)
         return rows
     }
+
+    /// The line in rows of at most `columns`, broken after a space where one is in the row
+    /// (the space is dropped), else as `wrapped` breaks it.
+    func wordWrapped(to columns: Int) -> [StyledLine] {
+        guard columns > 0 else { return [] }
+        var rows: [StyledLine] = []
+        var rest = glyphs[...]
+        while true {
+            var width = 0
+            var end = rest.startIndex
+            while end < rest.endIndex, width + rest[end].width <= columns {
+                width += rest[end].width
+                end += 1
+            }
+            if end == rest.endIndex {
+                rows.append(StyledLine(glyphs: rest))
+                return rows
+            }
+            if end == rest.startIndex { end += 1 }  // a glyph wider than the row goes alone
+            // The last space in what fits; none means the word itself is cut.
+            let space = rest[rest.startIndex..<min(end + 1, rest.endIndex)].lastIndex { $0.character == " " }
+            if let space, space > rest.startIndex {
+                rows.append(StyledLine(glyphs: rest[rest.startIndex..<space]))
+                rest = rest[(space + 1)...]
+            } else {
+                rows.append(StyledLine(glyphs: rest[rest.startIndex..<end]))
+                rest = rest[end...]
+            }
+        }
+    }
+
+    init(glyphs: some Sequence<Glyph>) {
+        for glyph in glyphs { append(glyph) }
+    }
 }
 
 extension ScreenBuffer {
