@@ -86,6 +86,7 @@ public enum Message: Sendable, Equatable {
     case fieldWindowLoaded(JobID, FieldWindow)
     case estimated(JobID, RowEstimates)
     case eventRateLoaded(JobID, EventRate)
+    case sqlLoaded(JobID, SQLResult)
     case linked(JobID, LinkedView)
     case driftProgress(JobID, DriftProgress)
     case driftDone(JobID, DriftReport)

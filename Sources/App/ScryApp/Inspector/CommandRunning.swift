@@ -33,6 +33,13 @@ extension Inspector {
             return link(.player(id), from: nil)
         case .theme(let name):
             return [.setTheme(name)]
+        case .sql(let query):
+            let store = focus == .world ? catalog.worldStore : focus == .campaign ? catalog.campaignStore : nil
+            guard let store else {
+                note = Note(text: ":sql runs on the World or Campaign pane's store; Tab to one", role: .error)
+                return []
+            }
+            push(SQLResultView(store: store, campaign: focus == .campaign ? campaignInFocus.map(String.init) : nil, query: query), on: focus)
         case .world(let kind):
             focus = .world
             self[.world].stack = [Self.root(of: .world, catalog: catalog)]

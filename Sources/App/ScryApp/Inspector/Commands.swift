@@ -14,6 +14,8 @@ public enum PaneCommand: Sendable, Equatable {
     /// `:diff [CHECK ...]`: a drift run, in the campaign in focus if there is one.
     case diff([String])
     case theme(String)
+    /// `:sql QUERY`: a read-only query on the PostgreSQL store of the pane in focus.
+    case sql(String)
     case nodes
     case help
     case quit
@@ -33,6 +35,7 @@ public enum Commands {
         CommandSpec(name: "diff", argument: "[CHECK…]", help: "run drift checks (all enabled ones by default)"),
         CommandSpec(name: "player", argument: "ID", help: "a player across the stores: sessions, campaign, character"),
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
+        CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard)"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
         CommandSpec(name: "help", argument: "", help: "this help"),
         CommandSpec(name: "q", argument: "", help: "quit"),
@@ -86,6 +89,9 @@ public enum Commands {
         case "theme":
             guard let argument else { throw .needsArgument(name, "a theme name") }
             return .theme(argument)
+        case "sql":
+            guard let argument else { throw .needsArgument(name, "a query") }
+            return .sql(argument)
         default:
             if catalog.worldKinds.contains(name) || catalog.campaignKinds.contains(name) {
                 guard let argument else { throw .needsArgument(name, "a key") }
