@@ -91,6 +91,11 @@ public final class StoreServices: Sendable {
                 return .driftDone(job.id, report)
             case .estimates(let entities):
                 return .estimated(job.id, try tableBrowser().estimates(entities))
+            case .redisCommand(let store, let arguments):
+                guard let spec = atlas.store(named: store) else { return .jobFailed(job.id, "the atlas has no store named \(store)") }
+                let redis = try RedisStores.open(spec, credentials: credentials)
+                defer { redis.close() }
+                return .redisReplied(job.id, try RedisConsole.run(arguments, on: redis))
             case .sql(let store, let campaign, let query):
                 let console = try SQLConsole(atlas: atlas, store: store, credentials: credentials)
                 var columns: [String] = []
