@@ -108,7 +108,7 @@ read -r mem_s mem_kib < <(measure "$WORK/memkeys.txt" redis-cli -h "$REDIS_HOST"
 say "redis-cli --bigkeys"
 read -r big_s big_kib < <(measure /dev/null redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$REDIS_DB" --bigkeys)
 scry_keys=$(grep -o '"keys" : [0-9]*' "$WORK/keyspace.json" | head -1 | grep -o '[0-9]*$' || true)
-memkeys_keys=$(grep -o 'Sampled [0-9]* keys' "$WORK/memkeys.txt" | grep -o '[0-9]*' || true)
+memkeys_keys=$(grep -o 'Sampled [0-9]* keys' "$WORK/memkeys.txt" | head -1 | grep -o '[0-9]*' || true)
 
 cat <<REPORT
 scry sql against psql: $ROWS rows, $bytes bytes of CSV, read from the replica (output $same)
