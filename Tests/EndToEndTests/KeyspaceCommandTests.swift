@@ -95,11 +95,7 @@ struct KeyspaceCommandTests {
             let removal = (0..<300).map { "DEL \(prefix)\(["alpha", "beta", "gamma"][$0 % 3]):\($0)\n" }.joined() + "DEL \(prefix)list:long\n"
             _ = try? Fixture.run("redis-cli", ["-c", "-h", Stack.redisHost, "-p", String(Stack.clusterPorts[0])], stdin: Data(removal.utf8))
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-keyspace"))
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let atlas = directory.appendingPathComponent("atlas.toml").path
-        try Data("""
+        let (directory, atlas) = try SQLCommandTests.directory("scry-keyspace", atlas: """
             [atlas]
             name = "keyspace-cluster"
 
@@ -111,7 +107,8 @@ struct KeyspaceCommandTests {
             [[keys]]
             pattern = "\(prefix)alpha:{n}"
             store = "hot"
-            """.utf8).write(to: URL(fileURLWithPath: atlas))
+            """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let report = try await Self.json(["--atlas", atlas, "--prefix", prefix])
         let masters = try Fixture.run("redis-cli", ["-h", Stack.redisHost, "-p", String(Stack.clusterPorts[0]), "cluster", "nodes"])
             .split(separator: "\n").filter { $0.contains("master") }

@@ -45,6 +45,16 @@ struct SQLCommandTests {
         }
     }
 
+    /// A new directory of the test's own (the caller removes it), and in it `atlas.toml`
+    /// holding `atlas` when one is given.
+    static func directory(_ prefix: String, atlas: String? = nil) throws -> (url: URL, atlas: String) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName(prefix))
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let path = url.appendingPathComponent("atlas.toml").path
+        if let atlas { try Data(atlas.utf8).write(to: URL(fileURLWithPath: path)) }
+        return (url, path)
+    }
+
     /// What `psql --csv` prints for `sql`, on the primary.
     static func psqlCSV(_ sql: String, database: String) throws -> String {
         try Fixture.run("psql", ["-X", "--csv", "-v", "ON_ERROR_STOP=1", "-h", Stack.pgHost, "-p", String(Stack.pgPrimaryPort),
@@ -169,8 +179,7 @@ struct SQLCommandTests {
 
     @Test func outputNeverOverwritesAFile() async throws {
         _ = try await DemoFixture.loaded()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-sql"))
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.directory("scry-sql").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let existing = directory.appendingPathComponent("keep.csv").path
         try Data("precious\n".utf8).write(to: URL(fileURLWithPath: existing))
@@ -205,11 +214,7 @@ struct SQLCommandTests {
               FROM generate_series(1, 1000000) AS n
             """, database: database)
         try Fixture.waitForReplay(timeout: 60)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(Fixture.uniqueName("scry-export"))
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let atlas = directory.appendingPathComponent("atlas.toml").path
-        try Data("""
+        let (directory, atlas) = try Self.directory("scry-export", atlas: """
             [atlas]
             name = "export-test"
 
@@ -219,7 +224,8 @@ struct SQLCommandTests {
             primary = "\(Stack.pgHost):\(Stack.pgPrimaryPort)"
             replicas = ["\(Stack.pgHost):\(Stack.pgReplicaPort)"]
             routing = "replica-preferred"
-            """.utf8).write(to: URL(fileURLWithPath: atlas))
+            """)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let query = "SELECT * FROM big WHERE bucket < 40 AND digest LIKE '%a%' ORDER BY id"
         let exported = directory.appendingPathComponent("big.csv").path
         let run = try await Self.scry(["sql", "--atlas", atlas, "-o", exported, query])

@@ -86,6 +86,8 @@ public enum Message: Sendable, Equatable {
     case fieldWindowLoaded(JobID, FieldWindow)
     case estimated(JobID, RowEstimates)
     case eventRateLoaded(JobID, EventRate)
+    case sqlLoaded(JobID, SQLResult)
+    case redisReplied(JobID, [NodeReply])
     case linked(JobID, LinkedView)
     case driftProgress(JobID, DriftProgress)
     case driftDone(JobID, DriftReport)

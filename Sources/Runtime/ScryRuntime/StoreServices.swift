@@ -91,6 +91,20 @@ public final class StoreServices: Sendable {
                 return .driftDone(job.id, report)
             case .estimates(let entities):
                 return .estimated(job.id, try tableBrowser().estimates(entities))
+            case .redisCommand(let store, let arguments):
+                guard let spec = atlas.store(named: store) else { return .jobFailed(job.id, "the atlas has no store named \(store)") }
+                let redis = try RedisStores.open(spec, credentials: credentials)
+                defer { redis.close() }
+                return .redisReplied(job.id, try RedisConsole.run(arguments, on: redis))
+            case .sql(let store, let campaign, let query):
+                let console = try SQLConsole(atlas: atlas, store: store, credentials: credentials)
+                var columns: [String] = []
+                var rows: [[FieldValue]] = []
+                let summary = try console.run(query, target: campaign.map(SQLTarget.campaign) ?? .routed, cancellation: cancellation,
+                                              rowLimit: SQLResultView.rowLimit,
+                                              onColumns: { columns = $0.map(\.name) },
+                                              onBatch: { batch in rows += batch.map { $0.map { $0.map(FieldValue.bytes) ?? .null } } })
+                return .sqlLoaded(job.id, SQLResult(columns: columns, rows: rows, truncated: summary.stoppedAtLimit, provenance: summary.provenance))
             case .eventRate(let campaign):
                 return .eventRateLoaded(job.id, try tableBrowser().eventRate(campaign: campaign, cancellation: cancellation))
             case .keyLevel(let store, let prefix, let filter):

@@ -16,6 +16,9 @@ public struct Catalog: Sendable, Equatable {
     public var scopedKinds: [String]
     public var hasEvents: Bool
     public var redisStores: [String]
+    /// The PostgreSQL stores the World and Campaign panes read, for `:sql`.
+    public var worldStore: String?
+    public var campaignStore: String?
     /// Key patterns with one placeholder, by command name: `session` for `session:{token}`.
     public var keyCommands: [KeyCommand]
     /// Each entity's key column, for finding the key in a row.
@@ -56,6 +59,8 @@ public struct Catalog: Sendable, Equatable {
         scopedKinds = atlas.entities.filter { $0.campaignColumn != nil }.map(\.name)
         hasEvents = atlas.eventLog != nil
         redisStores = atlas.stores.filter { $0.engine == .redis }.map(\.name)
+        worldStore = atlas.entities.first { !campaignStores.contains($0.store) }?.store
+        campaignStore = atlas.campaignEntity?.store ?? atlas.eventLog?.store ?? campaignStores.sorted().first
         keyCommands = atlas.keyPatterns.compactMap { spec in
             guard spec.pattern.placeholders.count == 1, case .literal(let prefix)? = spec.pattern.segments.first else { return nil }
             let name = prefix.hasSuffix(":") ? String(prefix.dropLast()) : prefix

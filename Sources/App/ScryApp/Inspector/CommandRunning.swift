@@ -33,6 +33,24 @@ extension Inspector {
             return link(.player(id), from: nil)
         case .theme(let name):
             return [.setTheme(name)]
+        case .redis(let line):
+            guard let store = catalog.redisStores.first else {
+                note = Note(text: "the atlas declares no Redis store", role: .error)
+                return []
+            }
+            guard let arguments = RedisCommandLine.words(line), !arguments.isEmpty else {
+                note = Note(text: ":redis: a quote is left open", role: .error)
+                return []
+            }
+            focus = .redis
+            push(RedisReplyView(store: store, line: line, arguments: arguments), on: .redis)
+        case .sql(let query):
+            let store = focus == .world ? catalog.worldStore : focus == .campaign ? catalog.campaignStore : nil
+            guard let store else {
+                note = Note(text: ":sql runs on the World or Campaign pane's store; Tab to one", role: .error)
+                return []
+            }
+            push(SQLResultView(store: store, campaign: focus == .campaign ? campaignInFocus.map(String.init) : nil, query: query), on: focus)
         case .world(let kind):
             focus = .world
             self[.world].stack = [Self.root(of: .world, catalog: catalog)]

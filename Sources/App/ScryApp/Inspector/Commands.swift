@@ -14,6 +14,10 @@ public enum PaneCommand: Sendable, Equatable {
     /// `:diff [CHECK ...]`: a drift run, in the campaign in focus if there is one.
     case diff([String])
     case theme(String)
+    /// `:sql QUERY`: a read-only query on the PostgreSQL store of the pane in focus.
+    case sql(String)
+    /// `:redis COMMAND ARG…`: a read-only command on the Redis pane's store.
+    case redis(String)
     case nodes
     case help
     case quit
@@ -33,6 +37,8 @@ public enum Commands {
         CommandSpec(name: "diff", argument: "[CHECK…]", help: "run drift checks (all enabled ones by default)"),
         CommandSpec(name: "player", argument: "ID", help: "across the stores: their sessions, campaign and character"),
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
+        CommandSpec(name: "redis", argument: "COMMAND", help: "a read-only Redis command on the Redis pane's store, replies by type"),
+        CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard)"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
         CommandSpec(name: "help", argument: "", help: "this help"),
         CommandSpec(name: "q", argument: "", help: "quit"),
@@ -87,6 +93,12 @@ public enum Commands {
         case "theme":
             guard let argument else { throw .needsArgument(name, "a theme name") }
             return .theme(argument)
+        case "sql":
+            guard let argument else { throw .needsArgument(name, "a query") }
+            return .sql(argument)
+        case "redis":
+            guard let argument else { throw .needsArgument(name, "a command") }
+            return .redis(argument)
         default:
             if catalog.worldKinds.contains(name) || catalog.campaignKinds.contains(name) {
                 guard let argument else { throw .needsArgument(name, "a key") }

@@ -39,6 +39,18 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landFieldWindow(job, window)
     case .estimated(let job, let estimates):
         state.landEstimates(job, estimates)
+    case .redisReplied(let job, let replies):
+        state.withView(waitingFor: job, as: RedisReplyView.self) { view, pane in
+            view.replies = replies
+            view.load = .idle
+            pane.provenance = replies.map(\.provenance)
+        }
+    case .sqlLoaded(let job, let result):
+        state.withView(waitingFor: job, as: SQLResultView.self) { view, pane in
+            view.result = result
+            view.load = .idle
+            pane.provenance = result.provenance
+        }
     case .eventRateLoaded(let job, let rate):
         state.withView(waitingFor: job, as: MenuView.self) { menu, _ in
             menu.eventRate = rate

@@ -26,6 +26,10 @@ public enum Work: Sendable, Equatable {
     case value(store: String, key: [UInt8], type: String, ValueWindowRequest)
     case link(LinkTarget)
     case drift(checks: [String], campaign: Int64?)
+    /// A command of the Redis console, checked against the allow-list before it is sent.
+    case redisCommand(store: String, arguments: [[UInt8]])
+    /// A console query's first rows, on `store` (the shard of `campaign` when given).
+    case sql(store: String, campaign: String?, query: String)
     /// A campaign's events per hour over the last 24 hours, for its header.
     case eventRate(campaign: String)
     /// Connects to the `node`th configured node and reads its facts; answered by `.probed`.

@@ -9,6 +9,36 @@ extension MenuView {
     }
 }
 
+extension SQLResultView {
+    public func render(_ context: PaneRenderContext, into buffer: inout ScreenBuffer, area: Rect) {
+        renderSQLResult(self, focused: context.focused, into: &buffer, area: area)
+    }
+}
+
+/// A console query's rows, with the query and how many rows came below them.
+func renderSQLResult(_ view: SQLResultView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    guard let result = view.result else {
+        let (text, role): (String, Role) = switch view.load {
+        case .failed(let reason): (reason, .error)
+        case .cancelled: ("cancelled on the server: R runs it again", .dim)
+        default: ("running…", .dim)
+        }
+        renderMessage(text, role: role, into: &buffer, area: area)
+        return
+    }
+    let (tableArea, status) = area.splitBottom(area.height > 3 ? 1 : 0)
+    let visible = Table.visibleRows(in: tableArea)
+    let range = view.position.offset..<min(result.rows.count, view.position.offset + visible)
+    let rows = range.map { TableRow(cells: result.rows[$0].map { cellText($0).0 }) }
+    Table(columns: fittedColumns(result.columns, rows: rows, width: tableArea.width), rows: rows, rowCount: result.rows.count,
+          offset: view.position.offset, selected: view.position.selected, focused: focused)
+        .render(in: tableArea, into: &buffer)
+    guard !status.isEmpty else { return }
+    let count = result.truncated ? "the first \(result.rows.count) rows (scry sql -o FILE reads them all)" : "\(result.rows.count) \(result.rows.count == 1 ? "row" : "rows")"
+    buffer.put(UntrustedText("row \(min(view.position.selected + 1, result.rows.count)) of " + count), x: status.x, y: status.y,
+               maxWidth: status.width, style: Style(.dim))
+}
+
 extension RowsView {
     public func render(_ context: PaneRenderContext, into buffer: inout ScreenBuffer, area: Rect) {
         renderRows(self, focused: context.focused, marks: rowMarker(context, self), into: &buffer, area: area)

@@ -34,6 +34,8 @@ public struct SQLSummary: Sendable, Equatable {
     public var rows: Int
     /// The node of each shard read.
     public var provenance: [Provenance]
+    /// Reading stopped at the row limit with rows still to come.
+    public var stoppedAtLimit = false
 }
 
 /// A query a person typed, run read-only: vetted by the same rule as a declared check (one
@@ -92,12 +94,13 @@ public final class SQLConsole: Sendable {
     /// handed on. Throwing from a handler stops the read.
     @discardableResult
     public func run(_ query: String, target: SQLTarget = .routed, batchSize: Int = SQLConsole.defaultBatchSize,
-                    cancellation: Cancellation = Cancellation(),
+                    cancellation: Cancellation = Cancellation(), rowLimit: Int? = nil,
                     onColumns: ([ExportColumn]) throws -> Void, onBatch: ([[[UInt8]?]]) throws -> Void) throws -> SQLSummary {
         var delivered = 0
         var columnsSent = false
         var provenance: [Provenance] = []
-        for shard in try shards(target) {
+        var stoppedAtLimit = false
+        for shard in try shards(target) where !stoppedAtLimit {
             let deliveredBefore = delivered
             do {
                 let (_, served) = try store.read(shard: shard, cancellation: cancellation) { connection in
@@ -114,6 +117,12 @@ public final class SQLConsole: Sendable {
                             try onColumns(columns.map { ExportColumn($0.name, kind: Self.kind(ofType: $0.typeOID)) })
                         }
                         guard !batch.isEmpty else { break }
+                        if let rowLimit, delivered + batch.count > rowLimit {
+                            try onBatch(batch.prefix(rowLimit - delivered).map(\.values))
+                            delivered = rowLimit
+                            stoppedAtLimit = true
+                            break
+                        }
                         try onBatch(batch.map(\.values))
                         delivered += batch.count
                     }
@@ -125,7 +134,7 @@ public final class SQLConsole: Sendable {
                 throw SQLConsoleError.interrupted(rows: delivered, reason: "a node failed during the read")
             }
         }
-        return SQLSummary(rows: delivered, provenance: provenance)
+        return SQLSummary(rows: delivered, provenance: provenance, stoppedAtLimit: stoppedAtLimit)
     }
 
     private struct Interrupted: Error {}
