@@ -105,3 +105,58 @@ struct WideRowsTests {
         #expect((state[.world].top as? RowsView)?.layout.hidden.isEmpty == true, "the key column is never hidden")
     }
 }
+
+/// Issue 14, item 3: s sorts by the column under the cursor, in the store, up then down then
+/// off; S sorts down at once; the status says whether an index serves the sort.
+@Suite("Inspector: sorting")
+struct SortTests {
+    @Test func sSortsByTheCursorsColumnInTheStoreAndSaysWhetherAnIndexServesIt() throws {
+        var state = try WideRowsTests.wide()
+        press(&state, .character("l"), .character("l"), .character("l"), .character("l"))
+        let effects = press(&state, .character("s"))
+        #expect(effects.contains(.cancel(.content(.world))), "the unsorted read stops")
+        let read = try #require(jobs(effects).first { $0.lane == .content(.world) })
+        #expect(read.work == .page(PageRequest(source: .blueprints(entity: "character"), limit: Paging.rows, valueLimit: Paging.valueLimit,
+                                               sort: SortOrder(column: "level", descending: false))))
+        var page = RowPage(columns: WideRowsTests.columns, rows: [WideRowsTests.columns.map { FieldValue($0 == "level" ? "1" : "x") }], next: nil,
+                           provenance: [provenance("world", lag: 0)], orderColumns: ["id"])
+        page.sortSupport = .noIndex
+        _ = updateInspector(&state, .pageLoaded(read.id, page))
+        WideRowsTests.check(state, [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 0 B ─────────────────┐",
+            "│World › character ↑level                                  │",
+            "│id name faction location level hp mood notes              │",
+            "│x  x    x       x        1     x  x    x                  │",
+            "│                                                          │",
+            "│row 1 of 1 · by level ↑ · no index on level: each page sor│",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
+        ])
+        let down = try #require(jobs(press(&state, .character("s"))).first { $0.lane == .content(.world) })
+        guard case .page(let request) = down.work else { Issue.record("not a page"); return }
+        #expect(request.sort == SortOrder(column: "level", descending: true))
+        page.sortSupport = .index("characters_level_idx")
+        _ = updateInspector(&state, .pageLoaded(down.id, page))
+        WideRowsTests.check(state, [
+            " Scry · atlas reference · read-only           theme default ",
+            " World   Campaign   Redis                                   ",
+            "┌ World · replica 127.0.0.1:55433 lag 0 B ─────────────────┐",
+            "│World › character ↓level                                  │",
+            "│id name faction location level hp mood notes              │",
+            "│x  x    x       x        1     x  x    x                  │",
+            "│                                                          │",
+            "│row 1 of 1 · by level ↓ (index characters_level_idx)      │",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
+        ])
+        let off = try #require(jobs(press(&state, .character("s"))).first { $0.lane == .content(.world) })
+        guard case .page(let unsorted) = off.work else { Issue.record("not a page"); return }
+        #expect(unsorted.sort == nil)
+        #expect(state[.world].top.crumb == "character")
+        let direct = try #require(jobs(press(&state, .character("S"))).first { $0.lane == .content(.world) })
+        guard case .page(let sortedDown) = direct.work else { Issue.record("not a page"); return }
+        #expect(sortedDown.sort == SortOrder(column: "level", descending: true))
+    }
+}

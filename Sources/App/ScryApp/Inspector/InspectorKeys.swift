@@ -11,6 +11,7 @@ public enum PaneAction: Sendable, Equatable {
     case filter, command, help
     case refresh, watch, copy, toggleHex, toggleLinking, drift
     case columnLeft, columnRight, firstColumn, lastColumn, hideColumn, showColumns, widenColumn, narrowColumn
+    case sortUp, sortDown
 }
 
 public struct PaneBinding: Sendable {
@@ -82,6 +83,8 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("+")], label: "+", action: .showColumns, help: "show the hidden columns", scope: .tables),
         PaneBinding(keys: [.character(">")], label: ">", action: .widenColumn, help: "widen the column", scope: .tables),
         PaneBinding(keys: [.character("<")], label: "<", action: .narrowColumn, help: "narrow the column", scope: .tables),
+        PaneBinding(keys: [.character("s")], label: "s", action: .sortUp, help: "sort by the column, in the store: up, again down, again off", scope: .tables),
+        PaneBinding(keys: [.character("S")], label: "S", action: .sortDown, help: "sort by the column, down", scope: .tables),
     ]
 
     /// What `key` does; in a table the table's keys come first (h and ← move a column there,

@@ -55,6 +55,7 @@ extension Inspector {
         withView(waitingFor: job, as: RowsView.self) { rows, pane in
             rows.columns = page.columns
             rows.orderColumns = page.orderColumns
+            rows.sortSupport = page.sortSupport
             if let index = rows.loadingPage {
                 rows.window.fill(page: index, with: page.rows)
             } else {

@@ -227,6 +227,9 @@ extension Inspector {
                 return (rows.source.layoutKey, rows.layout)
             }
             if let (key, columns) = changed { layouts[key] = columns }
+        case .sortUp, .sortDown:
+            let sorted = self[pane].updateTop(as: RowsView.self) { rows in rows.sortCursorColumn(descendingFirst: action == .sortDown) }
+            return sorted == nil ? [] : [.cancel(.content(pane))]
         }
         return []
     }

@@ -82,6 +82,10 @@ public struct RowsView: Sendable, Equatable {
     public var openWhenRead = false
     /// The column cursor, hidden and widened columns: the table's layout for the session.
     public var layout = ColumnLayout()
+    /// A sort by a column, done by the store (s, S); nil: the source's order.
+    public var sort: SortOrder?
+    /// Whether an index serves the sort, as the store found.
+    public var sortSupport: SortSupport?
 
     public init(title: String, source: TableSource, filter: String? = nil) {
         self.title = title
@@ -310,7 +314,9 @@ extension MenuView: PaneContent {
 }
 
 extension RowsView: PaneContent {
-    public var crumb: String { title + (filter.map { " /\($0)" } ?? "") }
+    public var crumb: String {
+        title + (sort.map { " \($0.descending ? "↓" : "↑")\($0.column)" } ?? "") + (filter.map { " /\($0)" } ?? "")
+    }
 
     public func waits(for job: JobID) -> Bool { load.job == job }
 
@@ -325,7 +331,7 @@ extension RowsView: PaneContent {
         guard !Inspector.stopped(load) else { return [] }
         let visible = position.offset..<(position.offset + context.rows)
         guard let need = window.need(for: visible) else { return [] }
-        var request = PageRequest(source: source, limit: Paging.rows, filter: filter, valueLimit: Paging.valueLimit)
+        var request = PageRequest(source: source, limit: Paging.rows, filter: filter, valueLimit: Paging.valueLimit, sort: sort)
         switch need {
         case .first:
             request.startKey = start
@@ -396,11 +402,32 @@ extension RowsView: PaneContent {
     public mutating func setFilter(_ filter: String?) -> Bool {
         guard self.filter != filter else { return false }
         self.filter = filter
+        restart()
+        return true
+    }
+
+    /// s on a column: up, then down, then the source's order again; S: down at once. The rows
+    /// are read again from the first, sorted by the store.
+    mutating func sortCursorColumn(descendingFirst: Bool) {
+        guard let column = cursorColumn else { return }
+        switch (sort, descendingFirst) {
+        case (let current?, false) where current.column == column:
+            sort = current.descending ? nil : SortOrder(column: column, descending: true)
+        case (let current?, true) where current.column == column && current.descending:
+            sort = nil
+        default:
+            sort = SortOrder(column: column, descending: descendingFirst)
+        }
+        sortSupport = nil
+        restart()
+    }
+
+    /// From the first row again: after a new filter or sort.
+    private mutating func restart() {
         window.reset()
         position = ListPosition()
         load = .idle
         loadingPage = nil
-        return true
     }
 
     public func selectionText() -> String? {

@@ -157,9 +157,18 @@ func renderRows(_ view: RowsView, focused: Bool, marks: ([FieldValue]) -> (text:
         if fitted.hiddenRight > 0 { text += " · \(fitted.hiddenRight)›" }
         if !view.layout.hidden.isEmpty { text += " · \(view.layout.hidden.count) hidden (+ shows)" }
     }
+    if let sort = view.sort {
+        text += " · by \(sort.column) \(sort.descending ? "↓" : "↑")"
+        switch view.sortSupport {
+        case .index(let name)?: text += " (index \(name))"
+        case .noIndex?: text += " · no index on \(sort.column): each page sorts the table"
+        case nil: break
+        }
+    }
     if let filter = view.filter { text += " · filter \(filter)" }
     if case .failed(let reason) = view.load { text += " · " + reason }
-    buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
+    let warns = view.sortSupport == .noIndex
+    buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(warns ? .warning : .dim))
 }
 
 /// Columns as wide as what they show on screen now (header included), up to a cap, laid out
