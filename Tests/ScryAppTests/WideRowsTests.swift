@@ -160,3 +160,49 @@ struct SortTests {
         #expect(sortedDown.sort == SortOrder(column: "level", descending: true))
     }
 }
+
+@Suite("Inspector: sorting Redis keys")
+struct KeySortTests {
+    @Test func sSortsALevelByTheFactsOfTheKeysRead() throws {
+        var state = try InspectorScreenTests.started(width: 60, height: 11)
+        press(&state, .tab, .tab)
+        let keys = try #require(state[.redis].top as? KeysView)
+        let job = try #require(keys.factsJob)
+        let bin = Array("bin".utf8) + [0xFF, 0x00]
+        func fact(_ name: [UInt8], _ type: String, ttl: Int64, length: Int64, memory: Int64) -> KeyFacts {
+            KeyFacts(key: name, type: type, pttlMilliseconds: ttl, length: length, memoryBytes: memory, provenance: provenance("cache", role: .primary, lag: nil))
+        }
+        _ = updateInspector(&state, .factsLoaded(job, [
+            fact(bin, "string", ttl: -1, length: 2, memory: 56),
+            fact(bytes("hostile:\u{1B}[31mred\u{1B}[0m"), "list", ttl: 90_000, length: 3, memory: 4_096),
+            fact(bytes("wide-🐉-猫"), "hash", ttl: 5_000, length: 40, memory: 900),
+        ]))
+        func names() -> [String] {
+            (state[.redis].top as! KeysView).visibleEntries.map { UntrustedText(bytes: $0.entry.name).displayString }
+        }
+        #expect(names() == ["cache:", "session:", "bin\\xff\\x00", "hostile:\\x1b[31mred\\x1b[0m", "wide-🐉-猫"])
+        press(&state, .character("s"))
+        #expect(names() == ["cache:", "session:", "wide-🐉-猫", "hostile:\\x1b[31mred\\x1b[0m", "bin\\xff\\x00"], "by type")
+        press(&state, .character("s"))
+        #expect(names() == ["cache:", "session:", "wide-🐉-猫", "hostile:\\x1b[31mred\\x1b[0m", "bin\\xff\\x00"], "by TTL, no TTL last")
+        press(&state, .character("s"))
+        #expect(names() == ["cache:", "session:", "wide-🐉-猫", "hostile:\\x1b[31mred\\x1b[0m", "bin\\xff\\x00"], "by length, longest first")
+        press(&state, .character("s"))
+        press(&state, .character("z"))
+        expectScreen(InspectorScreenTests.draw(state), [
+            " Scry · atlas reference · read-only           theme default ",
+            "┌ Redis · primary 127.0.0.1:55433 ─────────────────────────┐",
+            "│cache                                                     │",
+            "│▸ cache:                                          880 keys│",
+            "│▸ session:                                         24 keys│",
+            "│  hostile:\\x1b[31mred\\x1b[0m list · 3 elements · TTL 90 s…│",
+            "│  wide-🐉-猫        hash · 40 fields · TTL 5 s · mem 900 B│",
+            "│  bin\\xff\\x00             string · 2 B · no TTL · mem 56 B│",
+            "│5 entries · 907 keys · by memory (3 read)                 │",
+            "└──────────────────────────────────────────────────────────┘",
+            "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
+        ])
+        press(&state, .character("s"))
+        #expect(names() == ["cache:", "session:", "bin\\xff\\x00", "hostile:\\x1b[31mred\\x1b[0m", "wide-🐉-猫"], "by name again")
+    }
+}

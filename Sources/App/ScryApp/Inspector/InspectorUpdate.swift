@@ -230,6 +230,9 @@ extension Inspector {
         case .sortUp, .sortDown:
             let sorted = self[pane].updateTop(as: RowsView.self) { rows in rows.sortCursorColumn(descendingFirst: action == .sortDown) }
             return sorted == nil ? [] : [.cancel(.content(pane))]
+        case .sortKeys:
+            self[pane].updateTop(as: KeysView.self) { $0.sortByNextFact() }
+            return followSelection(pane)
         }
         return []
     }

@@ -191,6 +191,8 @@ public struct KeysView: Sendable, Equatable {
     public var factsStopped = false
     /// Enter was pressed before the level's first entries arrived.
     public var openWhenRead = false
+    /// The root level sorted by a fact of the keys read (s); nil: by name.
+    public var sorted: KeyOrder?
 
     public init(store: String, root: [UInt8] = [], filter: String? = nil, filterFrom: [UInt8]? = nil) {
         self.store = store

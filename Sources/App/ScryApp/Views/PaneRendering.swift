@@ -284,6 +284,7 @@ func renderKeys(_ view: KeysView, focused: Bool, phase: Int, marks: DriftMarks, 
         Gauge(ratio: nil, label: "scanning · \(level.keysScanned) keys · Esc cancels", phase: phase).render(in: status, into: &buffer)
     } else {
         var text = "\(entries.count) entries · \(level.keysScanned) keys"
+        if let sorted = view.sorted { text += " · by \(sorted.by.rawValue) (\(view.facts.count) read)" }
         if let filter = view.filter { text += " · filter \(filter)" }
         if case .cancelled = view.load { text += " · scan cancelled: incomplete" }
         if !level.failures.isEmpty { text += " · incomplete: \(level.failures.count) node(s) unreadable" }
