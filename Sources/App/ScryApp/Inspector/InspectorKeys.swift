@@ -11,7 +11,7 @@ public enum PaneAction: Sendable, Equatable {
     case filter, command, help
     case refresh, watch, copy, toggleHex, toggleLinking, drift
     case columnLeft, columnRight, firstColumn, lastColumn, hideColumn, showColumns, widenColumn, narrowColumn
-    case sortUp, sortDown, sortKeys
+    case sortUp, sortDown, sortKeys, findNext
 }
 
 public struct PaneBinding: Sendable {
@@ -75,6 +75,7 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("g"), .home], label: "g", action: .first, help: "first", scope: .lists, nodes: "first node"),
         PaneBinding(keys: [.character("G"), .end], label: "G", action: .last, help: "last read so far (reads on)", scope: .lists, nodes: "last node"),
         PaneBinding(keys: [.character("x")], label: "x", action: .toggleHex, help: "hex / text", scope: .values),
+        PaneBinding(keys: [.character("n")], label: "n", action: .findNext, help: "a string: the next match of / (/@N: byte N; g G: first, last window)", scope: .values),
         PaneBinding(keys: [.character("s")], label: "s", action: .sortKeys, help: "Redis keys: by name, type, TTL, length, memory (the keys read)", scope: .lists),
         PaneBinding(keys: [.character("h"), .left], label: "h ←", action: .columnLeft, help: "column to the left", scope: .tables),
         PaneBinding(keys: [.character("l"), .right], label: "l →", action: .columnRight, help: "column to the right", scope: .tables),

@@ -150,6 +150,7 @@ func renderRows(_ view: RowsView, focused: Bool, marks: ([FieldValue]) -> (text:
         .render(in: tableArea, into: &buffer)
     guard !status.isEmpty else { return }
     var text = "row \(view.position.selected + 1) of \(count)\(view.window.isComplete ? "" : "+")"
+    if let filter = view.filter { text += " · filter \(filter)" }
     // Where the column cursor is, once the table does not fit or has columns hidden.
     if fitted.hiddenLeft + fitted.hiddenRight > 0 || !view.layout.hidden.isEmpty, let column = view.cursorColumn {
         text += " · column \(column)"
@@ -165,7 +166,6 @@ func renderRows(_ view: RowsView, focused: Bool, marks: ([FieldValue]) -> (text:
         case nil: break
         }
     }
-    if let filter = view.filter { text += " · filter \(filter)" }
     if case .failed(let reason) = view.load { text += " · " + reason }
     let warns = view.sortSupport == .noIndex
     buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(warns ? .warning : .dim))
@@ -320,7 +320,19 @@ func renderValue(_ view: ValueView, focused: Bool, into buffer: inout ScreenBuff
                 ? "bytes \(string.offset)–\(max(string.offset, end - 1)) of \(string.total) · PgDn/PgUp: next/previous window"
                 : "\(string.total) bytes"
             text += view.text.hex ? " · x: text" : " · x: hex"
-            buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
+            var role = Role.dim
+            if let search = view.search {
+                let what = UntrustedText(bytes: search.text).displayString
+                if let at = search.found, at >= 0 {
+                    text = "\(what) at byte \(at) (n: next) · " + text
+                } else if search.found == -1 {
+                    text = "\(what) not found after byte \(search.from) · " + text
+                    role = .warning
+                } else {
+                    text = "looking for \(what) from byte \(search.from) (Esc stops) · " + text
+                }
+            }
+            buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(role))
         }
         return
     }
@@ -341,7 +353,12 @@ func renderValue(_ view: ValueView, focused: Bool, into buffer: inout ScreenBuff
         .render(in: tableArea, into: &buffer)
     if !status.isEmpty {
         let total = view.facts?.length.map { " of \($0)" } ?? ""
-        let text = "item \(view.position.selected + 1)\(total) · \(view.items.rowCount) read\(view.items.isComplete ? "" : ", more as you scroll")"
+        var text = "item \(view.position.selected + 1)\(total) · \(view.items.rowCount) read\(view.items.isComplete ? "" : ", more as you scroll")"
+        if let filter = view.filter { text += " · matching \(filter)" }
+        for group in view.groups {
+            text += " · group \(UntrustedText(bytes: group.name).displayString): \(group.consumers) consumers, \(group.pending) pending, last \(group.lastDeliveredID)"
+            if let lag = group.lag { text += ", lag \(lag)" }
+        }
         buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
     }
 }
