@@ -15,7 +15,14 @@
 #      cache:character: scanned whole and scrolled to its end; VmHWM and growth over the RSS at
 #      start-up, against /usr/bin/time's max RSS of `psql -c 'SELECT * FROM characters'`
 #      (psql holds the whole result), psql with FETCH_COUNT 1000, and
-#      `redis-cli --scan --pattern 'cache:character:*'`.
+#      `redis-cli --scan --pattern 'cache:character:*'`;
+#   4. sorting (SCENARIOS containing sort): s on World › character's `level` (no index) → the
+#      first sorted page, against psql's first output of the same ORDER BY … LIMIT; j in the
+#      sorted rows; S on the key (an index) and G to row 1,000,000, VmHWM;
+#   5. columns (SCENARIOS containing columns): l/h, >/< and -/+ in World › character, keypress
+#      → frame.
+# SCENARIOS (default "startup latency memory sort columns") runs a part of them; ONLY_BENCH=1
+# skips the peers and tmux (for comparing two builds of scry-bench-tui, BENCH=path).
 # Every figure is from this one run (the machine is shared and noisy): ratios first, absolute
 # numbers beside them. Whole processes are timed from bash's $EPOCHREALTIME before they start.
 #
@@ -66,7 +73,9 @@ say "building scry-bench-tui and scry (-c release)"
 swift build -c release --product scry-bench-tui >&2
 swift build -c release --product scry >&2
 BIN_DIR=$(swift build -c release --show-bin-path)
-BENCH=$BIN_DIR/scry-bench-tui
+BENCH=${BENCH:-$BIN_DIR/scry-bench-tui}
+SCENARIOS=${SCENARIOS:-startup latency memory sort columns}
+has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 SCRY=$BIN_DIR/scry
 ATLAS=demo/atlas.toml
 
@@ -82,6 +91,13 @@ first_output() {
   ms "$t0" "$t1"
 }
 
+line="" lat="" rows="" keys="" sorted="" cols=""
+head_first=n/a head_data=n/a head_root=n/a root_keys=n/a psql_first=0 redis_first=0 redis_all=0 both=0 count_option=()
+tmux_first=n/a tmux_data=n/a tmux_root=n/a
+tmp=$(mktemp)
+socket=scry-bench-tui-$$
+trap 'rm -f "$tmp"; tmux -L "$socket" kill-session -t bench 2>/dev/null || true' EXIT
+if has startup; then
 # ---------------------------------------------------------------- 1. start-up
 say "1/3 start-up"
 t0=$EPOCHREALTIME
@@ -100,11 +116,7 @@ redis_all=$(ms "$t0" "$EPOCHREALTIME")
 both=$((psql_first > redis_first ? psql_first : redis_first))
 
 # The real binary in tmux, on a server of its own; capture-pane every few ms.
-tmux_first=n/a tmux_data=n/a tmux_root=n/a
-socket=scry-bench-tui-$$
-tmp=$(mktemp)
-trap 'rm -f "$tmp"; tmux -L "$socket" kill-session -t bench 2>/dev/null || true' EXIT
-if command -v tmux >/dev/null 2>&1; then
+if [[ -z ${ONLY_BENCH:-} ]] && command -v tmux >/dev/null 2>&1; then
   t0=$EPOCHREALTIME
   tmux -L "$socket" -f /dev/null new-session -d -s bench -x $WIDTH -y $HEIGHT \
     "env SCRY_WORLD_DB=$world_db SCRY_CAMPAIGN_DB=$campaign_db SCRY_CACHE_DB=$redis_db PGUSER=$PGUSER TERM=screen-256color $SCRY --atlas $ATLAS"
@@ -122,19 +134,44 @@ else
   say "no tmux: the real binary is not timed"
 fi
 
+fi
+
 # ---------------------------------------------------------------- 2. latency
+if has latency; then
 say "2/3 keypress latency ($KEYS keys per case)"
 lat=$("$BENCH" latency --atlas "$ATLAS" --width $WIDTH --height $HEIGHT --keys "$KEYS")
+fi
 
 # ---------------------------------------------------------------- 3. memory
+psql_all_kib=0 psql_all_s=0 psql_fetch_kib=0 psql_fetch_s=0 rcli_kib=0 rcli_s=0
+timed() { /usr/bin/time -f '%M %e' -o "$tmp" "$@" >/dev/null 2>&1 || die "failed: $*"; tail -1 "$tmp"; }
+if has memory; then
 say "3/3 memory: World › character to row 1,000,000"
 rows=$("$BENCH" memory-rows --atlas "$ATLAS" --width $WIDTH --height $HEIGHT --keys "$KEYS")
 say "3/3 memory: the Redis tree at cache:character:"
 keys=$("$BENCH" memory-keys --atlas "$ATLAS" --width $WIDTH --height $HEIGHT --keys "$KEYS")
-timed() { /usr/bin/time -f '%M %e' -o "$tmp" "$@" >/dev/null 2>&1 || die "failed: $*"; tail -1 "$tmp"; }
+if [[ -z ${ONLY_BENCH:-} ]]; then
 read -r psql_all_kib psql_all_s < <(timed psql -X -h "$SCRY_PG_HOST" -p "$SCRY_PG_PRIMARY_PORT" -d "$world_db" -c 'SELECT * FROM characters')
 read -r psql_fetch_kib psql_fetch_s < <(timed bash -c "printf '\\\\set FETCH_COUNT 1000\nSELECT * FROM characters;\n' | psql -X -h $SCRY_PG_HOST -p $SCRY_PG_PRIMARY_PORT -d $world_db")
 read -r rcli_kib rcli_s < <(timed redis-cli -h "$SCRY_REDIS_HOST" -p "$SCRY_REDIS_PORT" -n "$redis_db" --scan --pattern 'cache:character:*')
+fi
+fi
+
+# ---------------------------------------------------------------- 4. sort
+psql_sorted_first=0
+if has sort; then
+  say "4/5 sorting: s on level, S on id and G to row 1,000,000"
+  sorted=$("$BENCH" sort --atlas "$ATLAS" --width $WIDTH --height $HEIGHT --keys "$KEYS" --column level)
+  if [[ -z ${ONLY_BENCH:-} ]]; then
+    psql_sorted_first=$(first_output psql_world -c 'SELECT * FROM characters ORDER BY level, id LIMIT 200')
+  fi
+fi
+
+# ---------------------------------------------------------------- 5. columns
+if has columns; then
+  say "5/5 columns: l/h, >/<, -/+"
+  cols=$("$BENCH" columns --atlas "$ATLAS" --width $WIDTH --height $HEIGHT --keys "$KEYS")
+fi
 
 rows_hwm=$(field vmhwm_kib "$rows"); rows_base=$(field baseline_rss_kib "$rows")
 keys_hwm=$(field vmhwm_kib "$keys"); keys_base=$(field baseline_rss_kib "$keys")
@@ -188,10 +225,25 @@ Scry TUI on the large scale ($(nproc) cores, shared; one run; $WIDTH x $HEIGHT; 
    ratio scry growth / redis-cli                     $(ratio $((keys_hwm - keys_base)) "$rcli_kib")
    time to the whole level: scry $keys_scan_ms ms (Enter → sorted level drawn), redis-cli $rcli_ms ms; ratio $(ratio "$keys_scan_ms" "$rcli_ms")
 
+4. Sorting World › character (1,000,000 rows) in the store
+   s on level ($(field support "$sorted") index): keypress → first sorted page   $(field sort_first_page_ms "$sorted") ms
+   psql 'SELECT * FROM characters ORDER BY level, id LIMIT 200', first output   $psql_sorted_first ms
+   ratio scry / psql                                  $(ratio "$(field sort_first_page_ms "$sorted")" "$psql_sorted_first")
+   j in the sorted rows (median / p95 / max)          $(field sorted_j_p50_ms "$sorted") / $(field sorted_j_p95_ms "$sorted") / $(field sorted_j_max_ms "$sorted")
+   S on id (indexed), first page                      $(field key_sort_first_page_ms "$sorted") ms
+   G to row $(field rows "$sorted") sorted by id down: $(field seconds "$sorted") s, $(field rows_per_second "$sorted") rows/s, VmHWM $(mib "$(field vmhwm_kib "$sorted")") MiB, start RSS $(mib "$(field baseline_rss_kib "$sorted")") MiB
+
+5. Columns in World › character, keypress → frame (ms; median / p95 / max)
+   l / h                                              $(field column_lh_p50_ms "$cols") / $(field column_lh_p95_ms "$cols") / $(field column_lh_max_ms "$cols")
+   > / <                                              $(field column_widen_p50_ms "$cols") / $(field column_widen_p95_ms "$cols") / $(field column_widen_max_ms "$cols")
+   - / +                                              $(field column_hide_p50_ms "$cols") / $(field column_hide_p95_ms "$cols") / $(field column_hide_max_ms "$cols")
+
 Raw lines:
   first-frame: $line
   latency:     $lat
   memory-rows: $rows
   memory-keys: $keys
+  sort:        $sorted
+  columns:     $cols
 The large scale stays loaded for the next run; to free it (about 3 GB): benchmarks/tui.sh --clean
 REPORT

@@ -98,6 +98,27 @@ struct KeyBrowserTests {
         #expect(own.isEmpty)
     }
 
+    /// Issue 14, item 4: `/` in a hash is HSCAN … MATCH on the server, literally.
+    @Test func aHashIsSearchedByTheServer() async throws {
+        let browser = try await Self.demo()
+        let session = try #require(try Fixture.redisCLI(["-n", String(DemoFixture.redisDatabase), "--scan", "--pattern", "session:*"])
+            .split(separator: "\n").first.map(String.init))
+        let fields = try Fixture.redisCLI(["-n", String(DemoFixture.redisDatabase), "HKEYS", session]).split(separator: "\n").map(String.init)
+        var found: [String] = []
+        var cursor = "0"
+        repeat {
+            let read = try browser.value(Self.bytes(session), type: "hash", .scan(cursor: cursor, count: 2, match: "campaign"))
+            guard case .hash(let page, let next) = read.window else { Issue.record("\(read.window)"); return }
+            found += page.map { String(decoding: $0.field, as: UTF8.self) }
+            cursor = next ?? "0"
+        } while cursor != "0"
+        #expect(!found.isEmpty)
+        #expect(found.sorted() == fields.filter { $0.contains("campaign") }.sorted())
+        // Glob characters are matched as themselves.
+        guard case .hash(let none, _) = try browser.value(Self.bytes(session), type: "hash", .scan(cursor: "0", count: 100, match: "*")).window else { return }
+        #expect(none.isEmpty)
+    }
+
     @Test func aCancelledLevelStops() async throws {
         let browser = try await Self.demo()
         var reports = 0

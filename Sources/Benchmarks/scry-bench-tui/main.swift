@@ -13,26 +13,32 @@
 //                with nothing running, then while a filter on World › character matches nothing.
 //   memory-rows  World › character, G until the last row is on screen; RSS and VmHWM.
 //   memory-keys  the Redis tree at --prefix, scanned whole, then G; RSS and VmHWM.
+//   sort         World › character sorted in the store: s on --column (the time to the first
+//                sorted page), j in the sorted rows, then S on the key (an index serves it)
+//                and G to the last row; RSS and VmHWM.
+//   columns      World › character: l/h (a column), > and < (widen, narrow), - and + (hide,
+//                show), each keypress → the frame that shows it.
 import Foundation
 import ScryApp
 import ScryCore
 import ScryRuntime
 import ScryUIKit
 
-var options: [String: String] = ["width": "160", "height": "48", "keys": "50", "prefix": "cache:character:"]
+var options: [String: String] = ["width": "160", "height": "48", "keys": "50", "prefix": "cache:character:", "column": "level"]
 var arguments = CommandLine.arguments.dropFirst()
 let scenario = arguments.popFirst() ?? ""
 while let flag = arguments.popFirst() {
     guard flag.hasPrefix("--"), let value = arguments.popFirst() else { break }
     options[String(flag.dropFirst(2))] = value
 }
-guard ["first-frame", "latency", "memory-rows", "memory-keys"].contains(scenario), let atlasPath = options["atlas"],
+guard ["first-frame", "latency", "memory-rows", "memory-keys", "sort", "columns"].contains(scenario), let atlasPath = options["atlas"],
       let width = Int(options["width"]!), let height = Int(options["height"]!), let keyCount = Int(options["keys"]!),
       let prefix = options["prefix"] else {
-    FileHandle.standardError.write(Data("usage: scry-bench-tui first-frame|latency|memory-rows|memory-keys --atlas FILE [--width N] [--height N] [--keys N] [--prefix P]\n".utf8))
+    FileHandle.standardError.write(Data("usage: scry-bench-tui first-frame|latency|memory-rows|memory-keys|sort|columns --atlas FILE [--width N] [--height N] [--keys N] [--prefix P] [--column C]\n".utf8))
     exit(2)
 }
 let screen = Screen(width: width, height: height)
+let sortColumn = options["column"]!
 let long = 600.0  // seconds: a wait that only a broken run reaches
 
 func f3(_ value: Double) -> String { String(format: "%.3f", value) }
@@ -283,6 +289,83 @@ func memoryKeys(_ app: RunningApp) throws -> String {
         + " peak_sampled_rss_kib=\(sampler.peakKiB) vmhwm_kib=\(hwm) " + Summary(values: pageUps).fields("pgup")
 }
 
+/// Moves the column cursor of World › character to `name`, reading the status line.
+func cursor(to name: String, _ app: RunningApp) throws {
+    _ = try app.time(.character("0"), "first column") { _ in true }
+    for _ in 0..<64 {
+        if let status = screen.content(app.terminal.inner.frame, .world).last, status.contains("column \(name) ") || status.hasSuffix("column \(name)") { return }
+        let before = app.terminal.frameCount
+        _ = try app.time(.character("l"), "a column right") { _ in app.terminal.frameCount > before }
+    }
+    throw BenchFailure("no column \(name) in World › character")
+}
+
+func sortScenario(_ app: RunningApp) throws -> String {
+    try app.ready()
+    try app.linkingOff()
+    _ = try app.openCharacters()
+    // Narrow enough that the status names the cursor's column.
+    for _ in 0..<6 { _ = try app.time(.character(">"), "wider") { _ in true } }
+    let column = sortColumn
+    try cursor(to: column, app)
+    let (firstPage, _) = try app.time(.character("s"), "sorted by \(column)") { buffer in
+        let status = screen.content(buffer, .world).last ?? ""
+        return status.hasPrefix("row 1 of") && status.contains("by \(column) ↑") && !screen.title(buffer, .world).contains("reading")
+    }
+    let support = screen.content(app.terminal.inner.frame, .world).last?.contains("no index") == true ? "none" : "index"
+    var row = 1
+    var sortedJ: [Double] = []
+    for _ in 0..<keyCount {
+        row += 1
+        let expected = row
+        sortedJ.append(try app.time(.character("j"), "row \(expected)") { $0.withRowStatus(.world)?.selected == expected }.seconds)
+        usleep(pause)
+    }
+    // Down by the key, which an index serves, to the last of a million rows.
+    try cursor(to: "id", app)
+    let baseline = procStatusKiB("VmRSS")
+    let sampler = RSSSampler()
+    let (keyFirstPage, _) = try app.time(.character("S"), "sorted by id, down") { buffer in
+        let status = screen.content(buffer, .world).last ?? ""
+        return status.hasPrefix("row 1 of") && status.contains("by id ↓") && !screen.title(buffer, .world).contains("reading")
+    }
+    let started = monotonic()
+    var last = (selected: 1, count: 0, complete: false)
+    var presses = 0
+    while !(last.complete && last.selected == last.count) {
+        _ = app.terminal.press(.character("G"))
+        presses += 1
+        last = try app.wait("a frame after G") { $0.withRowStatus(.world) != nil }.buffer.withRowStatus(.world)!
+        usleep(1_000)
+    }
+    let seconds = monotonic() - started
+    let hwm = procStatusKiB("VmHWM"), rss = procStatusKiB("VmRSS")
+    sampler.stop()
+    return "column=\(column) support=\(support) sort_first_page_ms=\(String(format: "%.1f", firstPage * 1000))"
+        + " key_sort_first_page_ms=\(String(format: "%.1f", keyFirstPage * 1000)) " + Summary(values: sortedJ).fields("sorted_j")
+        + " rows=\(last.count) g_presses=\(presses) seconds=\(f3(seconds)) rows_per_second=\(Int(Double(last.count) / seconds))"
+        + " baseline_rss_kib=\(baseline) end_rss_kib=\(rss) peak_sampled_rss_kib=\(sampler.peakKiB) vmhwm_kib=\(hwm)"
+}
+
+func columnsScenario(_ app: RunningApp) throws -> String {
+    try app.ready()
+    try app.linkingOff()
+    _ = try app.openCharacters()
+    var times: [String: [Double]] = [:]
+    func press(_ key: Key, _ name: String) throws {
+        let before = app.terminal.frameCount
+        times[name, default: []].append(try app.time(key, name) { _ in app.terminal.frameCount > before }.seconds)
+        usleep(pause)
+    }
+    for index in 0..<keyCount {
+        try press(.character(index % 2 == 0 ? "l" : "h"), "lh")
+        try press(.character(index % 2 == 0 ? ">" : "<"), "widen")
+        try press(.character(index % 2 == 0 ? "-" : "+"), "hide")
+    }
+    return Summary(values: times["lh"]!).fields("column_lh") + " " + Summary(values: times["widen"]!).fields("column_widen")
+        + " " + Summary(values: times["hide"]!).fields("column_hide")
+}
+
 do {
     let app = try RunningApp(atlasPath: atlasPath, width: width, height: height)
     app.start()
@@ -291,6 +374,8 @@ do {
     case "first-frame": line = try firstFrame(app)
     case "latency": line = try latency(app)
     case "memory-rows": line = try memoryRows(app)
+    case "sort": line = try sortScenario(app)
+    case "columns": line = try columnsScenario(app)
     default: line = try memoryKeys(app)
     }
     app.stop()

@@ -12,6 +12,7 @@ public enum PaneAction: Sendable, Equatable {
     case refresh, watch, copy, toggleHex, toggleLinking, drift
     case columnLeft, columnRight, firstColumn, lastColumn, hideColumn, showColumns, widenColumn, narrowColumn
     case repaint
+    case sortUp, sortDown, sortKeys, findNext
 }
 
 public struct PaneBinding: Sendable {
@@ -76,6 +77,8 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("g"), .home], label: "g", action: .first, help: "first", scope: .lists, nodes: "first node"),
         PaneBinding(keys: [.character("G"), .end], label: "G", action: .last, help: "last read so far (reads on)", scope: .lists, nodes: "last node"),
         PaneBinding(keys: [.character("x")], label: "x", action: .toggleHex, help: "hex / text", scope: .values),
+        PaneBinding(keys: [.character("n")], label: "n", action: .findNext, help: "a string: the next match of / (/@N: byte N; g G: first, last window)", scope: .values),
+        PaneBinding(keys: [.character("s")], label: "s", action: .sortKeys, help: "Redis keys: by name, type, TTL, length, memory (the keys read)", scope: .lists),
         PaneBinding(keys: [.character("h"), .left], label: "h ←", action: .columnLeft, help: "column to the left", scope: .tables),
         PaneBinding(keys: [.character("l"), .right], label: "l →", action: .columnRight, help: "column to the right", scope: .tables),
         PaneBinding(keys: [.character("0")], label: "0", action: .firstColumn, help: "first column", scope: .tables),
@@ -84,6 +87,8 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("+")], label: "+", action: .showColumns, help: "show the hidden columns", scope: .tables),
         PaneBinding(keys: [.character(">")], label: ">", action: .widenColumn, help: "widen the column", scope: .tables),
         PaneBinding(keys: [.character("<")], label: "<", action: .narrowColumn, help: "narrow the column", scope: .tables),
+        PaneBinding(keys: [.character("s")], label: "s", action: .sortUp, help: "sort by the column, in the store: up, again down, again off", scope: .tables),
+        PaneBinding(keys: [.character("S")], label: "S", action: .sortDown, help: "sort by the column, down", scope: .tables),
     ]
 
     /// What `key` does; in a table the table's keys come first (h and ← move a column there,

@@ -27,12 +27,12 @@ extension Inspector {
         return effects
     }
 
-    static func firstWindow(for type: RedisValueType) -> ValueWindowRequest {
+    static func firstWindow(for type: RedisValueType, match: String? = nil) -> ValueWindowRequest {
         switch type {
         case .list: return .list(start: 0, count: Paging.items)
         case .stream: return .stream(after: nil, count: Paging.streamEntries)
         case .string: return .string(offset: 0, length: Paging.stringWindow)
-        case .hash, .set, .zset: return .scan(cursor: "0", count: Paging.items)
+        case .hash, .set, .zset: return .scan(cursor: "0", count: Paging.items, match: match)
         }
     }
 
@@ -55,6 +55,7 @@ extension Inspector {
         withView(waitingFor: job, as: RowsView.self) { rows, pane in
             rows.columns = page.columns
             rows.orderColumns = page.orderColumns
+            rows.sortSupport = page.sortSupport
             if let index = rows.loadingPage {
                 rows.window.fill(page: index, with: page.rows)
             } else {
@@ -125,29 +126,32 @@ extension Inspector {
             pane.provenance = [read.provenance]
             value.provenance = read.provenance
             value.load = .idle
+            if !read.groups.isEmpty { value.groups = read.groups }
             let items: [[[UInt8]]]
             let next: ValueWindowRequest?
             switch read.window {
             case .string(let bytes, let offset, let total):
                 value.string = StringWindow(bytes: bytes, offset: offset, total: total)
                 if value.text.offset == 0, Self.looksBinary(bytes) { value.text.hex = true }
+                value.continueSearch()
                 return
             case .hash(let fields, let cursor):
                 items = fields.map { [$0.field, $0.value] }
-                next = cursor.map { .scan(cursor: $0, count: Paging.items) }
+                next = cursor.map { .scan(cursor: $0, count: Paging.items, match: value.filter) }
             case .set(let members, let cursor):
                 items = members.map { [$0] }
-                next = cursor.map { .scan(cursor: $0, count: Paging.items) }
+                next = cursor.map { .scan(cursor: $0, count: Paging.items, match: value.filter) }
             case .zset(let members, let cursor):
                 items = members.map { [$0.member, Array($0.score.utf8)] }
-                next = cursor.map { .scan(cursor: $0, count: Paging.items) }
+                next = cursor.map { .scan(cursor: $0, count: Paging.items, match: value.filter) }
             case .list(let entries, let start, let total):
                 items = entries.enumerated().map { [Array(String(start + $0.offset).utf8), $0.element] }
                 let end = start + entries.count
                 next = end < total && !entries.isEmpty ? .list(start: end, count: Paging.items) : nil
             case .stream(let entries, let lastID, _):
                 items = entries.map { entry in
-                    [Array(entry.id.utf8), Array(entry.fields.map { $0.field + Array("=".utf8) + $0.value }.joined(separator: Array(" ".utf8)))]
+                    [Array(entry.id.utf8), Array(StreamID.time(of: entry.id).utf8),
+                     Array(entry.fields.map { $0.field + Array("=".utf8) + $0.value }.joined(separator: Array(" ".utf8)))]
                 }
                 next = entries.count >= Paging.streamEntries ? lastID.map { .stream(after: $0, count: Paging.streamEntries) } : nil
             case .unavailable(let type):
@@ -183,5 +187,29 @@ extension Inspector {
             self[pane].stack[index] = view
             return
         }
+    }
+}
+
+/// A stream entry's id is `<milliseconds since 1970>-<sequence>`: the time it was added.
+enum StreamID {
+    /// `2026-12-05 08:30:12.345`, UTC; "" for an id that is not of that form.
+    static func time(of id: String) -> String {
+        guard let dash = id.firstIndex(of: "-"), let milliseconds = Int64(id[..<dash]), milliseconds >= 0 else { return "" }
+        let days = milliseconds / 86_400_000
+        let inDay = milliseconds % 86_400_000
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's days_from_civil, inverted).
+        let z = days + 719_468
+        let era = z / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millis = inDay % 1000
+        let millisText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(year)-\(two(month))-\(two(day)) \(two(inDay / 3_600_000)):\(two(inDay / 60000 % 60)):\(two(inDay / 1000 % 60)).\(millisText)"
     }
 }

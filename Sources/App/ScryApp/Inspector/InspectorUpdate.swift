@@ -210,8 +210,16 @@ extension Inspector {
             if self[pane].updateTop({ $0.turnWindow(forward: false) }) { return [] }
             move(pane, by: -rows)
             return followSelection(pane)
-        case .first: move(pane, by: -Int.max / 2); return followSelection(pane)
-        case .last: move(pane, by: Int.max / 2); return followSelection(pane)
+        case .first:
+            if self[pane].updateTop({ $0.turnToEnd(last: false) }) { return [] }
+            move(pane, by: -Int.max / 2)
+            return followSelection(pane)
+        case .last:
+            if self[pane].updateTop({ $0.turnToEnd(last: true) }) { return [] }
+            move(pane, by: Int.max / 2)
+            return followSelection(pane)
+        case .findNext:
+            self[pane].updateTop(as: ValueView.self) { _ = $0.findNext() }
         case .drift:
             let checks = checks(for: pane)
             guard !checks.isEmpty else {
@@ -260,6 +268,12 @@ extension Inspector {
                 return (rows.source.layoutKey, rows.layout)
             }
             if let (key, columns) = changed { layouts[key] = columns }
+        case .sortUp, .sortDown:
+            let sorted = self[pane].updateTop(as: RowsView.self) { rows in rows.sortCursorColumn(descendingFirst: action == .sortDown) }
+            return sorted == nil ? [] : [.cancel(.content(pane))]
+        case .sortKeys:
+            self[pane].updateTop(as: KeysView.self) { $0.sortByNextFact() }
+            return followSelection(pane)
         }
         return []
     }

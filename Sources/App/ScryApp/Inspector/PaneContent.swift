@@ -22,6 +22,8 @@ public protocol PaneContent: Sendable, Equatable {
     /// PgDn / PgUp on a value read in windows: the next or previous window. False when the
     /// view has no windows, so that the key pages through rows instead.
     mutating func turnWindow(forward: Bool) -> Bool
+    /// g / G on a value read in windows: the first or last window. False when it has none.
+    mutating func turnToEnd(last: Bool) -> Bool
     /// The reads it needs for what is on screen.
     mutating func needs(_ context: inout JobContext) -> [Effect]
     /// Esc while it reads: it stops waiting.
@@ -62,6 +64,7 @@ extension PaneContent {
     public var isBusy: Bool { load.job != nil }
     public func waits(for job: JobID) -> Bool { false }
     public mutating func turnWindow(forward: Bool) -> Bool { false }
+    public mutating func turnToEnd(last: Bool) -> Bool { false }
     public mutating func needs(_ context: inout JobContext) -> [Effect] { [] }
     public mutating func cancel() {}
     public mutating func failed(_ job: JobID, _ load: LoadState) {}

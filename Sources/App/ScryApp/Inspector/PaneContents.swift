@@ -86,6 +86,10 @@ public struct RowsView: Sendable, Equatable {
     public var openWhenRead = false
     /// The column cursor, hidden and widened columns: the table's layout for the session.
     public var layout = ColumnLayout()
+    /// A sort by a column, done by the store (s, S); nil: the source's order.
+    public var sort: SortOrder?
+    /// Whether an index serves the sort, as the store found.
+    public var sortSupport: SortSupport?
 
     public init(title: String, source: TableSource, filter: String? = nil) {
         self.title = title
@@ -191,6 +195,8 @@ public struct KeysView: Sendable, Equatable {
     public var factsStopped = false
     /// Enter was pressed before the level's first entries arrived.
     public var openWhenRead = false
+    /// The root level sorted by a fact of the keys read (s); nil: by name.
+    public var sorted: KeyOrder?
 
     public init(store: String, root: [UInt8] = [], filter: String? = nil, filterFrom: [UInt8]? = nil) {
         self.store = store
@@ -219,6 +225,29 @@ public struct StringWindow: Sendable, Equatable {
     public var isPending: Bool { bytes.isEmpty && total > 0 }
 }
 
+/// `/` in a string: the text looked for from a byte offset on, window after window, until the
+/// window that starts at the match is on screen (or the end: not found). `/@N` jumps to byte N.
+public struct StringSearch: Sendable, Equatable {
+    public var text: [UInt8]
+    /// Where the next match may start.
+    public var from: Int
+    /// Where it was found; -1 once the end was reached without it; nil while looking.
+    public var found: Int?
+    /// Where the search began: typing more of the text looks again from there.
+    public var origin: Int
+
+    public init(text: [UInt8], from: Int) {
+        self.text = text
+        self.from = from
+        origin = from
+    }
+
+    /// `@12345`: a byte offset to jump to, not a text to find.
+    static func offset(in query: String) -> Int? {
+        query.hasPrefix("@") ? Int(query.dropFirst()).map { max(0, $0) } : nil
+    }
+}
+
 /// One Redis value, read in windows.
 public struct ValueView: Sendable, Equatable {
     public var store: String
@@ -234,6 +263,13 @@ public struct ValueView: Sendable, Equatable {
     public var loadingPage: Int?
     public var provenance: Provenance?
     public var unavailable: String?
+    /// `/` in a hash, set or sorted set: only the fields or members that contain it, matched
+    /// by the server (`HSCAN`/`SSCAN`/`ZSCAN … MATCH`); in a string, what is looked for.
+    public var filter: String?
+    /// A string's search, window after window.
+    public var search: StringSearch?
+    /// A stream's consumer groups, read with its first window.
+    public var groups: [StreamGroup] = []
 
     public init(store: String, key: [UInt8], facts: KeyFacts?) {
         self.store = store
@@ -248,7 +284,7 @@ public struct ValueView: Sendable, Equatable {
         case .set?: return ["MEMBER"]
         case .zset?: return ["MEMBER", "SCORE"]
         case .list?: return ["INDEX", "ITEM"]
-        case .stream?: return ["ID", "FIELDS"]
+        case .stream?: return ["ID", "TIME (UTC)", "FIELDS"]
         case .string?, nil: return []
         }
     }
@@ -323,7 +359,9 @@ extension MenuView: PaneContent {
 }
 
 extension RowsView: PaneContent {
-    public var crumb: String { title + (filter.map { " /\($0)" } ?? "") }
+    public var crumb: String {
+        title + (sort.map { " \($0.descending ? "↓" : "↑")\($0.column)" } ?? "") + (filter.map { " /\($0)" } ?? "")
+    }
 
     public func waits(for job: JobID) -> Bool { load.job == job }
 
@@ -338,7 +376,7 @@ extension RowsView: PaneContent {
         guard !Inspector.stopped(load) else { return [] }
         let visible = position.offset..<(position.offset + context.rows)
         guard let need = window.need(for: visible) else { return [] }
-        var request = PageRequest(source: source, limit: Paging.rows, filter: filter, valueLimit: Paging.valueLimit)
+        var request = PageRequest(source: source, limit: Paging.rows, filter: filter, valueLimit: Paging.valueLimit, sort: sort)
         switch need {
         case .first:
             request.startKey = start
@@ -409,11 +447,32 @@ extension RowsView: PaneContent {
     public mutating func setFilter(_ filter: String?) -> Bool {
         guard self.filter != filter else { return false }
         self.filter = filter
+        restart()
+        return true
+    }
+
+    /// s on a column: up, then down, then the source's order again; S: down at once. The rows
+    /// are read again from the first, sorted by the store.
+    mutating func sortCursorColumn(descendingFirst: Bool) {
+        guard let column = cursorColumn else { return }
+        switch (sort, descendingFirst) {
+        case (let current?, false) where current.column == column:
+            sort = current.descending ? nil : SortOrder(column: column, descending: true)
+        case (let current?, true) where current.column == column && current.descending:
+            sort = nil
+        default:
+            sort = SortOrder(column: column, descending: descendingFirst)
+        }
+        sortSupport = nil
+        restart()
+    }
+
+    /// From the first row again: after a new filter or sort.
+    private mutating func restart() {
         window.reset()
         position = ListPosition()
         load = .idle
         loadingPage = nil
-        return true
     }
 
     public func selectionText() -> String? {
@@ -642,7 +701,40 @@ extension KeysView: PaneContent {
 }
 
 extension ValueView: PaneContent {
-    public var crumb: String { String(decoding: key, as: UTF8.self) }
+    public var crumb: String { String(decoding: key, as: UTF8.self) + (filter.map { " /\($0)" } ?? "") }
+
+    /// Filtered by the server while paged by cursor: hashes, sets and sorted sets; searched
+    /// window by window in a string.
+    public var filterText: String?? {
+        if string != nil { return .some(filter) }
+        return facts?.valueType?.scanCommand == nil ? nil : .some(filter)
+    }
+
+    public mutating func setFilter(_ filter: String?) -> Bool {
+        if let string, self.filter != filter {
+            self.filter = filter
+            guard let filter, !filter.isEmpty else {
+                search = nil
+                return false
+            }
+            if let offset = StringSearch.offset(in: filter) {
+                search = nil
+                goTo(offset, in: string)
+            } else {
+                let origin = search?.origin ?? string.offset
+                search = StringSearch(text: Array(filter.utf8), from: origin)
+                if string.offset == origin, !string.isPending { continueSearch() } else { goTo(origin, in: string) }
+            }
+            return true
+        }
+        guard self.filter != filter, facts?.valueType?.scanCommand != nil else { return false }
+        self.filter = filter
+        items = PagedWindow()
+        position = ListPosition()
+        load = .idle
+        loadingPage = nil
+        return true
+    }
 
     public func waits(for job: JobID) -> Bool { load.job == job }
 
@@ -660,13 +752,73 @@ extension ValueView: PaneContent {
         }
     }
 
+    /// The window that starts at byte `offset` (clamped to the string).
+    mutating func goTo(_ offset: Int, in string: StringWindow) {
+        let start = min(max(0, offset), max(0, string.total - 1))
+        self.string = StringWindow(bytes: [], offset: start, total: string.total)
+        text.offset = 0
+        // A window still being read is no longer the one wanted: its answer is dropped.
+        load = .idle
+    }
+
+    /// Looks for the search in the window read; moves to the window that starts at the match,
+    /// or on to the next window, or stops at the end.
+    mutating func continueSearch() {
+        guard var search, search.found == nil, let string, !string.isPending else { return }
+        let start = max(0, search.from - string.offset)
+        if start < string.bytes.count, let index = Self.firstIndex(of: search.text, in: string.bytes, from: start) {
+            let at = string.offset + index
+            search.found = at
+            self.search = search
+            if at != string.offset { goTo(at, in: string) }
+            return
+        }
+        let end = string.offset + string.bytes.count
+        guard end < string.total else {
+            search.found = -1
+            self.search = search
+            return
+        }
+        // The next window overlaps this one by the text's length, so a match across the two is found.
+        search.from = max(search.from, end - (search.text.count - 1))
+        self.search = search
+        goTo(search.from, in: string)
+    }
+
+    /// n: the next match after the one shown.
+    mutating func findNext() -> Bool {
+        guard let string, var search, let found = search.found, found >= 0 else { return false }
+        search.from = found + 1
+        search.found = nil
+        self.search = search
+        if string.isPending { return true }
+        continueSearch()
+        return true
+    }
+
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        var index = start
+        while index + needle.count <= haystack.count {
+            if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    public mutating func turnToEnd(last: Bool) -> Bool {
+        guard let string else { return false }
+        let window = Paging.stringWindow
+        goTo(last ? max(0, (string.total - 1) / window * window) : 0, in: string)
+        return true
+    }
+
     public mutating func turnWindow(forward: Bool) -> Bool {
         guard let string else { return false }
-        guard load.job == nil else { return true }
+        // From the window asked for, read or not: keys typed ahead each count.
         let offset = forward ? string.offset + Paging.stringWindow : max(0, string.offset - Paging.stringWindow)
         guard offset != string.offset, offset < string.total else { return true }
-        self.string = StringWindow(bytes: [], offset: offset, total: string.total)
-        text.offset = 0
+        goTo(offset, in: string)
         return true
     }
 
@@ -686,10 +838,10 @@ extension ValueView: PaneContent {
         case let type?:
             let visible = position.offset..<(position.offset + context.rows)
             switch items.need(for: visible) {
-            case .first?: request = Inspector.firstWindow(for: type)
+            case .first?: request = Inspector.firstWindow(for: type, match: filter)
             case .append(let next)?: request = next
             case .reload(let page, let cursor)?:
-                request = cursor ?? Inspector.firstWindow(for: type)
+                request = cursor ?? Inspector.firstWindow(for: type, match: filter)
                 loadingPage = page
             case nil: break
             }
@@ -719,6 +871,7 @@ extension ValueView: PaneContent {
 
     public mutating func refresh() -> Refresh {
         var fresh = ValueView(store: store, key: key, facts: nil)
+        fresh.filter = filter
         fresh.text = text
         fresh.position = position
         if let string { fresh.string = StringWindow(bytes: [], offset: string.offset, total: string.total) }

@@ -199,6 +199,7 @@ func renderRows(_ view: RowsView, focused: Bool, marks: ([FieldValue]) -> (text:
         .render(in: tableArea, into: &buffer)
     guard !status.isEmpty else { return }
     var text = "row \(view.position.selected + 1) of \(count)\(view.window.isComplete ? "" : "+")"
+    if let filter = view.filter { text += " · filter \(filter)" }
     // Where the column cursor is, once the table does not fit or has columns hidden.
     if fitted.hiddenLeft + fitted.hiddenRight > 0 || !view.layout.hidden.isEmpty, let column = view.cursorColumn {
         text += " · column \(column)"
@@ -206,9 +207,17 @@ func renderRows(_ view: RowsView, focused: Bool, marks: ([FieldValue]) -> (text:
         if fitted.hiddenRight > 0 { text += " · \(fitted.hiddenRight)›" }
         if !view.layout.hidden.isEmpty { text += " · \(view.layout.hidden.count) hidden (+ shows)" }
     }
-    if let filter = view.filter { text += " · filter \(filter)" }
+    if let sort = view.sort {
+        text += " · by \(sort.column) \(sort.descending ? "↓" : "↑")"
+        switch view.sortSupport {
+        case .index(let name)?: text += " (index \(name))"
+        case .noIndex?: text += " · no index on \(sort.column): each page sorts the table"
+        case nil: break
+        }
+    }
     if case .failed(let reason) = view.load { text += " · " + reason }
-    buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
+    let warns = view.sortSupport == .noIndex
+    buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(warns ? .warning : .dim))
 }
 
 /// Columns as wide as what they show on screen now (header included), up to a cap, laid out
@@ -324,6 +333,7 @@ func renderKeys(_ view: KeysView, focused: Bool, phase: Int, marks: DriftMarks, 
         Gauge(ratio: nil, label: "scanning · \(counted(level.keysScanned, "key")) · Esc cancels", phase: phase).render(in: status, into: &buffer)
     } else {
         var text = "\(counted(entries.count, "entry", plural: "entries")) · \(counted(level.keysScanned, "key"))"
+        if let sorted = view.sorted { text += " · by \(sorted.by.rawValue) (\(view.facts.count) read)" }
         if let filter = view.filter { text += " · filter \(filter)" }
         if case .cancelled = view.load { text += " · scan cancelled: incomplete" }
         if !level.failures.isEmpty { text += " · incomplete: \(counted(level.failures.count, "node")) unreadable" }
@@ -359,7 +369,19 @@ func renderValue(_ view: ValueView, focused: Bool, into buffer: inout ScreenBuff
                 ? "bytes \(string.offset)–\(max(string.offset, end - 1)) of \(string.total) · PgDn/PgUp: next/previous window"
                 : "\(string.total) bytes"
             text += view.text.hex ? " · x: text" : " · x: hex"
-            buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
+            var role = Role.dim
+            if let search = view.search {
+                let what = UntrustedText(bytes: search.text).displayString
+                if let at = search.found, at >= 0 {
+                    text = "\(what) at byte \(at) (n: next) · " + text
+                } else if search.found == -1 {
+                    text = "\(what) not found after byte \(search.from) · " + text
+                    role = .warning
+                } else {
+                    text = "looking for \(what) from byte \(search.from) (Esc stops) · " + text
+                }
+            }
+            buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(role))
         }
         return
     }
@@ -380,7 +402,12 @@ func renderValue(_ view: ValueView, focused: Bool, into buffer: inout ScreenBuff
         .render(in: tableArea, into: &buffer)
     if !status.isEmpty {
         let total = view.facts?.length.map { " of \($0)" } ?? ""
-        let text = "item \(view.position.selected + 1)\(total) · \(view.items.rowCount) read\(view.items.isComplete ? "" : ", more as you scroll")"
+        var text = "item \(view.position.selected + 1)\(total) · \(view.items.rowCount) read\(view.items.isComplete ? "" : ", more as you scroll")"
+        if let filter = view.filter { text += " · matching \(filter)" }
+        for group in view.groups {
+            text += " · group \(UntrustedText(bytes: group.name).displayString): \(group.consumers) consumers, \(group.pending) pending, last \(group.lastDeliveredID)"
+            if let lag = group.lag { text += ", lag \(lag)" }
+        }
         buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
     }
 }

@@ -87,8 +87,9 @@ public struct KeyFacts: Sendable, Hashable {
 public enum ValueWindowRequest: Sendable, Hashable {
     /// `GETRANGE key offset offset+length-1`.
     case string(offset: Int, length: Int)
-    /// `HSCAN`/`SSCAN`/`ZSCAN` from a cursor ("0" first).
-    case scan(cursor: String, count: Int)
+    /// `HSCAN`/`SSCAN`/`ZSCAN` from a cursor ("0" first); with `match`, only the fields (of a
+    /// hash) or members that contain it, matched by the server (`MATCH *text*`, literally).
+    case scan(cursor: String, count: Int, match: String? = nil)
     /// `LRANGE key start start+count-1`.
     case list(start: Int, count: Int)
     /// `XRANGE key after +` (exclusive of `after`), `COUNT count`; nil from the start.
@@ -126,10 +127,32 @@ public struct ValueRead: Sendable, Equatable {
     public var key: [UInt8]
     public var window: ValueWindow
     public var provenance: Provenance
+    /// A stream's consumer groups (`XINFO GROUPS`), read with its first window.
+    public var groups: [StreamGroup]
 
-    public init(key: [UInt8], window: ValueWindow, provenance: Provenance) {
+    public init(key: [UInt8], window: ValueWindow, provenance: Provenance, groups: [StreamGroup] = []) {
         self.key = key
         self.window = window
         self.provenance = provenance
+        self.groups = groups
+    }
+}
+
+/// A consumer group of a stream, as `XINFO GROUPS` reports it. The name is untrusted bytes.
+public struct StreamGroup: Sendable, Equatable {
+    public var name: [UInt8]
+    public var consumers: Int
+    /// Entries delivered and not acknowledged.
+    public var pending: Int
+    public var lastDeliveredID: String
+    /// Entries not delivered to the group yet (Redis 7), when the server can tell.
+    public var lag: Int?
+
+    public init(name: [UInt8], consumers: Int, pending: Int, lastDeliveredID: String, lag: Int?) {
+        self.name = name
+        self.consumers = consumers
+        self.pending = pending
+        self.lastDeliveredID = lastDeliveredID
+        self.lag = lag
     }
 }

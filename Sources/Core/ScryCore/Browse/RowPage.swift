@@ -23,7 +23,34 @@ public enum TableSource: Sendable, Hashable {
 /// Where the next page starts: the text of the ordering columns of the last row read.
 public struct PageCursor: Sendable, Hashable {
     public var values: [String]
-    public init(values: [String]) { self.values = values }
+    /// In a sorted read, the last row's value of the sort column was NULL (its text is then "").
+    public var sortValueIsNull: Bool
+    public init(values: [String], sortValueIsNull: Bool = false) {
+        self.values = values
+        self.sortValueIsNull = sortValueIsNull
+    }
+}
+
+/// A sort by one column, done by the store: rows ordered by (column, key) and paged by that
+/// pair, NULLs last going up and first going down (as PostgreSQL orders them, so that an
+/// index on the column serves both directions).
+public struct SortOrder: Sendable, Hashable {
+    public var column: String
+    public var descending: Bool
+
+    public init(column: String, descending: Bool) {
+        self.column = column
+        self.descending = descending
+    }
+}
+
+/// Whether an index can serve a sort: the store's catalogue is asked whether an index of the
+/// table leads with the column.
+public enum SortSupport: Sendable, Hashable {
+    case index(String)
+    /// No index leads with the column: each page makes the server read and sort the table
+    /// (in bounded memory, a top-N sort, but in time that grows with the table).
+    case noIndex
 }
 
 public struct PageRequest: Sendable, Hashable {
@@ -40,9 +67,12 @@ public struct PageRequest: Sendable, Hashable {
     /// Values longer than this many characters come cut to it, as `.partial`: a page of rows
     /// never carries a whole megabyte blob. The ordering columns are never cut. Nil: whole.
     public var valueLimit: Int?
+    /// Rows by this column, then by the source's order; nil: the source's order alone.
+    public var sort: SortOrder?
 
     public init(source: TableSource, after: PageCursor? = nil, startKey: String? = nil, limit: Int = 200, filter: String? = nil,
-                valueLimit: Int? = nil) {
+                valueLimit: Int? = nil, sort: SortOrder? = nil) {
+        self.sort = sort
         self.source = source
         self.after = after
         self.startKey = startKey
@@ -72,6 +102,8 @@ public struct RowPage: Sendable, Equatable {
     public var provenance: [Provenance]
     /// The columns the source is ordered by: their values name a row (for `FieldWindowRequest`).
     public var orderColumns: [String]
+    /// For a sorted read: whether an index serves the sort.
+    public var sortSupport: SortSupport?
 
     public init(columns: [String], rows: [[FieldValue]], next: PageCursor?, provenance: [Provenance], orderColumns: [String] = []) {
         self.columns = columns

@@ -167,9 +167,15 @@ public final class KeyBrowser {
                 commands.append(RedisCommand("GETRANGE", bytes: key, Self.ascii(start), Self.ascii(start + length - 1)))
             }
             commands.append(RedisCommand("STRLEN", bytes: key))
-        case ("hash", .scan(let cursor, let count)), ("set", .scan(let cursor, let count)), ("zset", .scan(let cursor, let count)):
+        case ("hash", .scan(let cursor, let count, let match)), ("set", .scan(let cursor, let count, let match)),
+             ("zset", .scan(let cursor, let count, let match)):
             let name = RedisValueType(rawValue: type)?.scanCommand ?? "SSCAN"
-            commands.append(RedisCommand(name, bytes: key, Array(cursor.utf8), Array("COUNT".utf8), Self.ascii(max(1, count))))
+            var arguments = [Array(cursor.utf8)]
+            if let match, !match.isEmpty {
+                let star = [UInt8(ascii: "*")]
+                arguments += [Array("MATCH".utf8), star + Self.escapeGlob(Array(match.utf8)) + star]
+            }
+            commands.append(RedisCommand(arguments: [Array(name.utf8), key] + arguments + [Array("COUNT".utf8), Self.ascii(max(1, count))]))
         case ("list", .list(let start, let count)):
             commands.append(RedisCommand("LRANGE", bytes: key, Self.ascii(start), Self.ascii(start + max(1, count) - 1)))
             commands.append(RedisCommand("LLEN", bytes: key))
@@ -177,6 +183,8 @@ public final class KeyBrowser {
             let from = after.map { Array("(\($0)".utf8) } ?? Array("-".utf8)
             commands.append(RedisCommand("XRANGE", bytes: key, from, Array("+".utf8), Array("COUNT".utf8), Self.ascii(max(1, count))))
             commands.append(RedisCommand("XLEN", bytes: key))
+            // Its consumer groups, with the first window only (a read-only XINFO subcommand).
+            if after == nil { commands.append(RedisCommand(arguments: [Array("XINFO".utf8), Array("GROUPS".utf8), key])) }
         default:
             throw KeyBrowserError.windowDoesNotFit(type: type)
         }
@@ -222,7 +230,23 @@ public final class KeyBrowser {
             }
             windowRead = .stream(entries: entries, lastID: entries.last?.id, totalLength: Int(reads[1].reply.integer ?? 0))
         }
-        return ValueRead(key: key, window: windowRead, provenance: provenance)
+        var groups: [StreamGroup] = []
+        if case .stream(nil, _) = window, reads.count > 2 { groups = Self.groups(reads[2].reply) }
+        return ValueRead(key: key, window: windowRead, provenance: provenance, groups: groups)
+    }
+
+    /// `XINFO GROUPS`: one flat array of name/value pairs per group (RESP2).
+    static func groups(_ reply: RedisReply) -> [StreamGroup] {
+        (reply.elements ?? []).compactMap { group in
+            let parts = group.elements ?? []
+            var fields: [String: RedisReply] = [:]
+            for index in stride(from: 0, to: parts.count - 1, by: 2) {
+                if let name = parts[index].text { fields[name] = parts[index + 1] }
+            }
+            guard let name = fields["name"]?.bytes else { return nil }
+            return StreamGroup(name: name, consumers: Int(fields["consumers"]?.integer ?? 0), pending: Int(fields["pending"]?.integer ?? 0),
+                               lastDeliveredID: fields["last-delivered-id"]?.text ?? "", lag: fields["lag"]?.integer.map { Int($0) })
+        }
     }
 
     private static func ascii(_ number: Int) -> [UInt8] { Array(String(number).utf8) }

@@ -50,6 +50,8 @@ public final class TableBrowser: Sendable {
     let stores: [String: PostgresStore]
     /// Whether a column is of a collatable type, for merging text keys across shards.
     private let collatable = Mutex<[String: Bool]>([:])
+    /// Whether an index leads with a column, for sorted reads.
+    private let sortSupports = Mutex<[String: SortSupport]>([:])
 
     public init(atlas: Atlas, stores: [String: PostgresStore]) {
         self.atlas = atlas
@@ -59,7 +61,17 @@ public final class TableBrowser: Sendable {
     /// One page of `request.source`. Throws `CancellationError` when `cancellation` stopped it
     /// (the query is cancelled on its server).
     public func page(_ request: PageRequest, cancellation: Cancellation? = nil) throws -> RowPage {
-        let plan = try self.plan(request.source)
+        let source = try self.plan(request.source)
+        var page = try self.page(request, plan: source.sorted(by: request.sort), cancellation: cancellation)
+        // The source's own order names a row (field windows), whatever the page was sorted by.
+        page.orderColumns = source.order
+        if let sort = request.sort, let store = stores[source.store] {
+            page.sortSupport = try sortSupport(store, source.table, sort.column)
+        }
+        return page
+    }
+
+    private func page(_ request: PageRequest, plan: Plan, cancellation: Cancellation?) throws -> RowPage {
         if let after = request.after, after.values.count != plan.order.count {
             throw TableBrowserError.badCursor(expected: plan.order.count, found: after.values.count)
         }
@@ -71,12 +83,12 @@ public final class TableBrowser: Sendable {
         switch plan.shard {
         case .one(let shard):
             let (result, provenance) = try store.read(shard: shard) { connection in
-                try Self.run(plan, request, limit: limit, collateC: false, on: connection, cancellation)
+                try Self.run(plan, request, limit: limit, collated: [], on: connection, cancellation)
             }
             return try Self.page(result, plan: plan, limit: limit, valueLimit: request.valueLimit, provenance: [provenance])
         case .all where store.spec.groups.count == 1:
             let (result, provenance) = try store.read(shard: 0) { connection in
-                try Self.run(plan, request, limit: limit, collateC: false, on: connection, cancellation)
+                try Self.run(plan, request, limit: limit, collated: [], on: connection, cancellation)
             }
             return try Self.page(result, plan: plan, limit: limit, valueLimit: request.valueLimit, provenance: [provenance])
         case .all:
@@ -85,15 +97,20 @@ public final class TableBrowser: Sendable {
             // every shard, so that the merge here orders them as each shard did.
             let column = plan.order[0]
             let byBytes = try isCollatable(store, plan.table, column)
-            let results = try store.readAllShards({ (connection: PostgresConnection) -> [ShardRows] in
-                [try Self.run(plan, request, limit: limit, collateC: byBytes, on: connection, cancellation)]
+            var collated: Set<String> = byBytes ? [column] : []
+            for other in plan.order.dropFirst() where try isCollatable(store, plan.table, other) { collated.insert(other) }
+            let results = try store.readAllShards({ [collated] (connection: PostgresConnection) -> [ShardRows] in
+                [try Self.run(plan, request, limit: limit, collated: collated, on: connection, cancellation)]
             }, key: { (_: ShardRows) in 0 })
             let columns = results.rows.first?.columns ?? []
-            guard let keyIndex = columns.firstIndex(of: column) else {
+            let indices = plan.order.compactMap { columns.firstIndex(of: $0) }
+            guard indices.count == plan.order.count else {
                 return RowPage(columns: columns, rows: [], next: nil, provenance: results.provenance)
             }
-            let type = results.rows.first?.types[keyIndex] ?? 0
-            let merged = ShardRouter.merge(results.rows.map(\.rows), by: { MergeKey($0[keyIndex], type: type) })
+            let types = results.rows.first?.types ?? []
+            let merged = ShardRouter.merge(results.rows.map(\.rows), by: { row in
+                MergeKeys(keys: indices.map { MergeKey(row[$0], type: $0 < types.count ? types[$0] : 0) }, descending: plan.descending)
+            })
             let combined = ShardRows(columns: columns, types: results.rows.first?.types ?? [], rows: Array(merged.prefix(limit + 1)))
             return try Self.page(combined, plan: plan, limit: limit, valueLimit: request.valueLimit, provenance: results.provenance)
         }
@@ -114,6 +131,17 @@ public final class TableBrowser: Sendable {
         var order: [String]
         var descending: Bool
         var shard: ShardChoice
+        /// A sort by a column: its order is then (column, the source's order), one direction.
+        var sort: SortOrder? = nil
+
+        func sorted(by sort: SortOrder?) -> Plan {
+            guard let sort else { return self }
+            var plan = self
+            plan.order = [sort.column] + order.filter { $0 != sort.column }
+            plan.descending = sort.descending
+            plan.sort = sort
+            return plan
+        }
     }
 
     func plan(_ source: TableSource) throws -> Plan {
@@ -172,6 +200,25 @@ public final class TableBrowser: Sendable {
         return shard
     }
 
+    /// Whether an index of the table leads with `column` (a partial index does not count), from
+    /// the catalogue of the first shard; asked once per column.
+    func sortSupport(_ store: PostgresStore, _ table: String, _ column: String) throws -> SortSupport {
+        let cacheKey = "\(store.spec.name)\u{0}\(table)\u{0}\(column)"
+        if let known = sortSupports.withLock({ $0[cacheKey] }) { return known }
+        let (name, _) = try store.read(shard: 0) { connection in
+            try connection.query("""
+                SELECT c.relname FROM pg_index i
+                JOIN pg_class c ON c.oid = i.indexrelid
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                WHERE i.indrelid = to_regclass($1) AND a.attname = $2 AND i.indpred IS NULL
+                ORDER BY c.relname LIMIT 1
+                """, [.text(try SQLNames(connection: connection).table(table)), .text(column)]).rows.first?.string(0)
+        }
+        let support: SortSupport = name.map { .index($0) } ?? .noIndex
+        sortSupports.withLock { $0[cacheKey] = support }
+        return support
+    }
+
     private func isCollatable(_ store: PostgresStore, _ table: String, _ column: String) throws -> Bool {
         let cacheKey = "\(store.spec.name)\u{0}\(table)\u{0}\(column)"
         if let known = collatable.withLock({ $0[cacheKey] }) { return known }
@@ -195,11 +242,13 @@ public final class TableBrowser: Sendable {
 
 
     /// The page's SQL and its parameters.
-    static func statement(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, names: SQLNames,
+    static func statement(_ plan: Plan, _ request: PageRequest, limit: Int, collated: Set<String>, names: SQLNames,
                           columns: [String]? = nil) throws -> (String, [PostgresBind]) {
+        // A sorted read pages on (column, key) itself, NULLs included; the query is given no cursor.
         let query = KeysetQuery(table: plan.table, equal: ((plan.scope.map { [$0] } ?? []) + plan.narrower).map { ($0.column, $0.value) },
-                                order: plan.order, collateC: collateC, descending: plan.descending, after: request.after?.values,
-                                from: request.startKey, limit: limit + 1)
+                                order: plan.order, collated: collated, descending: plan.descending,
+                                after: plan.sort == nil ? request.after?.values : nil,
+                                from: plan.sort == nil ? request.startKey : nil, limit: limit + 1)
         return try query.statement(names: names, select: { parameters in
             // With a value limit, each column but the ordering ones comes as its first limit+1
             // characters: one more than the limit says that the value goes on.
@@ -210,9 +259,38 @@ public final class TableBrowser: Sendable {
                 return plan.order.contains(column) ? "scry_r.\(name)" : "left(scry_r.\(name)::text, \(cut)::int) AS \(name)"
             }.joined(separator: ", ")
         }, filters: { parameters in
-            guard let filter = request.filter, !filter.isEmpty else { return [] }
-            return ["scry_r::text ILIKE '%' || \(parameters.add(likePattern(filter))) || '%'"]
+            var conditions: [String] = []
+            if let filter = request.filter, !filter.isEmpty {
+                conditions.append("scry_r::text ILIKE '%' || \(parameters.add(likePattern(filter))) || '%'")
+            }
+            if plan.sort != nil, let after = request.after, after.values.count == plan.order.count {
+                conditions.append(try sortedAfter(plan, after, collated: collated, names: names, parameters: &parameters))
+            }
+            return conditions
         })
+    }
+
+    /// Rows after `after` in a sorted read, ordered by (column, key…) with NULLs of the column
+    /// last going up and first going down: a pair comparison for rows with a value, and the
+    /// NULL rows by key alone.
+    static func sortedAfter(_ plan: Plan, _ after: PageCursor, collated: Set<String>, names: SQLNames,
+                            parameters: inout SQLParameters) throws -> String {
+        func ordered(_ column: String) throws -> String {
+            "scry_r." + (try names.identifier(column)) + (collated.contains(column) ? " COLLATE \"C\"" : "")
+        }
+        let sorted = "scry_r." + (try names.identifier(plan.order[0]))
+        let keys = try plan.order.dropFirst().map(ordered)
+        let keyValues = after.values.dropFirst().map { parameters.add($0) }
+        let comparison = plan.descending ? "<" : ">"
+        func tuple(_ items: [String]) -> String { items.count == 1 ? items[0] : "(\(items.joined(separator: ", ")))" }
+        guard !keys.isEmpty else { return "\(try ordered(plan.order[0])) \(comparison) \(parameters.add(after.values[0]))" }
+        if after.sortValueIsNull {
+            let inNulls = "(\(sorted) IS NULL AND \(tuple(keys)) \(comparison) \(tuple(keyValues)))"
+            return plan.descending ? "(\(inNulls) OR \(sorted) IS NOT NULL)" : inNulls
+        }
+        let value = parameters.add(after.values[0])
+        let pair = "(\(try ordered(plan.order[0])), \(keys.joined(separator: ", "))) \(comparison) (\(value), \(keyValues.joined(separator: ", ")))"
+        return plan.descending ? pair : "(\(pair) OR \(sorted) IS NULL)"
     }
 
     /// `text` as an ILIKE pattern that matches it literally: `\`, `%` and `_` escaped.
@@ -225,11 +303,11 @@ public final class TableBrowser: Sendable {
         return escaped
     }
 
-    private static func run(_ plan: Plan, _ request: PageRequest, limit: Int, collateC: Bool, on connection: PostgresConnection,
+    private static func run(_ plan: Plan, _ request: PageRequest, limit: Int, collated: Set<String>, on connection: PostgresConnection,
                             _ cancellation: Cancellation) throws -> ShardRows {
         let names = SQLNames(connection: connection)
         let columns = request.valueLimit == nil ? nil : try columnNames(plan.table, names: names, on: connection)
-        let (sql, binds) = try statement(plan, request, limit: limit, collateC: collateC, names: names, columns: columns)
+        let (sql, binds) = try statement(plan, request, limit: limit, collated: collated, names: names, columns: columns)
         let rows = try cancellation.guarded(connection) { try connection.query(sql, binds) }
         return ShardRows(columns: rows.columns.map(\.name), types: rows.columns.map(\.typeOID), rows: rows.rows.map(\.values))
     }
@@ -258,13 +336,24 @@ public final class TableBrowser: Sendable {
             let indices = plan.order.map { result.columns.firstIndex(of: $0) }
             next = PageCursor(values: indices.map { index in
                 index.flatMap { last[$0] }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            })
+            }, sortValueIsNull: plan.sort != nil && (indices.first.flatMap { $0 }.map { last[$0] == nil } ?? false))
         }
         let ordering = Set(plan.order)
         let cut = result.columns.map { ordering.contains($0) ? nil : valueLimit }
         return RowPage(columns: result.columns,
                        rows: kept.map { row in zip(row, cut).map { value($0, limit: $1) } },
                        next: next, provenance: provenance, orderColumns: plan.order)
+    }
+}
+
+/// A row's ordering values as a merge across shards compares them: in order, each as
+/// `MergeKey` does, reversed for a descending read (so NULLs, last going up, come first).
+struct MergeKeys: Comparable {
+    var keys: [MergeKey]
+    var descending: Bool
+
+    static func < (lhs: MergeKeys, rhs: MergeKeys) -> Bool {
+        lhs.descending ? rhs.keys.lexicographicallyPrecedes(lhs.keys) : lhs.keys.lexicographicallyPrecedes(rhs.keys)
     }
 }
 

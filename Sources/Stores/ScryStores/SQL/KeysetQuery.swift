@@ -22,8 +22,10 @@ struct KeysetQuery {
     var equal: [(column: String, value: String)] = []
     var oneOf: (column: String, values: [String])? = nil
     var order: [String] = []
-    /// Order by byte value (`COLLATE "C"`), as the browser does for text columns.
+    /// Order by byte value (`COLLATE "C"`), as the browser does for text columns: every
+    /// ordering column, or those named.
     var collateC = false
+    var collated: Set<String> = []
     var descending = false
     /// Rows after this cursor, one value per ordering column; ignored when the counts differ.
     var after: [String]? = nil
@@ -38,7 +40,7 @@ struct KeysetQuery {
                    filters: (inout SQLParameters) throws -> [String] = { _ in [] }) throws -> (String, [PostgresBind]) {
         var parameters = SQLParameters()
         let selected = try select(&parameters)
-        let ordered = try order.map { "scry_r." + (try names.identifier($0)) + (collateC ? " COLLATE \"C\"" : "") }
+        let ordered = try order.map { "scry_r." + (try names.identifier($0)) + (collateC || collated.contains($0) ? " COLLATE \"C\"" : "") }
         var conditions: [String] = []
         for condition in equal {
             conditions.append("scry_r.\(try names.identifier(condition.column)) = \(parameters.add(condition.value))")
