@@ -15,11 +15,14 @@ struct TerminalWidthEndToEndTests {
     /// counted, so borders moved and ghost glyphs stayed. Every row tmux holds must now be as
     /// wide, by tmux's own measure, as the pane, and end with the Redis pane's border.
     @Test func tmuxDrawsEveryRowAtTheWidthScryCounts() async throws {
-        _ = try await DemoFixture.loaded()
-        let database = String(DemoFixture.redisDatabase)
+        // A Redis database of its own: a key written into the demo's would race the tests that
+        // count the demo's keys. The `hostile:` key is what `open` waits for.
+        let database = "9"
+        _ = try Fixture.redisCLI(["-n", database, "FLUSHDB"])
         try Fixture.redisCLI(["-n", database, "SET", Self.hostileKey, Self.hostileValue])
-        defer { _ = try? Fixture.redisCLI(["-n", database, "DEL", Self.hostileKey]) }
-        let session = try await InspectorEndToEndTests.open(width: 210, height: 40)
+        try Fixture.redisCLI(["-n", database, "SET", "hostile:width", "x"])
+        defer { _ = try? Fixture.redisCLI(["-n", database, "FLUSHDB"]) }
+        let session = try await InspectorEndToEndTests.open(width: 210, height: 40, environment: ["SCRY_CACHE_DB=\(database)"])
         var screen = try session.waitForScreen { $0.joined().contains("zwj ") }
         let row = try #require(screen.firstIndex { $0.contains("zwj ") }, "\(screen.joined(separator: "\n"))")
         #expect(screen[row].contains("zwj 👨\\u200d👩\\u200d👧 "), "\(screen[row])")

@@ -59,7 +59,7 @@ struct HeadlessAppTests {
         let app = try await HeadlessApp()
         defer { app.stop() }
         let screen = app.waitFor("the three panes read") { lines in
-            lines[1].contains("World · replica 127.0.0.1:\(Stack.pgReplicaPort) lag") && lines[1].contains("Campaign · replica") && lines[1].contains("Redis · primary 127.0.0.1:\(Stack.redisPort)")
+            lines[1].contains("World · replica ") && lines[1].contains(":\(Stack.pgReplicaPort) ") && lines[1].contains("Campaign · replica") && lines[1].contains("Redis · primary 127.0.0.1:\(Stack.redisPort)")
         }
         let characters = try Fixture.psql("SELECT count(*) FROM characters", database: DemoFixture.worldDatabase)
         #expect(screen.contains { $0.contains("character") && $0.contains("≈ \(characters) blueprints") }, "\(screen.joined(separator: "\n"))")

@@ -105,7 +105,7 @@ struct DailyUseTests {
         _ = updateInspector(&state, .linked(link.id, linkedCharacter()))
         expectScreen(Self.draw(state), [
             " Scry · atlas reference · read-only                                                   theme default ",
-            "┌ World · replica 127.0.0.1:5543┐┌ Campaign · replica 127.0.0.1:5┐┌ Redis · primary 127.0.0.1:55433┐",
+            "┌ World · replica … lag 0 B ────┐┌ Campaign · replica … lag 0 B ─┐┌ Redis · primary …:55433 ───────┐",
             "│World › character              ││Campaign › character 1 · linked││cache › character 1 · linked    │",
             "│id name                        ││    campaign 42 … replica 127…┃││    cache:charact… mirrors · ha…│",
             "│1  name 1                      ││=     name  Ana      inherited┃││!   session:x points at campaig…│",
@@ -137,13 +137,13 @@ struct DailyUseTests {
             " Scry · atlas reference · read-only           theme default ",
             "┌ Campaign · replica 127.0.0.1:55433 lag 0 B ──────────────┐",
             "│Campaign › campaign › campaign 42                         │",
+            "│events/h, 24 h …                                          │",
             "│NAME                           ROWS                       │",
             "│faction                             state                ┃│",
             "│location                            state                ┃│",
             "│character                           state                ┃│",
-            "│item                                state                ┃│",
-            "│decision                            rows                 ┃│",
-            "│npc_action                          rows                 ││",
+            "│item                                state                ││",
+            "│decision                            rows                 ││",
             "└──────────────────────────────────────────────────────────┘",
             "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
         ])
@@ -180,7 +180,7 @@ struct DailyUseTests {
         press(&state, .escape)
         expectScreen(Self.draw(state), [
             " Scry · atlas reference · read-only                                                   theme default ",
-            "┌ World · replica 127.0.0.1:5543┐┌ Campaign · replica 127.0.0.1:5┐┌ Redis · primary 127.0.0.1:55433┐",
+            "┌ World · replica … lag 0 B ────┐┌ Campaign · replica … lag 0 B ─┐┌ Redis · primary …:55433 ───────┐",
             "│World                          ││Campaign                       ││cache                           │",
             "│NAME              ROWS         ││NAME              ROWS         ││▸ cache:                880 keys│",
             "│world          ≈ 1,234 bluepri…││campaign       ≈ 1,234 rows · …││▸ session:               24 keys│",
