@@ -264,7 +264,7 @@ struct InspectorScreenTests {
             " Scry · atlas reference · read-only                               theme default ",
             "┌ Scry keys · World pane (/ searches, Esc closes) ─────────────────────────────┐",
             "│ Everywhere                                                                   ┃",
-            "│   Tab                  next pane                                             ┃",
+            "│   Tab                  next pane                                             │",
             "│   S-Tab                previous pane                                         │",
             "│   z                    zoom the pane in focus (again: side by side)          │",
             "│   Enter                open: a kind, a row, a field, a key; drill into a key │",

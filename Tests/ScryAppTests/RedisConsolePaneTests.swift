@@ -33,7 +33,7 @@ struct RedisConsolePaneTests {
         renderInspector(state, into: &buffer)
         expectScreen(buffer, [
             " Scry · atlas reference · read-only           theme default ",
-            "┌ Redis · [0-5460] primary 10.0.0.1:7000, [5461-16383] prim┐",
+            "┌ Redis · [0-5460] primary …, [5461-16383] primary …:7000 ─┐",
             "│cache › redis DBSIZE                                      │",
             "│10.0.0.1:7000 (primary, slots 0-5460):                    │",
             "│  1) \"\\x1b[31mred\"                                        │",

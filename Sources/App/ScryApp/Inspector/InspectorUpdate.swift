@@ -269,7 +269,7 @@ extension Inspector {
             }
             if let (key, columns) = changed { layouts[key] = columns }
         case .sortUp, .sortDown:
-            let sorted = self[pane].updateTop(as: RowsView.self) { rows in rows.sortCursorColumn(descendingFirst: action == .sortDown) }
+            let sorted: Void? = self[pane].updateTop(as: RowsView.self) { rows in rows.sortCursorColumn(descendingFirst: action == .sortDown) }
             return sorted == nil ? [] : [.cancel(.content(pane))]
         case .sortKeys:
             self[pane].updateTop(as: KeysView.self) { $0.sortByNextFact() }
