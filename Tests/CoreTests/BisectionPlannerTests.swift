@@ -56,7 +56,8 @@ struct BisectionPlannerTests {
         #expect(planner.differences.isEmpty)
         #expect(planner.progress.round == 1)
         #expect(tasks.allSatisfy { if case .checksum = $0.kind { true } else { false } })
-        #expect(tasks.count == 2, "one task per connection")
+        #expect(tasks.count == 1, "one scan of each whole table")
+        #expect(tasks.first?.ranges == [planner.bounds])
         #expect(planner.progress.rangesDone == planner.progress.rangesTotal)
         #expect(planner.progress.rowsFetched == 0)
     }
@@ -86,7 +87,8 @@ struct BisectionPlannerTests {
         let source = Self.table(stride(from: 0, to: 400_000, by: 2))
         var target = source
         for key in stride(from: Int64(0), to: 400_000, by: 4_002) { target[key] = -1 }
-        let settings = BisectionSettings(rowsPerBucket: 2_000, fanout: 8, fetchThreshold: 100, maxRowsPerFetch: 300)
+        // At most 16 buckets in the first round, as a table far larger than its answer's bound.
+        let settings = BisectionSettings(rowsPerBucket: 2_000, maxFirstRoundBuckets: 16, fanout: 8, fetchThreshold: 100, maxRowsPerFetch: 300)
         let (planner, tasks) = Self.run(source, target, settings)
         #expect(planner.differences.count == 100)
         #expect(planner.differences.allSatisfy { $0.kind == .changed && $0.key % 4_002 == 0 })
@@ -119,12 +121,56 @@ struct BisectionPlannerTests {
         #expect(planner.settings.fanout == 32)
         var copy = planner
         let tasks = copy.nextTasks()
-        #expect(tasks.count == 3)
+        #expect(tasks.count == 1)
         for task in tasks {
             guard case .checksum(let step) = task.kind else { Issue.record("not a checksum"); continue }
-            #expect(step == 128)
+            #expect(step == 64, "at most the 100 rows aimed at")
             #expect((task.ranges[0].lower - planner.origin) % step == 0)
         }
         #expect(tasks.last?.ranges.last?.upper == 1_000_010)
+    }
+
+    /// A first-round bucket is never larger than one whose rows are fetched: 4,096 rows per
+    /// bucket would make the second round read again every bucket with a difference, most of
+    /// the table once differences are scattered.
+    @Test func aCoarseSettingDoesNotMakeTheSecondRoundReadTheTableAgain() {
+        let source = Self.table(stride(from: 0, to: 1_000_000, by: 2))
+        var target = source
+        for key in stride(from: Int64(1_000), to: 1_000_000, by: 9_974) { target[key] = -1 }
+        let (planner, tasks) = Self.run(source, target, BisectionSettings(rowsPerBucket: 4_096))
+        #expect(planner.differences.count == 101)
+        #expect(planner.progress.round == 2)
+        #expect(tasks.filter { if case .checksum = $0.kind { true } else { false } }.count == 1, "one checksum round")
+        #expect(planner.progress.rowsFetched <= 101 * 2 * 256, "\(planner.progress)")
+    }
+
+    /// A table larger than the first round's bound: its buckets stay within the bound (memory
+    /// does not grow with the table), and a differing bucket descends in one round, with the
+    /// default fan-out, to sub-buckets small enough to fetch.
+    @Test func aLargeTableKeepsTheFirstRoundBoundedAndDescendsInOneRound() {
+        let settings = BisectionSettings(maxFirstRoundBuckets: 64)
+        var planner = BisectionPlanner(bounds: KeyRange(0, 1_000_000), estimatedRows: 1_000_000, settings: settings)
+        let first = planner.nextTasks()
+        guard case .checksum(let step) = first[0].kind else { Issue.record("not a checksum"); return }
+        #expect((1_000_000 + step - 1) / step <= 64)
+        planner.record(first[0].id, source: [BucketChecksum(bucket: 3, count: Int64(step), hash: 1)],
+                       target: [BucketChecksum(bucket: 3, count: Int64(step), hash: 2)])
+        let second = planner.nextTasks()
+        guard second.count == 1, case .checksum(let subStep) = second[0].kind else { Issue.record("\(second)"); return }
+        #expect(subStep <= 64, "sub-buckets of about the rows aimed at")
+        #expect(second[0].ranges == [KeyRange(3 * step, 4 * step)])
+    }
+
+    /// When most buckets of a round differ, the differences are dense: their rows are fetched
+    /// instead of descending (a descent would read them all again).
+    @Test func denseDifferencesAreFetchedRatherThanDescended() {
+        let source = Self.table(0..<4_000)
+        var target = source
+        for key in stride(from: Int64(0), to: 4_000, by: 50) { target[key] = -1 }
+        let settings = BisectionSettings(rowsPerBucket: 64, maxFirstRoundBuckets: 8, fetchThreshold: 256)
+        let (planner, tasks) = Self.run(source, target, settings)
+        #expect(planner.differences.count == 80)
+        #expect(planner.progress.round == 2, "fetched after the first round")
+        #expect(tasks.filter { $0.kind == .fetch }.count >= 1)
     }
 }

@@ -80,8 +80,10 @@ struct TableDiffTests {
         let changed: [KeyDifference] = keys.filter { $0 % 500 == 7 }.map { KeyDifference(key: $0, kind: .changed) }
         let missing: [KeyDifference] = keys.filter { $0 % 1000 == 300 }.map { KeyDifference(key: $0, kind: .missing) }
         let expected = (changed + missing).sorted()
-        // 4,000-row buckets, each with differences: the second round reads every range again.
-        let settings = BisectionSettings(rowsPerBucket: 4_000, fanout: 4, fetchThreshold: 20, maxRowsPerFetch: 1_000, concurrency: 2)
+        // At most 5 buckets in the first round (as for a table far larger than the bound), each
+        // with differences: the second round reads every range again.
+        let settings = BisectionSettings(rowsPerBucket: 4_000, maxFirstRoundBuckets: 5, fanout: 4, fetchThreshold: 20, maxRowsPerFetch: 1_000,
+                                         concurrency: 2)
         let diff = TableDiff(source: TableDiffSide(Self.configuration(), table: source), target: TableDiffSide(Self.configuration(), table: target),
                              key: "id", columns: ["v"], settings: settings)
         let result = try await offThePool { try diff.run() }

@@ -3,7 +3,8 @@
 // kind and the engine's own figures on one line of key=value pairs.
 //
 //   scry-bench-diff --source URI --source-table T --target URI --target-table T
-//                   --key COLUMN [--columns a,b,c] [--concurrency N] [--rows-per-bucket N]
+//                   --key COLUMN [--columns a,b,c] [--concurrency N] [--rows-per-bucket N] [--trace 1]
+// With --trace 1, each round's progress and the time since the start go to standard error.
 import Foundation
 import PostgresClient
 import ScryCore
@@ -13,7 +14,7 @@ var values: [String: String] = [:]
 var rest = CommandLine.arguments.dropFirst()
 while let flag = rest.popFirst() {
     guard flag.hasPrefix("--"), let value = rest.popFirst() else {
-        FileHandle.standardError.write(Data("usage: scry-bench-diff --source URI --source-table T --target URI --target-table T --key K [--columns a,b] [--concurrency N] [--rows-per-bucket N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: scry-bench-diff --source URI --source-table T --target URI --target-table T --key K [--columns a,b] [--concurrency N] [--rows-per-bucket N] [--trace 1]\n".utf8))
         exit(2)
     }
     values[String(flag.dropFirst(2))] = value
@@ -41,7 +42,12 @@ do {
         connection.close()
     }
     let started = Date()
-    let result = try TableDiff(source: source, target: target, key: key, columns: columns, settings: settings).run()
+    let trace = values["trace"] == "1"
+    let result = try TableDiff(source: source, target: target, key: key, columns: columns, settings: settings).run(progress: { progress in
+        guard trace else { return }
+        FileHandle.standardError.write(Data(("round=\(progress.round) ranges=\(progress.rangesDone)/\(progress.rangesTotal)"
+            + " rows_fetched=\(progress.rowsFetched) at=\(String(format: "%.3f", Date().timeIntervalSince(started)))\n").utf8))
+    })
     let seconds = Date().timeIntervalSince(started)
     let kinds = Dictionary(grouping: result.differences, by: \.kind).mapValues(\.count)
     print("differences=\(result.differences.count) changed=\(kinds[.changed] ?? 0) missing=\(kinds[.missing] ?? 0) extra=\(kinds[.extra] ?? 0)"

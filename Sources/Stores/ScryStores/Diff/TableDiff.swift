@@ -154,8 +154,9 @@ public final class TableDiff: Sendable {
             return TableDiffResult(rows: [], differences: [], hashedKey: hashed, progress: BisectionProgress(), queries: queries)
         }
         let estimate = openings.map { $0.estimate > 0 ? $0.estimate : Int(min(high - low + 1, 10_000_000)) }.max() ?? 0
-        for link in links.joined() { link.tableSpan = Double(high) - Double(low) + 1 }
-        var planner = BisectionPlanner(bounds: KeyRange(low, high + 1), estimatedRows: estimate, settings: settings)
+        let bounds = KeyRange(low, high + 1)
+        for link in links.joined() { link.tableBounds = bounds }
+        var planner = BisectionPlanner(bounds: bounds, estimatedRows: estimate, settings: settings)
         var textDifferences: [RowDifference] = []
         progress?(planner.progress)
         while !planner.isFinished {
@@ -325,10 +326,17 @@ final class Link {
         self.connection = connection
         canceller = try connection.makeCanceller()
         // Bucket aggregates are hash aggregates: with enough memory they stay in memory and go
-        // parallel instead of spilling, and JIT costs more than it saves on them. Session
-        // settings only; nothing is written.
+        // parallel instead of spilling, and JIT costs more than it saves on them. PostgreSQL
+        // cannot estimate how many buckets `(key - origin) / step` makes and takes every key
+        // for one: at 10M rows it sorted the table, or hashed it in one process (25 s, against
+        // 10 s for one aggregate over the table in parallel, although the bucketed aggregate
+        // costs about the same CPU time). With sorts off and gathered rows priced as free, the
+        // first round has the one aggregate's plan: partial hash aggregates in parallel
+        // workers. Session settings only; nothing is written.
         _ = try connection.query("SET work_mem = '64MB'")
         _ = try connection.query("SET jit = off")
+        _ = try connection.query("SET enable_sort = off")
+        _ = try connection.query("SET parallel_tuple_cost = 0")
         tableText = try TableDiff.quoted(side.table, connection)
         table = tableText + " AS scry_t"
         quotedKeys = try keys.map { try connection.escapeIdentifier($0) }
@@ -396,8 +404,7 @@ final class Link {
         var buckets: [BucketChecksum] = []
         try guarded(cancellation) {
             try connection.stream(sql, [.text(String(origin)), .text(String(step))] + binds) { row in
-                buckets.append(BucketChecksum(bucket: Int64(row.string(0) ?? "") ?? 0, count: Int64(row.string(1) ?? "") ?? 0,
-                                              hash: Int64(row.string(2) ?? "") ?? 0))
+                buckets.append(BucketChecksum(bucket: Self.integer(row[0]), count: Self.integer(row[1]), hash: Self.integer(row[2])))
                 return .next
             }
         }
@@ -413,10 +420,14 @@ final class Link {
         let sql = "SELECT \(([keyExpression, rowHash] + texts).joined(separator: ", ")) FROM \(from)"
         try guarded(cancellation) {
             try connection.stream(sql, binds) { row in
-                let key = row.string(0) ?? ""
-                let text = hashedKey ? row.string(2) ?? "" : key
+                guard hashedKey else {
+                    // An integer key needs no text: the differences are named by the integer.
+                    rows.append(FetchedRow(key: Self.integer(row[0]), text: "", hash: Self.integer(row[1]), values: []))
+                    return .next
+                }
+                let text = row.string(2) ?? ""
                 let values = keyValues.count == 1 ? [text] : (3..<(3 + keyValues.count)).map { row.string($0) ?? "" }
-                rows.append(FetchedRow(key: Int64(key) ?? 0, text: text, hash: Int64(row.string(1) ?? "") ?? 0, values: values))
+                rows.append(FetchedRow(key: Self.integer(row[0]), text: text, hash: Self.integer(row[1]), values: values))
                 return .next
             }
         }
@@ -448,9 +459,23 @@ final class Link {
         return rows
     }
 
-    /// The span of keys the table covers (both sides'), set once the bounds are known: how much
-    /// of it a round's ranges cover decides how they are read.
-    var tableSpan: Double = 0
+    /// The keys the table covers (both sides'), set once the bounds are known: a range of all
+    /// of them is read with no condition (one sequential scan), and how much of them a round's
+    /// ranges cover decides how they are read.
+    var tableBounds = KeyRange(0, 0)
+
+    /// A bigint in PostgreSQL's text form, read from its bytes without making a string (the
+    /// first round reads one row per bucket, up to `maxFirstRoundBuckets`); 0 for NULL.
+    static func integer(_ bytes: [UInt8]?) -> Int64 {
+        guard let bytes, !bytes.isEmpty else { return 0 }
+        let negative = bytes[0] == UInt8(ascii: "-")
+        var value: Int64 = 0
+        for byte in bytes.dropFirst(negative ? 1 : 0) {
+            // Accumulated as a negative number, so that Int64.min is read too.
+            value = value &* 10 &- Int64(byte &- UInt8(ascii: "0"))
+        }
+        return negative ? value : 0 &- value
+    }
 
     /// What a round reads the rows of `ranges` from (`FROM` this). One range is a plain
     /// condition (an index range scan or a scan of the whole table).
@@ -465,13 +490,18 @@ final class Link {
     /// no index, so its ranges are always read that way (a join would test every row against
     /// every range: 55 s for 1M rows and 200 ranges, against 0.3 s).
     private func source(_ ranges: [KeyRange], firstParameter n: Int) -> (String, [PostgresBind]) {
+        if ranges == [tableBounds] {
+            // The whole table (the first round): no condition, so one sequential scan, which
+            // PostgreSQL may share among parallel workers.
+            return (table, [])
+        }
         if ranges.count == 1 {
             return ("\(table) WHERE \(keyExpression) >= $\(n)::bigint AND \(keyExpression) < $\(n + 1)::bigint",
                     [.text(String(ranges[0].lower)), .text(String(ranges[0].upper))])
         }
         let sorted = ranges.sorted { $0.lower < $1.lower }
         let covered = sorted.reduce(0.0) { $0 + Double($1.upper) - Double($1.lower) }
-        if hashedKey || covered * 3 >= tableSpan {
+        if hashedKey || covered * 3 >= Double(tableBounds.upper) - Double(tableBounds.lower) {
             let bounds = "{" + sorted.flatMap { [String($0.lower), String($0.upper)] }.joined(separator: ",") + "}"
             return ("\(table) WHERE \(keyExpression) >= $\(n)::bigint AND \(keyExpression) < $\(n + 1)::bigint"
                     + " AND width_bucket(\(keyExpression), $\(n + 2)::bigint[]) % 2 = 1",
