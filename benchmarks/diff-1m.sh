@@ -20,8 +20,11 @@
 # (the largest of the rounds) is shown.
 #
 # ROWS (default 1000000) sets the table size: benchmarks/diff-10m.sh runs this with 10M.
-# Tables go into the database `bench` on the stack's primary (created if missing) and are
-# dropped afterwards. Needs the stack: scripts/stack up.
+# Tables go into the database `bench` on the stack's primary (created if missing), named by
+# their size (scry_diff_bench_{a,b,c}_ROWS), and are dropped afterwards; with KEEP=1 they are
+# kept, and a later run with KEEP=1 uses them again when they hold the planted data (a's row
+# count, b's 200 differences by count), skipping the load (minutes at 10M).
+# Needs the stack: scripts/stack up.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -39,11 +42,12 @@ DB=${SCRY_BENCH_DB:-bench}
 HOST=${SCRY_PG_HOST:-127.0.0.1}
 PORT=${SCRY_PG_PRIMARY_PORT:-55432}
 URI="postgresql://postgres@$HOST:$PORT/$DB"
-A=scry_diff_bench_a B=scry_diff_bench_b C=scry_diff_bench_c
+KEEP=${KEEP:-0}
+A=scry_diff_bench_a_$ROWS B=scry_diff_bench_b_$ROWS C=scry_diff_bench_c_$ROWS
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -h "$HOST" -p "$PORT" -U postgres -d "$DB" "$@"; }
 cleanup() { psql_db -c "DROP TABLE IF EXISTS $A, $B, $C" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
+if [ "$KEEP" != 1 ]; then trap cleanup EXIT; fi
 
 now() { date +%s.%N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -87,6 +91,13 @@ if [ "$(psql -X -At -h "$HOST" -p "$PORT" -U postgres -d postgres -c "SELECT cou
     psql -X -q -h "$HOST" -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE $DB"
 fi
 
+loaded() {
+    # a holds ROWS rows, b 50 fewer plus 50 extra, c as many as a.
+    [ "$(psql_db -At -c "SELECT (SELECT count(*) FROM $A) || ' ' || (SELECT count(*) FROM $B WHERE name = 'extra') || ' ' || (SELECT count(*) FROM $C)" 2>/dev/null)" = "$ROWS 50 $ROWS" ]
+}
+if [ "$KEEP" = 1 ] && loaded; then
+    echo "using the tables of an earlier run (KEEP=1): $A, $B, $C" >&2
+else
 echo "loading 3 x $ROWS rows into $DB..." >&2
 load_start=$(now)
 # Source keys are even (2..2 ROWS): extra rows take odd keys between them, scattered.
@@ -106,6 +117,7 @@ INSERT INTO $B SELECT 2 * (7000 + k * 19937 * $stride) + 1, 'extra', 1, now() FR
 VACUUM ANALYZE $A; VACUUM ANALYZE $B; VACUUM ANALYZE $C;
 SQL
 echo "loaded in $(echo "$(now) - $load_start" | bc) s" >&2
+fi
 
 limit_query() { echo "SELECT count(*), bit_xor(hashtextextended(t::text, 0)) FROM $1 t"; }
 limit_pair() {

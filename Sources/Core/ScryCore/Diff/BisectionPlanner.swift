@@ -73,7 +73,7 @@ public struct KeyDifference: Sendable, Hashable, Comparable, CustomStringConvert
 public struct BisectionSettings: Sendable, Equatable {
     /// Rows per bucket aimed at in the first round. Small buckets cost little (a result row of
     /// three integers each) and keep the rows fetched for scattered differences few. Never more
-    /// than `fetchThreshold`: a coarser first round makes the next round read again every
+    /// than half `fetchThreshold`: a coarser first round makes the next round read again every
     /// bucket that holds a difference, about the whole table once differences are scattered
     /// (200 differences in 1M rows with 4,096 rows per bucket re-read 74% of it: 1.7x the
     /// time of 64 rows per bucket). Never fewer than the table's rows over
@@ -107,9 +107,11 @@ public struct BisectionSettings: Sendable, Equatable {
         self.concurrency = max(1, concurrency)
     }
 
-    /// The rows per bucket of the first round for a table of `rows` rows (see `rowsPerBucket`).
+    /// The rows per bucket of the first round for a table of `rows` rows (see `rowsPerBucket`):
+    /// at most half `fetchThreshold`, so that a bucket that holds a few rows more than the
+    /// estimate said is still fetched.
     public func firstRoundRowsPerBucket(rows: Int) -> Int {
-        max(min(rowsPerBucket, fetchThreshold), Int(clamping: BisectionPlanner.divideRoundingUp(Int64(max(0, rows)), Int64(maxFirstRoundBuckets))))
+        max(min(rowsPerBucket, max(1, fetchThreshold / 2)), Int(clamping: BisectionPlanner.divideRoundingUp(Int64(max(0, rows)), Int64(maxFirstRoundBuckets))))
     }
 }
 
@@ -179,7 +181,7 @@ public struct BisectionPlanner: Sendable {
 
     /// The rows per bucket that descents aim at: what the first round aims at before its
     /// bound on the answer's size.
-    private var leafRows: Int { min(settings.rowsPerBucket, settings.fetchThreshold) }
+    private var leafRows: Int { min(settings.rowsPerBucket, max(1, settings.fetchThreshold / 2)) }
 
     public var isFinished: Bool { pendingChecksums.isEmpty && pendingFetches.isEmpty && inFlight.isEmpty }
 
