@@ -111,24 +111,6 @@ public enum Commands {
             throw .unknown(name)
         }
     }
-
-    /// Completions for what is typed so far: command names, then kinds or theme names.
-    public static func completions(for text: String, catalog: Catalog, themes: [String]) -> [String] {
-        let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        if parts.count <= 1 {
-            let typed = parts.first ?? ""
-            return all(for: catalog).map(\.name).filter { $0.hasPrefix(typed) && $0 != typed || typed.isEmpty }
-        }
-        let (name, typed) = (parts[0], parts[1])
-        let candidates: [String]
-        switch name {
-        case "world": candidates = catalog.worldKinds
-        case "theme": candidates = themes
-        case "diff": candidates = catalog.checks
-        default: candidates = []
-        }
-        return candidates.filter { $0.hasPrefix(typed) }.map { "\(name) \($0)" }
-    }
 }
 
 extension String {
