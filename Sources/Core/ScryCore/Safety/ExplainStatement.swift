@@ -7,6 +7,11 @@ public struct ExplainStatement: Sendable, Equatable {
     public var head: String
     public var statement: String
 
+    public init(head: String, statement: String) {
+        self.head = head
+        self.statement = statement
+    }
+
     /// The split, or nil when `query` is not an `EXPLAIN` (leading spaces and newlines allowed).
     public init?(_ query: String) {
         let text = query.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
