@@ -1,4 +1,5 @@
 import Foundation
+import ScryCore
 
 /// The command-line history on disk: `$XDG_STATE_HOME/scry/history` (else
 /// `~/.local/state/scry/history`), one line per command, readable by its owner alone (0600 in a
@@ -19,8 +20,7 @@ public final class HistoryFile: Sendable {
 
     /// `$XDG_STATE_HOME/scry/history`, else `$HOME/.local/state/scry/history`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? "") + "/.local/state")
-        return base + "/scry/history"
+        StateDirectory.path(environment: environment) + "/history"
     }
 
     /// The newest `capacity` lines, oldest first; none when there is no file or it cannot be
