@@ -48,6 +48,21 @@ struct CompletionEndToEndTests {
             screen = try session.waitForScreen { $0.joined().contains("\(sharing.count) session tokens") }
         }
         #expect(screen.joined().contains(String(token)), "\(InspectorEndToEndTests.text(screen))")
+        // `:sql` completes table names from the World store's catalogue, and EXPLAIN draws a tree.
+        try session.sendKeys("C-u")
+        try session.type("sql EXPLAIN SELECT * FROM charac")
+        try session.sendKeys("Tab")
+        screen = try session.waitForScreen { $0.last?.hasPrefix(":sql EXPLAIN SELECT * FROM characters ") == true }
+        try session.type("c JOIN worl")
+        try session.sendKeys("Tab")
+        screen = try session.waitForScreen { $0.last?.hasPrefix(":sql EXPLAIN SELECT * FROM characters c JOIN worlds ") == true }
+        try session.type("w ON w.id = c.world_id")
+        try session.sendKeys("Enter")
+        screen = try session.waitForScreen { $0.joined().contains("the plan as a tree") }
+        #expect(screen.contains { $0.contains("cost ") && $0.contains(" rows ") }, "\(InspectorEndToEndTests.text(screen))")
+        #expect(screen.contains { $0.contains("└─ ") }, "\(InspectorEndToEndTests.text(screen))")
+        try session.sendKeys("Escape", ":")
+
         // Running a line remembers it.
         try session.sendKeys("C-u")
         try session.type("character \(highest)")
@@ -57,7 +72,8 @@ struct CompletionEndToEndTests {
         #expect(try session.waitForExit() == 0)
 
         let history = state.appendingPathComponent("scry/history").path
-        #expect(try String(contentsOfFile: history, encoding: .utf8) == "character \(highest)\n")
+        #expect(try String(contentsOfFile: history, encoding: .utf8)
+                == "sql EXPLAIN SELECT * FROM characters c JOIN worlds w ON w.id = c.world_id\ncharacter \(highest)\n")
         let mode = try FileManager.default.attributesOfItem(atPath: history)[.posixPermissions] as? Int
         #expect(mode == 0o600, "the history is private")
 
