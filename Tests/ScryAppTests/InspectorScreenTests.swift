@@ -280,11 +280,15 @@ struct InspectorScreenTests {
         ])
     }
 
-    /// The command line with its completions.
+    /// The command line with its completions: Tab lists them, counted, and keeps what is
+    /// common to all (nothing more here); Tab again puts the first on the line.
     @Test func commandLineCompletion() throws {
         var state = try Self.started(width: 80, height: 12)
         press(&state, .character(":"))
         type(&state, "ca")
+        press(&state, .tab)
+        #expect(Self.draw(state).lines[6].hasPrefix("┌ 3 commands ─────┐"))
+        #expect(Self.draw(state).lines[11].hasPrefix(":ca "))
         press(&state, .tab)
         expectScreen(Self.draw(state), [
             " Scry · atlas reference · read-only                               theme default ",
@@ -293,7 +297,7 @@ struct InspectorScreenTests {
             "│World                                                                         │",
             "│NAME                                      ROWS                                │",
             "│world                                  ≈ 1,234 blueprints                     │",
-            "┌─────────────────┐                     ≈ 2,468 blueprints                     │",
+            "┌ 3 commands ─────┐                     ≈ 2,468 blueprints                     │",
             "│ campaign        │                     ≈ 3,702 blueprints                     │",
             "│ cache:character │                     ≈ 4,936 blueprints                     │",
             "│ cache:item      │                     ≈ 6,170 blueprints                     │",

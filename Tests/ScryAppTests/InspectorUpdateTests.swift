@@ -165,26 +165,12 @@ struct InspectorUpdateTests {
 
         press(&state, .character(":"))
         type(&state, "theme light")
-        #expect(press(&state, .enter) == [.setTheme("light")])
+        #expect(press(&state, .enter) == [.setTheme("light"), .remember("theme light")])
 
         press(&state, .character(":"))
         type(&state, "q")
         press(&state, .enter)
         #expect(state.wantsQuit)
-    }
-
-    @Test func tabCompletesCommandsAndTheirArguments() throws {
-        var state = try inspector()
-        let catalog = state.catalog
-        #expect(Commands.completions(for: "ca", catalog: catalog, themes: []) == ["campaign", "cache:character", "cache:item"])
-        #expect(Commands.completions(for: "world c", catalog: catalog, themes: []) == ["world character"])
-        #expect(Commands.completions(for: "theme l", catalog: catalog, themes: ["light", "mono"]) == ["theme light"])
-        press(&state, .character(":"))
-        type(&state, "wor")
-        press(&state, .tab)
-        guard case .command(let editor, _, let completion) = state.mode else { Issue.record("not in command mode"); return }
-        #expect(editor.text == "world")
-        #expect(completion == 0)
     }
 
     @Test func copyTakesTheSelectionAsDrawnNotRawBytes() throws {

@@ -95,6 +95,8 @@ public enum Message: Sendable, Equatable {
     /// A level's scan finished; the level comes sorted.
     case keysLoaded(JobID, KeyLevel)
     case factsLoaded(JobID, [KeyFacts])
+    /// Names that complete the command line.
+    case completed(JobID, CompletionAnswer)
     case valueLoaded(JobID, ValueRead)
     case jobFailed(JobID, String)
     case jobCancelled(JobID)
@@ -143,6 +145,8 @@ public enum Effect: Sendable, Equatable {
     /// Forgets what the terminal shows and draws all of it again (C-l): the screen may hold
     /// what another program wrote, or a glyph a terminal drew wider than counted.
     case repaint
+    /// Keeps a command line in the history file (`$XDG_STATE_HOME/scry/history`).
+    case remember(String)
 }
 
 /// The one place state changes.

@@ -51,6 +51,9 @@ public enum ReadOnlyCommands {
         return rules
     }()
 
+    /// Every command the allow-list lets through, sorted: what `:redis` completes.
+    public static var names: [String] { rules.keys.sorted() }
+
     /// Throws `RedisError.refused` naming the command unless it is on the allow-list.
     public static func check(_ command: RedisCommand) throws(RedisError) {
         guard let name = command.name else {

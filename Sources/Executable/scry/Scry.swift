@@ -71,7 +71,8 @@ struct Scry: ParsableCommand {
             }
         }
         AppRuntime(terminal: terminal, nodes: connections, atlas: loaded.atlas, credentials: loaded.credentials,
-                   themes: themes, themeName: themeName, colourOff: ColorSupport.noColorRequested ? "NO_COLOR" : nil).run()
+                   themes: themes, themeName: themeName, colourOff: ColorSupport.noColorRequested ? "NO_COLOR" : nil,
+                   history: HistoryFile(path: HistoryFile.defaultPath())).run()
     }
 }
 

@@ -35,12 +35,14 @@ public final class AppRuntime: @unchecked Sendable {
     private let themes: Themes?
     private let inbox: Inbox
     private let runner: JobRunner
+    private let history: HistoryFile?
     public private(set) var state: AppState
     private let started = Date()
 
     public init(terminal: any TerminalBackend, nodes: [NodeConnection], atlas: Atlas?, credentials: StoreCredentials,
-                themes: Themes? = nil, themeName: String = "default", colourOff: String? = nil) {
+                themes: Themes? = nil, themeName: String = "default", colourOff: String? = nil, history: HistoryFile? = nil) {
         self.terminal = terminal
+        self.history = history
         self.nodes = nodes
         self.themes = themes
         inbox = Inbox(wake: terminal.waker)
@@ -53,7 +55,11 @@ public final class AppRuntime: @unchecked Sendable {
             return services.execute(job, cancellation: cancellation, post: post)
         }, post: { inbox.post($0) })
         state = AppState(nodes: nodes.map(\.address),
-                         inspector: atlas.map { Inspector(catalog: Catalog(atlas: $0), themes: themes?.names ?? [], themeName: themeName, colourOff: colourOff) })
+                         inspector: atlas.map {
+                             Inspector(catalog: Catalog(atlas: $0), themes: themes?.names ?? [], themeName: themeName, colourOff: colourOff,
+                                       history: CommandHistory(history?.load() ?? [], capacity: history?.capacity ?? CommandHistory.defaultCapacity),
+                                       redisCommands: RedisConsole.commandNames)
+                         })
     }
 
     /// Jobs started so far, for tests that check coalescing.
@@ -131,6 +137,11 @@ public final class AppRuntime: @unchecked Sendable {
                 Thread.detachNewThread { inbox.post(.copied(CopyFallback.finish(text))) }
             case .repaint:
                 terminal.invalidate()
+            case .remember(let line):
+                // A local file, but still I/O: off the UI thread. History is a convenience, so
+                // a file that cannot be written costs nothing else.
+                guard let history else { continue }
+                Thread.detachNewThread { try? history.append(line) }
             case .setTheme(let name):
                 guard let themes else {
                     inbox.post(.themeFailed("no themes available"))

@@ -1,5 +1,6 @@
 import Foundation
 import ScryApp
+import ScryCore
 
 /// What `y` does besides OSC 52, which reaches the clipboard only where the terminal lets it
 /// (tmux's default, `set-clipboard external`, keeps it from programs): the text is saved to
@@ -22,8 +23,7 @@ enum CopyFallback {
 
     /// `$XDG_STATE_HOME/scry/copied.txt`, else `~/.local/state/scry/copied.txt`.
     static func file(environment: [String: String]) -> String {
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? "") + "/.local/state")
-        return state + "/scry/copied.txt"
+        StateDirectory.path(environment: environment) + "/copied.txt"
     }
 
     /// Why tmux keeps OSC 52 from the clipboard, or nil when it lets it through or cannot say.

@@ -123,6 +123,8 @@ public final class StoreServices: Sendable {
                 return .factsLoaded(job.id, try keyBrowser(store, lane: job.lane).browser.facts(keys))
             case .value(let store, let key, let type, let window):
                 return .valueLoaded(job.id, try keyBrowser(store, lane: job.lane).browser.value(key, type: type, window))
+            case .complete(let read):
+                return .completed(job.id, try complete(read, lane: job.lane, cancellation: cancellation))
             case .probe(let node):
                 // Probes need the nodes, not the atlas's stores: the runtime runs them.
                 return .probed(node: node, .failed("probes run in the runtime"))
@@ -130,6 +132,17 @@ public final class StoreServices: Sendable {
         } catch {
             if cancellation.isCancelled { return .jobCancelled(job.id) }
             return .jobFailed(job.id, StoreErrorText.message(for: error))
+        }
+    }
+
+    private func complete(_ read: CompletionRead, lane: Lane, cancellation: Cancellation) throws -> CompletionAnswer {
+        switch read {
+        case .entityKeys(let entity, let prefix):
+            return try tableBrowser().keyCompletions(entity: entity, prefix: prefix, cancellation: cancellation)
+        case .catalogue(let store):
+            return try tableBrowser().catalogue(store: store, cancellation: cancellation)
+        case .keys(let store, let prefix):
+            return try keyBrowser(store, lane: lane).browser.nameCompletions(prefix: prefix, isCancelled: { cancellation.isCancelled })
         }
     }
 

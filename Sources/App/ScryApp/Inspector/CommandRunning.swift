@@ -45,8 +45,7 @@ extension Inspector {
             focus = .redis
             push(RedisReplyView(store: store, line: line, arguments: arguments), on: .redis)
         case .sql(let query):
-            let store = focus == .world ? catalog.worldStore : focus == .campaign ? catalog.campaignStore : nil
-            guard let store else {
+            guard let store = sqlStoreInFocus else {
                 note = Note(text: ":sql runs on the World or Campaign pane's store; Tab to one", role: .error)
                 return []
             }

@@ -38,7 +38,7 @@ public enum Commands {
         CommandSpec(name: "player", argument: "ID", help: "across the stores: their sessions, campaign and character"),
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
         CommandSpec(name: "redis", argument: "COMMAND", help: "a read-only Redis command on the Redis pane's store, replies by type"),
-        CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard)"),
+        CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard); EXPLAIN draws the plan as a tree"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
         CommandSpec(name: "help", argument: "", help: "this help"),
         CommandSpec(name: "q", argument: "", help: "quit"),
@@ -110,24 +110,6 @@ public enum Commands {
             }
             throw .unknown(name)
         }
-    }
-
-    /// Completions for what is typed so far: command names, then kinds or theme names.
-    public static func completions(for text: String, catalog: Catalog, themes: [String]) -> [String] {
-        let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        if parts.count <= 1 {
-            let typed = parts.first ?? ""
-            return all(for: catalog).map(\.name).filter { $0.hasPrefix(typed) && $0 != typed || typed.isEmpty }
-        }
-        let (name, typed) = (parts[0], parts[1])
-        let candidates: [String]
-        switch name {
-        case "world": candidates = catalog.worldKinds
-        case "theme": candidates = themes
-        case "diff": candidates = catalog.checks
-        default: candidates = []
-        }
-        return candidates.filter { $0.hasPrefix(typed) }.map { "\(name) \($0)" }
     }
 }
 

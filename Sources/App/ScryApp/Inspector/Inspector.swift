@@ -8,8 +8,8 @@ public struct Inspector: Sendable, Equatable {
         case normal
         /// Typing a filter; `original` comes back on Esc.
         case filter(LineEditor, original: String?)
-        /// Typing a command; Tab cycles through the completions of `base`, what was typed.
-        case command(LineEditor, base: String, completion: Int?)
+        /// Typing a command: Tab completes, Up/Down and Ctrl-R reach the history.
+        case command(CommandPrompt)
         /// Help, scrolled by `offset`, showing only what matches `query`; `typing` while the
         /// query is being typed after `/`.
         case help(offset: Int, query: String = "", typing: LineEditor? = nil)
@@ -49,9 +49,18 @@ public struct Inspector: Sendable, Equatable {
     public var layouts: [String: ColumnLayout] = [:]
     /// `:nodes` asks for the nodes screen; the app switches to it and clears this.
     public var wantsNodes = false
+    /// The command lines run before, kept across sessions by the runtime.
+    public var history: CommandHistory
+    /// The commands `:redis` accepts (the read-only allow-list), for completion.
+    public var redisCommands: [String]
+    /// Each PostgreSQL store's tables and columns, read once for `:sql` completion.
+    public var sqlCatalogues: [String: CompletionAnswer] = [:]
 
-    public init(catalog: Catalog, themes: [String] = [], themeName: String = "default", colourOff: String? = nil) {
+    public init(catalog: Catalog, themes: [String] = [], themeName: String = "default", colourOff: String? = nil,
+                history: CommandHistory = CommandHistory(), redisCommands: [String] = []) {
         self.catalog = catalog
+        self.history = history
+        self.redisCommands = redisCommands
         self.themes = themes
         self.themeName = themeName
         self.colourOff = colourOff

@@ -70,10 +70,14 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landFacts(job, facts)
     case .valueLoaded(let job, let read):
         state.landValue(job, read)
+    case .completed(let job, let answer):
+        state.landCompletion(job, answer)
     case .jobFailed(let job, let reason):
+        guard !state.landCompletionFailure(job, reason: reason) else { break }
         state.landFailure(job, .failed(reason))
         state.note = Inspector.Note(text: reason, role: .error)
     case .jobCancelled(let job):
+        guard !state.landCompletionFailure(job, reason: nil) else { break }
         state.landFailure(job, .cancelled)
     case .themeApplied(let name):
         state.themeName = name
@@ -141,28 +145,8 @@ extension Inspector {
                 mode = .filter(editor, original: original)
                 return applyFilter(editor.text.isEmpty ? nil : editor.text)
             }
-        case .command(var editor, let base, let completion):
-            switch key {
-            case .enter:
-                mode = .normal
-                return run(editor.text)
-            case .escape:
-                mode = .normal
-                return []
-            case .tab, .backTab:
-                let choices = Commands.completions(for: base, catalog: catalog, themes: themes)
-                guard !choices.isEmpty else { return [] }
-                let step = key == .tab ? 1 : choices.count - 1
-                let next = completion.map { ($0 + step) % choices.count } ?? (key == .tab ? 0 : choices.count - 1)
-                editor = LineEditor(choices[next])
-                mode = .command(editor, base: base, completion: next)
-                return []
-            default:
-                guard let edit = Self.edit(for: key) else { return [] }
-                editor.apply(edit)
-                mode = .command(editor, base: editor.text, completion: nil)
-                return []
-            }
+        case .command(let prompt):
+            return handleCommand(key, prompt)
         case .normal:
             note = nil
             guard let action = InspectorKeys.action(for: key, inTable: self[focus].top is RowsView) else { return [] }
@@ -242,7 +226,7 @@ extension Inspector {
             }
             mode = .filter(LineEditor(filter ?? ""), original: filter)
         case .command:
-            mode = .command(LineEditor(), base: "", completion: nil)
+            mode = .command(CommandPrompt())
         case .help:
             mode = .help(offset: 0)
         case .refresh:

@@ -14,6 +14,8 @@ public enum Lane: Sendable, Hashable {
     case drift
     /// A node's probe: its role, version and position.
     case probe(node: Int)
+    /// A read that completes the command line: the next key cancels it.
+    case completion
 }
 
 public enum Work: Sendable, Equatable {
@@ -32,6 +34,8 @@ public enum Work: Sendable, Equatable {
     case sql(store: String, campaign: String?, query: String)
     /// A campaign's events per hour over the last 24 hours, for its header.
     case eventRate(campaign: String)
+    /// Names that complete the command line, a bounded read; answered by `.completed`.
+    case complete(CompletionRead)
     /// Connects to the `node`th configured node and reads its facts; answered by `.probed`.
     case probe(node: Int)
 }

@@ -33,6 +33,9 @@ func helpSections(_ state: Inspector) -> [HelpSection] {
         (keys: "Enter", help: "keep the filter / run the command"),
         (keys: "Esc", help: "leave; a filter goes back to what it was"),
         (keys: "C-w C-u", help: "delete a word / the line"),
+        (keys: "Tab S-Tab", help: "complete: commands, kinds, ids, session tokens, keys, SQL tables and columns, Redis commands (read from the stores, a bounded read; again: the next one)"),
+        (keys: "↑ ↓", help: "the command lines run before that start with what is typed ($XDG_STATE_HOME/scry/history)"),
+        (keys: "C-r", help: "search the history: C-r again for an older line, Enter runs it, an arrow keeps it to edit"),
     ]))
     return sections
 }
@@ -70,10 +73,20 @@ func renderFooter(_ state: Inspector, into buffer: inout ScreenBuffer, layout: S
     switch state.mode {
     case .filter(let editor, _):
         CommandLineView(prompt: "/", editor: editor).render(in: area, into: &buffer)
-    case .command(let editor, let base, let completion):
-        let choices = Commands.completions(for: base, catalog: state.catalog, themes: state.themes)
+    case .command(let prompt):
         let above = Rect(x: 0, y: layout.header.maxY, width: buffer.width, height: area.maxY - layout.header.maxY)
-        CommandLineView(prompt: ":", editor: editor, completions: choices, selectedCompletion: completion).render(in: above, into: &buffer)
+        if let search = prompt.search {
+            // The lines found, newest first, the one Enter would run reversed.
+            let found = state.history.matches(search.query.text)
+            let title = search.query.text.isEmpty ? "history" : found.isEmpty ? "no line holds \(search.query.text)" : counted(found.count, "line") + " found"
+            CommandLineView(prompt: "history search: ", editor: search.query, completions: found.map { state.history.entries[$0] },
+                            selectedCompletion: search.match.flatMap { found.firstIndex(of: $0) }, completionTitle: title)
+                .render(in: above, into: &buffer)
+        } else {
+            CommandLineView(prompt: ":", editor: prompt.editor, completions: prompt.completion?.candidates ?? [],
+                            selectedCompletion: prompt.completion?.selected, completionTitle: prompt.completion?.title)
+                .render(in: above, into: &buffer)
+        }
     case .help(_, _, let typing?):
         CommandLineView(prompt: "/", editor: typing).render(in: area, into: &buffer)
     case .normal, .help:

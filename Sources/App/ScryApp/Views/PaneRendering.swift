@@ -27,6 +27,12 @@ func renderSQLResult(_ view: SQLResultView, focused: Bool, into buffer: inout Sc
         return
     }
     let (tableArea, status) = area.splitBottom(area.height > 3 ? 1 : 0)
+    if view.plan != nil {
+        renderPlan(view, focused: focused, into: &buffer, area: tableArea)
+        buffer.put(UntrustedText("line \(min(view.position.selected + 1, view.lineCount)) of \(view.lineCount) · the plan as a tree"),
+                   x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
+        return
+    }
     let visible = Table.visibleRows(in: tableArea)
     let range = view.position.offset..<min(result.rows.count, view.position.offset + visible)
     let rows = range.map { TableRow(cells: result.rows[$0].map { cellText($0).0 }) }
@@ -37,6 +43,18 @@ func renderSQLResult(_ view: SQLResultView, focused: Bool, into buffer: inout Sc
     let count = result.truncated ? "the first \(result.rows.count) rows (scry sql -o FILE reads them all)" : "\(result.rows.count) \(result.rows.count == 1 ? "row" : "rows")"
     buffer.put(UntrustedText("row \(min(view.position.selected + 1, result.rows.count)) of " + count), x: status.x, y: status.y,
                maxWidth: status.width, style: Style(.dim))
+}
+
+/// An `EXPLAIN` as a tree: each plan node under its parent, its cost and rows at the right,
+/// what describes it dimmed below it.
+func renderPlan(_ view: SQLResultView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
+    let rows = view.planRows
+    let visible = rows.indices.dropFirst(view.position.offset).prefix(area.height).map { index in
+        TreeRow(depth: 0, label: rows[index].label, expandable: false, expanded: false,
+                detail: rows[index].detail.map(UntrustedText.init), role: rows[index].role)
+    }
+    Tree(rows: visible, rowCount: rows.count, offset: view.position.offset, selected: view.position.selected, focused: focused)
+        .render(in: area, into: &buffer)
 }
 
 extension RowsView {

@@ -21,7 +21,7 @@ public enum KeyBrowserError: Error, Sendable, Equatable, CustomStringConvertible
 ///
 /// Not thread-safe, like the store under it: one job at a time. Blocking: run it off the UI thread.
 public final class KeyBrowser {
-    private let store: any RedisStore
+    let store: any RedisStore
 
     public init(store: any RedisStore) {
         self.store = store

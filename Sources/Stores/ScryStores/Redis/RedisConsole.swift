@@ -6,6 +6,9 @@ import ScryCore
 /// to the node that serves the key's slot; one that names none (`DBSIZE`, `INFO`, `SCAN`,
 /// `PING` …) runs on every master of a cluster, each node's reply apart.
 public enum RedisConsole {
+    /// The commands the console accepts (the read-only allow-list): what `:redis` completes.
+    public static var commandNames: [String] { ReadOnlyCommands.names }
+
     /// Whether `command` runs on every master rather than on the node of a key.
     public static func runsOnEveryMaster(_ command: RedisCommand) -> Bool { CommandKeys.firstKey(of: command) == nil }
 

@@ -106,6 +106,11 @@ public final class SQLConsole: Sendable {
                 let (_, served) = try store.read(shard: shard, cancellation: cancellation) { connection in
                     // A retry on another node starts over, which is only honest while nothing was handed on.
                     guard delivered == deliveredBefore else { throw Interrupted() }
+                    if let explain = ExplainStatement(query) {
+                        try Self.explain(explain, on: connection, cancellation: cancellation, rowLimit: rowLimit, delivered: &delivered,
+                                         columnsSent: &columnsSent, onColumns: onColumns, onBatch: onBatch)
+                        return
+                    }
                     try QueryVetter.vet(query, on: connection, oneQuery: "the console runs one query at a time")
                     let reader = try CursorReader(connection, name: "scry_console", sql: QueryVetter.body(query), binds: [],
                                                   batchSize: batchSize, cancellation: cancellation)
@@ -138,4 +143,23 @@ public final class SQLConsole: Sendable {
     }
 
     private struct Interrupted: Error {}
+
+    /// `EXPLAIN`: the statement it explains is vetted as any console query is (planning folds
+    /// constants, and `ANALYZE` runs it), then the plan is read whole: PostgreSQL reads no
+    /// `EXPLAIN` through a cursor, and a plan is a few lines.
+    private static func explain(_ explain: ExplainStatement, on connection: PostgresConnection, cancellation: Cancellation, rowLimit: Int?,
+                                delivered: inout Int, columnsSent: inout Bool,
+                                onColumns: ([ExportColumn]) throws -> Void, onBatch: ([[[UInt8]?]]) throws -> Void) throws {
+        try QueryVetter.vet(explain.statement, on: connection, oneQuery: "the console runs one query at a time")
+        let result = try cancellation.guarded(connection) {
+            try connection.query(explain.head + " " + QueryVetter.body(explain.statement), [])
+        }
+        if !columnsSent {
+            columnsSent = true
+            try onColumns(result.columns.map { ExportColumn($0.name, kind: kind(ofType: $0.typeOID)) })
+        }
+        let rows = result.rows.prefix(rowLimit.map { max(0, $0 - delivered) } ?? result.rows.count).map(\.values)
+        try onBatch(Array(rows))
+        delivered += rows.count
+    }
 }

@@ -7,12 +7,16 @@ public struct CommandLineView: Sendable {
     public var selectedCompletion: Int?
     /// Shown instead of an empty input, such as an error from the last command.
     public var message: (text: String, role: Role)?
+    /// In the popup's top border: what the completions are, or why there are none (then the
+    /// popup is its border alone).
+    public var completionTitle: String?
 
     public static let maxCompletionRows = 8
 
     public init(prompt: String, editor: LineEditor, completions: [String] = [], selectedCompletion: Int? = nil,
-                message: (text: String, role: Role)? = nil) {
+                message: (text: String, role: Role)? = nil, completionTitle: String? = nil) {
         self.prompt = prompt
+        self.completionTitle = completionTitle
         self.editor = editor
         self.completions = completions
         self.selectedCompletion = selectedCompletion
@@ -64,13 +68,14 @@ public struct CommandLineView: Sendable {
     }
 
     private func renderCompletions(above: Rect, into buffer: inout ScreenBuffer) {
-        guard !completions.isEmpty, above.height >= 3, above.width >= 3 else { return }
+        guard !completions.isEmpty || completionTitle != nil, above.height >= (completions.isEmpty ? 2 : 3), above.width >= 3 else { return }
         let rows = min(completions.count, Self.maxCompletionRows, above.height - 2)
-        let widest = completions.map { UntrustedText($0).width }.max() ?? 0
+        let widest = max(completions.map { UntrustedText($0).width }.max() ?? 0, completionTitle.map { UntrustedText($0).width } ?? 0)
         let width = min(above.width, widest + 4)
         let box = Rect(x: above.x, y: above.maxY - rows - 2, width: width, height: rows + 2)
         buffer.fill(box)
-        let inner = Block().render(in: box, into: &buffer)
+        let inner = Block(title: completionTitle ?? "").render(in: box, into: &buffer)
+        guard rows > 0 else { return }
         let first = TableViewport.offset(current: 0, selected: selectedCompletion ?? 0, rowCount: completions.count, visibleRows: rows)
         for row in 0..<rows {
             let index = first + row
