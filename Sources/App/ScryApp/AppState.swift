@@ -96,6 +96,9 @@ public enum Message: Sendable, Equatable {
     case keysLoaded(JobID, KeyLevel)
     case factsLoaded(JobID, [KeyFacts])
     case valueLoaded(JobID, ValueRead)
+    /// Rows an export has written so far.
+    case exportProgress(JobID, rows: Int)
+    case exported(JobID, ExportOutcome)
     case jobFailed(JobID, String)
     case jobCancelled(JobID)
     case themeApplied(String)

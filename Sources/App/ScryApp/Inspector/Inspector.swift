@@ -49,6 +49,8 @@ public struct Inspector: Sendable, Equatable {
     public var layouts: [String: ColumnLayout] = [:]
     /// `:nodes` asks for the nodes screen; the app switches to it and clears this.
     public var wantsNodes = false
+    /// The export running, or asking whether to replace its file.
+    public var export: ExportState?
 
     public init(catalog: Catalog, themes: [String] = [], themeName: String = "default", colourOff: String? = nil) {
         self.catalog = catalog
@@ -60,7 +62,7 @@ public struct Inspector: Sendable, Equatable {
 
     /// Something is being read, so the screen has a clock on it.
     public var isBusy: Bool {
-        panes.contains { $0.top.isBusy }
+        panes.contains { $0.top.isBusy } || export?.job != nil
     }
 
     public var layout: ScreenLayout { ScreenLayout(width: width, height: height, focus: focus, zoomed: zoomed) }

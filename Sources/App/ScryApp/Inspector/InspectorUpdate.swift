@@ -70,6 +70,10 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landFacts(job, facts)
     case .valueLoaded(let job, let read):
         state.landValue(job, read)
+    case .exportProgress(let job, _), .exported(let job, _):
+        _ = state.landExport(job, message)
+    case .jobFailed(let job, _) where state.landExport(job, message), .jobCancelled(let job) where state.landExport(job, message):
+        break
     case .jobFailed(let job, let reason):
         state.landFailure(job, .failed(reason))
         state.note = Inspector.Note(text: reason, role: .error)
@@ -93,6 +97,7 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
 
 extension Inspector {
     mutating func handle(_ key: Key) -> [Effect] {
+        if key != .resize, let effects = handleExportKey(key) { return effects }
         if key != .resize, case .normal = mode {} else if key != .resize { note = nil }
         switch mode {
         case .help(_, _, var typing?):

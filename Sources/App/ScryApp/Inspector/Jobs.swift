@@ -14,6 +14,8 @@ public enum Lane: Sendable, Hashable {
     case drift
     /// A node's probe: its role, version and position.
     case probe(node: Int)
+    /// `:export`: one at a time, beside whatever the panes read.
+    case export
 }
 
 public enum Work: Sendable, Equatable {
@@ -34,6 +36,8 @@ public enum Work: Sendable, Equatable {
     case eventRate(campaign: String)
     /// Connects to the `node`th configured node and reads its facts; answered by `.probed`.
     case probe(node: Int)
+    /// The whole of a view into a file; answered by `.exported`, with `.exportProgress` on the way.
+    case export(ExportRequest)
 }
 
 public struct Job: Sendable, Equatable {

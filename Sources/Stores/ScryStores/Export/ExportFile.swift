@@ -20,21 +20,49 @@ public struct ExportFileError: Error, Sendable, CustomStringConvertible {
 /// A file an export creates. It is never an existing file: creating one that exists fails
 /// (`O_EXCL`), so an export cannot overwrite anything, not even through a symbolic link. A
 /// failed or cancelled export removes the file it created. Writes are buffered.
+///
+/// Replacing a file the user agreed to replace (`replacing:`) writes a new file beside it
+/// (`.NAME.scry-partial-…`, created the same way) and renames it over the old one only once
+/// the export is whole: a cancelled or failed export leaves the old file as it was.
 public final class ExportFile: ExportSink {
     public let path: String
+    /// Where the bytes go until `finish`: `path`, or the file beside it that will replace it.
+    private let writing: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private static let bufferSize = 1 << 16
 
     public init(creating path: String) throws {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        writing = path
+        descriptor = try Self.create(path, reported: path)
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    public init(replacing path: String) throws {
+        self.path = path
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        writing = "\(directory).\(name).scry-partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        descriptor = try Self.create(writing, reported: path)
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    /// `~/` at the start of a path is the home directory, as a shell would read it.
+    public static func expand(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] else { return path }
+        return home + path.dropFirst()
+    }
+
+    private static func create(_ file: String, reported path: String) throws -> Int32 {
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let code = errno
             throw ExportFileError(path: path, reason: code == EEXIST ? "the file exists; Scry never overwrites one" : String(cString: strerror(code)),
                                   exists: code == EEXIST)
         }
-        buffer.reserveCapacity(Self.bufferSize)
+        return descriptor
     }
 
     deinit {
@@ -52,6 +80,11 @@ public final class ExportFile: ExportSink {
         let result = close(descriptor)
         descriptor = -1
         if result != 0 { throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false) }
+        if writing != path, rename(writing, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(writing)
+            throw ExportFileError(path: path, reason: reason, exists: false)
+        }
     }
 
     public func discard() {
@@ -60,7 +93,7 @@ public final class ExportFile: ExportSink {
             close(descriptor)
             descriptor = -1
         }
-        unlink(path)
+        unlink(writing)
     }
 
     private func flush() throws {
@@ -114,6 +147,9 @@ public final class RowExport {
         self.sink = sink
     }
 
+    /// Bytes written as they are, outside the row encoder: a drift run's JSON, as `scry diff` prints it.
+    public func writeRaw(_ bytes: [UInt8]) throws { try sink.write(bytes) }
+
     public func begin(_ columns: [ExportColumn]) throws {
         let encoder = RowEncoder(format: format, columns: columns)
         self.encoder = encoder
@@ -127,6 +163,9 @@ public final class RowExport {
         rows += batch.count
         try sink.write(bytes)
     }
+
+    /// Rows written through `writeRaw`, counted for the summary.
+    public func count(_ more: Int) { rows += more }
 
     public func finish() throws {
         if let encoder { try sink.write(encoder.footer()) }
