@@ -79,7 +79,7 @@ func renderFooter(_ state: Inspector, into buffer: inout ScreenBuffer, layout: S
     case .normal, .help:
         if let export = state.export, export.isAsking {
             buffer.fill(area, with: Cell(" ", style: Style(.statusBar)))
-            buffer.put(UntrustedText("\(export.request.path) exists: replace it with the export? y replaces it, n keeps it"),
+            buffer.put(UntrustedText("\(export.request.path) exists: replace it? y replaces it, n keeps it"),
                        x: area.x + 1, y: area.y, maxWidth: area.width - 1, style: Style(.warning, bold: true))
             return
         }
