@@ -144,4 +144,28 @@ struct ViewExporterTests {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["kept.csv"])
     }
+
+    /// Until it is whole the export is only a partial file beside the name it will take, so a
+    /// process killed mid-export leaves the name free (or the old file as it was).
+    @Test func theNameIsTakenOnlyOnceTheExportIsWhole() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = try ExportFile(creating: directory + "/rows.csv")
+        try file.write(Array(repeating: UInt8(ascii: "x"), count: 200_000))
+        let during = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(during.count == 1 && during[0].hasPrefix("rows.csv.scry-partial-"), "\(during)")
+        #expect(file.partialPath == directory + "/" + during[0])
+        // The name taken meanwhile: the export does not overwrite it.
+        try Data("theirs\n".utf8).write(to: URL(fileURLWithPath: directory + "/rows.csv"))
+        #expect(throws: ExportFileError.self) { try file.finish() }
+        #expect(try Self.text(directory + "/rows.csv") == "theirs\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["rows.csv"])
+
+        let second = try ExportFile(creating: directory + "/other.csv")
+        try second.write(Array("a\n".utf8))
+        try second.finish()
+        #expect(try Self.text(directory + "/other.csv") == "a\n")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: directory)) == ["rows.csv", "other.csv"])
+        #expect(throws: ExportFileError.self) { try ExportFile(creating: directory + "/other.csv") }
+    }
 }

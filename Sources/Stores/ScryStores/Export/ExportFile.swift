@@ -17,52 +17,51 @@ public struct ExportFileError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(reason)" }
 }
 
-/// A file an export creates. It is never an existing file: creating one that exists fails
-/// (`O_EXCL`), so an export cannot overwrite anything, not even through a symbolic link. A
-/// failed or cancelled export removes the file it created. Writes are buffered.
+/// A file an export creates. It is never an existing file: a path that exists (a symbolic
+/// link included) is refused, so an export cannot overwrite anything. Writes are buffered.
 ///
-/// Replacing a file the user agreed to replace (`replacing:`) writes a new file beside it
-/// (`.NAME.scry-partial-…`, created the same way) and renames it over the old one only once
-/// the export is whole: a cancelled or failed export leaves the old file as it was.
+/// The bytes go first to `NAME.scry-partial-PID-N` beside it, created with `O_EXCL`, which
+/// takes the file's name only once the export is whole: hard-linked to it (which, like
+/// `O_EXCL`, fails if the name was taken meanwhile), or, when the user agreed to replace the
+/// file (`replacing:`), renamed over it. So the name never holds half an export: a cancelled
+/// or failed export removes its partial file, and one stopped harder (the process killed)
+/// leaves it under a name that says it is partial, with the old file as it was.
 public final class ExportFile: ExportSink {
     public let path: String
-    /// Where the bytes go until `finish`: `path`, or the file beside it that will replace it.
-    private let writing: String
+    public let replaces: Bool
+    /// Where the bytes go until `finish`.
+    public let partialPath: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private static let bufferSize = 1 << 16
 
-    public init(creating path: String) throws {
+    public convenience init(creating path: String) throws {
+        try self.init(path, replacing: false)
+    }
+
+    public convenience init(replacing path: String) throws {
+        try self.init(path, replacing: true)
+    }
+
+    private init(_ path: String, replacing: Bool) throws {
         self.path = path
-        writing = path
-        descriptor = try Self.create(path, reported: path)
+        replaces = replacing
+        var status = stat()
+        if !replacing, lstat(path, &status) == 0 { throw Self.exists(path) }
+        partialPath = "\(path).scry-partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false) }
         buffer.reserveCapacity(Self.bufferSize)
     }
 
-    public init(replacing path: String) throws {
-        self.path = path
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        writing = "\(directory).\(name).scry-partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        descriptor = try Self.create(writing, reported: path)
-        buffer.reserveCapacity(Self.bufferSize)
+    static func exists(_ path: String) -> ExportFileError {
+        ExportFileError(path: path, reason: "the file exists; Scry never overwrites one", exists: true)
     }
 
     /// `~/` at the start of a path is the home directory, as a shell would read it.
     public static func expand(_ path: String) -> String {
         guard path == "~" || path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] else { return path }
         return home + path.dropFirst()
-    }
-
-    private static func create(_ file: String, reported path: String) throws -> Int32 {
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw ExportFileError(path: path, reason: code == EEXIST ? "the file exists; Scry never overwrites one" : String(cString: strerror(code)),
-                                  exists: code == EEXIST)
-        }
-        return descriptor
     }
 
     deinit {
@@ -79,11 +78,12 @@ public final class ExportFile: ExportSink {
         guard descriptor >= 0 else { return }
         let result = close(descriptor)
         descriptor = -1
+        defer { unlink(partialPath) }
         if result != 0 { throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false) }
-        if writing != path, rename(writing, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(writing)
-            throw ExportFileError(path: path, reason: reason, exists: false)
+        if replaces {
+            if rename(partialPath, path) != 0 { throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false) }
+        } else if link(partialPath, path) != 0 {
+            throw errno == EEXIST ? Self.exists(path) : ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false)
         }
     }
 
@@ -93,7 +93,7 @@ public final class ExportFile: ExportSink {
             close(descriptor)
             descriptor = -1
         }
-        unlink(writing)
+        unlink(partialPath)
     }
 
     private func flush() throws {

@@ -8,8 +8,8 @@ import ScryCore
 /// `DriftJSON`, as `scry diff` prints it).
 ///
 /// The file is created, never overwritten (`ExportFile`); a file that exists is answered with
-/// `.exists` unless the request says to replace it. A failed or cancelled export removes what
-/// it wrote, and a replaced file stays as it was until the new one is whole.
+/// `.exists` unless the request says to replace it. A failed or cancelled export removes its
+/// partial file, and the file's name is taken (or a replaced file changed) only once whole.
 public struct ViewExporter {
     public var tables: () throws -> TableBrowser
     public var console: (_ store: String) throws -> SQLConsole
