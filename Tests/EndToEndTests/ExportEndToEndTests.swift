@@ -15,9 +15,7 @@ struct ExportEndToEndTests {
         let session = try await InspectorEndToEndTests.open(width: 140, height: 20)
         try session.sendKeys("j", "Enter")
         try session.waitForScreen { $0.joined().contains("World › faction") && $0.joined().contains("row 1 of") }
-        try session.sendKeys(":")
-        try session.type("export \(file)")
-        try session.sendKeys("Enter")
+        try session.command("export \(file)")
         var screen = try session.waitForScreen { $0.joined().contains("exported ") }
         let count = try Fixture.psql("SELECT count(*) FROM factions", database: DemoFixture.worldDatabase)
         #expect(screen.joined().contains("exported \(count) rows to \(file) (csv"), "\(screen.joined(separator: "\n"))")
@@ -26,16 +24,12 @@ struct ExportEndToEndTests {
         #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self) == psql)
 
         // The same file again, as JSON: asked first; n keeps it, y replaces it.
-        try session.sendKeys(":")
-        try session.type("export json \(file)")
-        try session.sendKeys("Enter")
+        try session.command("export json \(file)")
         try session.waitForScreen { $0.joined().contains("exists: replace it? y replaces it, n keeps it") }
         try session.sendKeys("n")
         try session.waitForScreen { $0.joined().contains("not exported: \(file) is left as it was") }
         #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self) == psql)
-        try session.sendKeys(":")
-        try session.type("export json \(file)")
-        try session.sendKeys("Enter")
+        try session.command("export json \(file)")
         try session.waitForScreen { $0.joined().contains("exists: replace it?") }
         try session.sendKeys("y")
         try session.waitForScreen { $0.joined().contains("exported \(count) rows to \(file) (json") }
@@ -43,5 +37,14 @@ struct ExportEndToEndTests {
         #expect(json?.count == Int(count))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["factions.csv"], "nothing left beside it")
         try session.sendKeys("q")
+    }
+}
+
+extension TmuxSession {
+    /// `:COMMAND` typed and run.
+    func command(_ command: String) throws {
+        try sendKeys(":")
+        try type(command)
+        try sendKeys("Enter")
     }
 }

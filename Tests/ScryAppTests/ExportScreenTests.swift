@@ -9,8 +9,19 @@ import TestSupport
 /// message once it is written.
 @Suite("Inspector: export")
 struct ExportScreenTests {
-    static func check(_ state: Inspector, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        expectScreen(InspectorScreenTests.draw(state), expected, sourceLocation: sourceLocation)
+    /// The whole screen of `heroes()`: the table stays as it is, the footer speaks of the export.
+    static func check(_ state: Inspector, footer: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        expectScreen(InspectorScreenTests.draw(state), [
+            " Scry · atlas reference · read-only                                         theme default ",
+            "┌ World · replica 127.0.0.1:55433 lag 0 B ───────────────────────────────────────────────┐",
+            "│World › character                                                                       │",
+            "│id name             level                                                               │",
+            "│1  Hero 1, \"the\" 🐉 7                                                                  ┃│",
+            "│2  Hero 2, \"the\" 🐉 14                                                                 ││",
+            "│row 1 of 3                                                                              │",
+            "└────────────────────────────────────────────────────────────────────────────────────────┘",
+            footer,
+        ], sourceLocation: sourceLocation)
     }
 
     /// World › character, three rows read whole, 90 columns wide.
@@ -38,32 +49,12 @@ struct ExportScreenTests {
                                                   expectedRows: 3)), "the whole table, not the screen; the view knows it has 3 rows")
         _ = updateInspector(&state, .tick(now: 4))
         _ = updateInspector(&state, .exportProgress(job.id, rows: 2))
-        Self.check(state, [
-            " Scry · atlas reference · read-only                                         theme default ",
-            "┌ World · replica 127.0.0.1:55433 lag 0 B ───────────────────────────────────────────────┐",
-            "│World › character                                                                       │",
-            "│id name             level                                                               │",
-            "│1  Hero 1, \"the\" 🐉 7                                                                  ┃│",
-            "│2  Hero 2, \"the\" 🐉 14                                                                 ││",
-            "│row 1 of 3                                                                              │",
-            "└────────────────────────────────────────────────────────────────────────────────────────┘",
-            "[██████████████▋       ] 66% exporting csv to heroes.csv · 2 of 3 rows · 4 s · Esc cancels",
-        ])
+        Self.check(state, footer: "[██████████████▋       ] 66% exporting csv to heroes.csv · 2 of 3 rows · 4 s · Esc cancels")
         let cancel = press(&state, .escape)
         #expect(cancel == [.cancel(.export)], "Esc stops the export, not the pane")
         #expect(state[.world].stack.count == 2)
         _ = updateInspector(&state, .jobCancelled(job.id))
-        Self.check(state, [
-            " Scry · atlas reference · read-only                                         theme default ",
-            "┌ World · replica 127.0.0.1:55433 lag 0 B ───────────────────────────────────────────────┐",
-            "│World › character                                                                       │",
-            "│id name             level                                                               │",
-            "│1  Hero 1, \"the\" 🐉 7                                                                  ┃│",
-            "│2  Hero 2, \"the\" 🐉 14                                                                 ││",
-            "│row 1 of 3                                                                              │",
-            "└────────────────────────────────────────────────────────────────────────────────────────┘",
-            " export to heroes.csv cancelled after 2 rows; the partial file was removed                ",
-        ])
+        Self.check(state, footer: " export to heroes.csv cancelled after 2 rows; the partial file was removed                ")
         #expect(state.export == nil)
     }
 
@@ -73,17 +64,7 @@ struct ExportScreenTests {
         guard case .export(let request) = job.work else { Issue.record("not an export: \(job.work)"); return }
         #expect(request.format == .json && request.path == "heroes.out" && !request.replace)
         _ = updateInspector(&state, .exported(job.id, .exists(path: "heroes.out")))
-        Self.check(state, [
-            " Scry · atlas reference · read-only                                         theme default ",
-            "┌ World · replica 127.0.0.1:55433 lag 0 B ───────────────────────────────────────────────┐",
-            "│World › character                                                                       │",
-            "│id name             level                                                               │",
-            "│1  Hero 1, \"the\" 🐉 7                                                                  ┃│",
-            "│2  Hero 2, \"the\" 🐉 14                                                                 ││",
-            "│row 1 of 3                                                                              │",
-            "└────────────────────────────────────────────────────────────────────────────────────────┘",
-            " heroes.out exists: replace it? y replaces it, n keeps it                                 ",
-        ])
+        Self.check(state, footer: " heroes.out exists: replace it? y replaces it, n keeps it                                 ")
         #expect(press(&state, .character("j")).isEmpty, "only y or n answer")
         #expect(state.export?.isAsking == true)
         let again = try #require(jobs(press(&state, .character("y"))).first)
@@ -91,17 +72,7 @@ struct ExportScreenTests {
                                                                                replace: true, expectedRows: 3)))
         _ = updateInspector(&state, .tick(now: 3))
         _ = updateInspector(&state, .exported(again.id, .written(path: "heroes.out", rows: 3)))
-        Self.check(state, [
-            " Scry · atlas reference · read-only                                         theme default ",
-            "┌ World · replica 127.0.0.1:55433 lag 0 B ───────────────────────────────────────────────┐",
-            "│World › character                                                                       │",
-            "│id name             level                                                               │",
-            "│1  Hero 1, \"the\" 🐉 7                                                                  ┃│",
-            "│2  Hero 2, \"the\" 🐉 14                                                                 ││",
-            "│row 1 of 3                                                                              │",
-            "└────────────────────────────────────────────────────────────────────────────────────────┘",
-            " exported 3 rows to heroes.out (json, 3 s)                                                ",
-        ])
+        Self.check(state, footer: " exported 3 rows to heroes.out (json, 3 s)                                                ")
         #expect(state.export == nil)
     }
 
