@@ -88,6 +88,11 @@ struct ExportScreenTests {
         #expect(press(&state, .character("n")).isEmpty)
         #expect(state.export == nil)
         #expect(state.note?.text == "not exported: heroes.ndjson is left as it was")
+        let failing = try Self.exporting(&state, "nowhere/heroes.csv")
+        _ = updateInspector(&state, .jobFailed(failing.id, "nowhere/heroes.csv: No such file or directory"))
+        #expect(state.export == nil && state[.world].top is RowsView, "the table is left alone")
+        #expect(state.note == Inspector.Note(text: "export to nowhere/heroes.csv failed: nowhere/heroes.csv: No such file or directory; nothing was written to it",
+                                             role: .error))
     }
 
     @Test func aFileNeedsAFormatAndAViewThatListsSomething() throws {

@@ -95,7 +95,7 @@ extension Inspector {
             note = nil
         case .jobFailed(_, let reason):
             self.export = nil
-            note = Note(text: "export to \(export.request.path) failed: \(reason); the partial file was removed", role: .error)
+            note = Note(text: "export to \(export.request.path) failed: \(reason); nothing was written to it", role: .error)
         case .jobCancelled:
             self.export = nil
             note = Note(text: "export to \(export.request.path) cancelled after \(counted(export.rows, "row")); the partial file was removed",

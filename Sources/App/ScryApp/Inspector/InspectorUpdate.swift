@@ -72,12 +72,13 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landValue(job, read)
     case .exportProgress(let job, _), .exported(let job, _):
         _ = state.landExport(job, message)
-    case .jobFailed(let job, _) where state.landExport(job, message), .jobCancelled(let job) where state.landExport(job, message):
-        break
     case .jobFailed(let job, let reason):
+        // The export says what failed itself, and which file it removed.
+        if state.landExport(job, message) { break }
         state.landFailure(job, .failed(reason))
         state.note = Inspector.Note(text: reason, role: .error)
     case .jobCancelled(let job):
+        if state.landExport(job, message) { break }
         state.landFailure(job, .cancelled)
     case .themeApplied(let name):
         state.themeName = name
