@@ -168,4 +168,12 @@ struct ViewExporterTests {
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: directory)) == ["rows.csv", "other.csv"])
         #expect(throws: ExportFileError.self) { try ExportFile(creating: directory + "/other.csv") }
     }
+
+    /// Wide rows page a few at a time: a page aims at 16 MiB, whatever the rows weigh.
+    @Test func aTablePageIsSizedByWhatItsRowsWeigh() {
+        #expect(ViewExporter.nextPageRows(rows: 5_000, bytes: 500_000) == 5_000, "small rows: the most a page takes")
+        #expect(ViewExporter.nextPageRows(rows: 100, bytes: 100 << 20) == 16, "1 MiB rows: 16 a page")
+        #expect(ViewExporter.nextPageRows(rows: 2, bytes: 100 << 20) == 1, "a row over 16 MiB still comes, alone")
+        #expect(ViewExporter.nextPageRows(rows: 0, bytes: 0) == 5_000)
+    }
 }

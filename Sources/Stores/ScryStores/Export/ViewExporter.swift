@@ -16,8 +16,18 @@ public struct ViewExporter {
     /// A key browser on `store`, and what closes it.
     public var keys: (_ store: String) throws -> (browser: KeyBrowser, close: () -> Void)
 
-    /// Rows per page of a table's export: larger than a screen's page, since nothing draws them.
+    /// Rows per page of a table's export at most: larger than a screen's page, since nothing
+    /// draws them.
     public static let pageRows = 5_000
+    /// Bytes a page of a table's export aims at: after each page the next is sized from the
+    /// bytes its rows took, so wide rows (long text, blobs) page a few at a time.
+    public static let pageBytes = 16 << 20
+
+    /// The rows of the next page, from what the last one's rows weighed.
+    static func nextPageRows(rows: Int, bytes: Int) -> Int {
+        guard rows > 0, bytes > 0 else { return pageRows }
+        return max(1, min(pageRows, pageBytes / max(1, bytes / rows)))
+    }
     /// Items per window of a value's export.
     public static let valueWindow = 1_000
     /// Progress is reported at most this often.
@@ -65,10 +75,13 @@ public struct ViewExporter {
             let tables = try self.tables()
             var cursor: PageCursor?
             var begun = false
+            var limit = Self.pageRows
             repeat {
                 try cancellation.check()
-                let page = try tables.page(PageRequest(source: source, after: cursor, limit: Self.pageRows, filter: filter, valueLimit: nil, sort: sort),
+                let page = try tables.page(PageRequest(source: source, after: cursor, limit: limit, filter: filter, valueLimit: nil, sort: sort),
                                            cancellation: cancellation)
+                limit = Self.nextPageRows(rows: page.rows.count,
+                                          bytes: page.rows.reduce(0) { sum, row in row.reduce(sum) { $0 + ($1.exportBytes?.count ?? 0) + 8 } })
                 if !begun {
                     begun = true
                     try export.begin(page.columns.enumerated().map { index, name in
