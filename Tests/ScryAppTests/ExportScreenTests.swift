@@ -127,6 +127,13 @@ struct ExportScreenTests {
         job = try Self.exporting(&state, "one.csv")
         #expect(job.work == .export(ExportRequest(path: "one.csv", format: .csv, source: .sql(store: "world", campaign: nil, query: "SELECT 1"))))
         _ = updateInspector(&state, .jobCancelled(job.id))
+        state[.world].stack.append(RecordView(title: "character 7", source: .blueprints(entity: "character"), columns: ["id", "bio"],
+                                              values: [FieldValue("7"), .partial(bytes("long"))], rowKey: ["7"]))
+        job = try Self.exporting(&state, "seven.json")
+        #expect(job.work == .export(ExportRequest(path: "seven.json", format: .json, source: .record(.blueprints(entity: "character"), row: ["7"],
+                                                  columns: ["id", "bio"], values: [FieldValue("7"), .partial(bytes("long"))]), expectedRows: 1)),
+                "a record whole: the value the page cut is read in windows")
+        _ = updateInspector(&state, .jobCancelled(job.id))
         let report = DriftReport(findings: [], notRun: [NotRun(check: "orphan", scope: "character state", reason: "no replica")],
                                  checks: [CheckID(.orphan)], notes: [])
         state[.world].stack.append(DriftListView(report: report, campaign: nil))

@@ -12,6 +12,9 @@ import TestSupport
 struct ViewExporterTests {
     static let redisDatabase = "13"
 
+    /// A table of `postgres` that the atlas maps as an entity, made by the test that uses it.
+    static let longTable = "scry_export_long"
+
     static func atlas() throws -> Atlas {
         try AtlasParser.parse(try TOMLReader.read("""
             [atlas]
@@ -27,13 +30,18 @@ struct ViewExporterTests {
             mode = "standalone"
             nodes = ["\(Stack.redisHost):\(Stack.redisPort)"]
             database = \(redisDatabase)
+            [entities.long]
+            store = "main"
+            table = "\(longTable)"
+            key = "id"
             """, file: "export.toml"), environment: [:])
     }
 
     static func exporter() throws -> ViewExporter {
         let atlas = try atlas()
         let credentials = StoreCredentials(postgres: PostgresCredentials(user: "postgres"))
-        return ViewExporter(tables: { TableBrowser(atlas: atlas, stores: [:]) },
+        let main = try PostgresStore(spec: try #require(atlas.store(named: "main")), credentials: credentials)
+        return ViewExporter(tables: { TableBrowser(atlas: atlas, stores: ["main": main]) },
                             console: { try SQLConsole(atlas: atlas, store: $0, credentials: credentials) },
                             keys: { name in
                                 let store = try RedisStores.open(try #require(atlas.store(named: name)), credentials: credentials)
@@ -175,5 +183,33 @@ struct ViewExporterTests {
         #expect(ViewExporter.nextPageRows(rows: 100, bytes: 100 << 20) == 16, "1 MiB rows: 16 a page")
         #expect(ViewExporter.nextPageRows(rows: 2, bytes: 100 << 20) == 1, "a row over 16 MiB still comes, alone")
         #expect(ViewExporter.nextPageRows(rows: 0, bytes: 0) == 5_000)
+    }
+
+    /// A record's value that the page cut is read whole, window after window; a table's rows
+    /// come typed in JSON.
+    @Test func aRecordIsWrittenWholeAndRowsComeTypedInJSON() throws {
+        try Fixture.psql("""
+            DROP TABLE IF EXISTS \(Self.longTable);
+            CREATE TABLE \(Self.longTable) (id int PRIMARY KEY, body text, ok boolean);
+            INSERT INTO \(Self.longTable) VALUES (1, repeat('ab,"猫"', 400000), true), (2, NULL, NULL);
+            """, database: "postgres")
+        defer { _ = try? Fixture.psql("DROP TABLE IF EXISTS \(Self.longTable)", database: "postgres") }
+        try Fixture.waitForReplay()
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let record = ExportSource.record(.blueprints(entity: "long"), row: ["1"], columns: ["id", "body", "ok"],
+                                         values: [FieldValue("1"), .partial(Array("ab,".utf8)), FieldValue("t")])
+        #expect(try Self.run(record, .csv, to: directory + "/r.csv") == .written(path: directory + "/r.csv", rows: 1))
+        let psql = try Fixture.run("psql", ["-X", "-q", "--csv", "-h", Stack.pgHost, "-p", String(Stack.pgPrimaryPort), "-U", "postgres",
+                                            "-d", "postgres", "-c", "SELECT * FROM \(Self.longTable) WHERE id = 1"])
+        let written = try Self.text(directory + "/r.csv")
+        #expect(written.count == psql.count && written == psql, "2.4 million characters, in three windows")
+
+        _ = try Self.run(.rows(.blueprints(entity: "long"), filter: nil, sort: SortOrder(column: "id", descending: true)), .ndjson,
+                         to: directory + "/rows.ndjson")
+        let lines = try Self.text(directory + "/rows.ndjson").split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first == #"{"id":2,"body":null,"ok":null}"#, "the view's sort, numbers and booleans typed")
+        #expect(lines.last?.hasPrefix(#"{"id":1,"body":"ab,\"猫\"ab,"#) == true && lines.last?.hasSuffix(#"","ok":true}"#) == true)
     }
 }

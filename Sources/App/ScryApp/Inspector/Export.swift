@@ -135,6 +135,20 @@ extension ValueView {
     }
 }
 
+extension RecordView {
+    public var exportSource: (ExportSource, Int?)? {
+        (.record(source, row: rowKey, columns: columns, values: values), 1)
+    }
+}
+
+extension FieldView {
+    /// A long value whole (read in windows when the page cut it), as one row of one column.
+    public var exportSource: (ExportSource, Int?)? {
+        guard let windowSource else { return (.table(ExportTable(columns: [ExportColumn(title)], rows: [[value.exportBytes]])), 1) }
+        return (.record(windowSource.source, row: windowSource.row, columns: [windowSource.column], values: [.partial(value.bytes)]), 1)
+    }
+}
+
 extension SQLResultView {
     public var exportSource: (ExportSource, Int?)? {
         (.sql(store: store, campaign: campaign, query: query), result.flatMap { $0.truncated ? nil : $0.rows.count })

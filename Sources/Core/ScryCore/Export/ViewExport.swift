@@ -9,6 +9,9 @@ public enum ExportSource: Sendable, Equatable {
     case keys(store: String, prefix: [UInt8], filter: KeyFilter?)
     /// Every field, member, item or entry of a value (or a string's bytes), window after window.
     case value(store: String, key: [UInt8], type: String, match: String?)
+    /// One row as a record shows it, its columns in order: a value the page cut (`.partial`) is
+    /// read whole, window after window, from the row its ordering values name (`row`).
+    case record(TableSource, row: [String]?, columns: [String], values: [FieldValue])
     /// A console query, run again to its last row.
     case sql(store: String, campaign: String?, query: String)
     /// A drift run: its findings, what was in flight and what did not run.

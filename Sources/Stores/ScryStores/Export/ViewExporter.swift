@@ -104,6 +104,28 @@ public struct ViewExporter {
             let (browser, close) = try keys(store)
             defer { close() }
             try writeValue(browser, key: key, type: type, match: match, into: export, cancellation: cancellation, wrote: wrote)
+        case .record(let source, let row, let columns, let values):
+            let tables = try self.tables()
+            var whole: [[UInt8]?] = []
+            for (column, value) in zip(columns, values) {
+                guard case .partial = value else {
+                    whole.append(value.exportBytes)
+                    continue
+                }
+                guard let row else { throw ViewExportError.noRowKey(column: column) }
+                var bytes: [UInt8] = []
+                var request = FieldWindowRequest(source: source, row: row, column: column, offset: 0, length: 1 << 20)
+                while true {
+                    try cancellation.check()
+                    let window = try tables.fieldWindow(request, cancellation: cancellation)
+                    bytes += window.bytes
+                    request.offset += request.length
+                    if window.bytes.isEmpty || request.offset >= window.totalCharacters { break }
+                }
+                whole.append(bytes)
+            }
+            try export.begin(columns.map { ExportColumn($0) })
+            try export.write([whole])
         case .sql(let store, let campaign, let query):
             try console(store).run(query, target: campaign.map(SQLTarget.campaign) ?? .routed, cancellation: cancellation,
                                    onColumns: export.begin, onBatch: { batch in
@@ -170,13 +192,27 @@ public struct ViewExporter {
                 let end = offset + bytes.count
                 next = bytes.isEmpty || end >= total ? nil : .string(offset: end, length: 1 << 20)
             case .unavailable(let actual):
-                throw ExportFileError(path: String(decoding: key, as: UTF8.self), reason: actual == "none" ? "the key no longer exists"
-                                      : "the key is now a \(actual), not a \(type)", exists: false)
+                throw ViewExportError.valueChanged(key: String(decoding: key, as: UTF8.self), type: type, now: actual)
             }
             wrote()
             guard let following = next else { break }
             window = following
         }
         if valueType == .string { try export.write([[string]]) }
+    }
+}
+
+public enum ViewExportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A value the page cut, in a row whose key is not known: its rest cannot be read.
+    case noRowKey(column: String)
+    /// The key went away, or changed type, during the export.
+    case valueChanged(key: String, type: String, now: String)
+
+    public var description: String {
+        switch self {
+        case .noRowKey(let column): return "\(column) was cut on the page and its row has no key to read the rest by"
+        case .valueChanged(let key, let type, let now):
+            return now == "none" ? "\(key) no longer exists" : "\(key) is now a \(now), not a \(type)"
+        }
     }
 }
