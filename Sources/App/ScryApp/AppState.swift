@@ -98,6 +98,9 @@ public enum Message: Sendable, Equatable {
     /// Names that complete the command line.
     case completed(JobID, CompletionAnswer)
     case valueLoaded(JobID, ValueRead)
+    /// Rows an export has written so far.
+    case exportProgress(JobID, rows: Int)
+    case exported(JobID, ExportOutcome)
     case jobFailed(JobID, String)
     case jobCancelled(JobID)
     case themeApplied(String)

@@ -107,14 +107,7 @@ struct DiffCommand: ParsableCommand {
         case .json:
             print(try Self.json(report))
         case .ndjson:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            func line(_ kind: String, _ value: some Encodable) throws {
-                print(String(decoding: try encoder.encode(NDJSONLine(kind: kind, value: value)), as: UTF8.self))
-            }
-            for finding in report.findings { try line("finding", finding) }
-            for finding in report.inFlight { try line("in_flight", finding) }
-            for skipped in report.notRun { try line("not_run", skipped) }
+            for line in try DriftJSON.lines(report) { print(line) }
         case .table:
             print(Self.table(report))
         case .prometheus:
@@ -128,52 +121,7 @@ struct DiffCommand: ParsableCommand {
         if report.outcome != .clean { throw ExitCode(report.outcome.rawValue) }
     }
 
-    struct JSONReport: Encodable {
-        var checks: [String]
-        var findings: [Finding]
-        var inFlight: [Finding]
-        var notRun: [NotRun]
-        var notes: [String]
-        var outcome: String
-        var settleSeconds: Double
-
-        enum CodingKeys: String, CodingKey {
-            case checks, findings, inFlight = "in_flight", notRun = "not_run", notes, outcome, settleSeconds = "settle_seconds"
-        }
-    }
-
-    /// One NDJSON line: a finding, an in-flight difference or a check not run, told apart by
-    /// `kind`, with the value's own keys beside it.
-    struct NDJSONLine<Value: Encodable>: Encodable {
-        var kind: String
-        var value: Value
-
-        enum CodingKeys: String, CodingKey { case kind }
-
-        func encode(to encoder: any Encoder) throws {
-            try value.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(kind, forKey: .kind)
-        }
-    }
-
-    static func outcomeName(_ outcome: DriftOutcome) -> String {
-        switch outcome {
-        case .clean: return "clean"
-        case .drift: return "drift"
-        case .couldNotRun: return "could_not_run"
-        case .partlyChecked: return "partly_checked"
-        }
-    }
-
-    static func json(_ report: DriftReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let document = JSONReport(checks: report.checks.map(\.rawValue), findings: report.findings, inFlight: report.inFlight,
-                                  notRun: report.notRun, notes: report.notes, outcome: outcomeName(report.outcome),
-                                  settleSeconds: report.settleSeconds)
-        return String(decoding: try encoder.encode(document), as: UTF8.self)
-    }
+    static func json(_ report: DriftReport) throws -> String { try DriftJSON.document(report) }
 
     static func table(_ report: DriftReport) -> String {
         var sections: [String] = []

@@ -125,6 +125,9 @@ public final class StoreServices: Sendable {
                 return .valueLoaded(job.id, try keyBrowser(store, lane: job.lane).browser.value(key, type: type, window))
             case .complete(let read):
                 return .completed(job.id, try complete(read, lane: job.lane, cancellation: cancellation))
+            case .export(let request):
+                let outcome = try exporter.run(request, cancellation: cancellation) { rows in post(.exportProgress(job.id, rows: rows)) }
+                return .exported(job.id, outcome)
             case .probe(let node):
                 // Probes need the nodes, not the atlas's stores: the runtime runs them.
                 return .probed(node: node, .failed("probes run in the runtime"))
@@ -144,6 +147,19 @@ public final class StoreServices: Sendable {
         case .keys(let store, let prefix):
             return try keyBrowser(store, lane: lane).browser.nameCompletions(prefix: prefix, isCancelled: { cancellation.isCancelled })
         }
+    }
+
+    /// An export reads with connections of its own: a Redis store opened for it, the shared
+    /// PostgreSQL pools.
+    private var exporter: ViewExporter {
+        let atlas = self.atlas, credentials = self.credentials
+        return ViewExporter(tables: { try self.tableBrowser() },
+                            console: { try SQLConsole(atlas: atlas, store: $0, credentials: credentials) },
+                            keys: { name in
+                                guard let spec = atlas.store(named: name) else { throw DriftError.unknownStore(name) }
+                                let store = try RedisStores.open(spec, credentials: credentials)
+                                return (KeyBrowser(store: store), { store.close() })
+                            })
     }
 
     /// Entries sent to the screen while a level is scanned, before only counts are.

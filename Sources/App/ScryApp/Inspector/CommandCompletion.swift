@@ -137,6 +137,7 @@ extension Commands {
         case "world": return whole("kind", .words(catalog.worldKinds, ignoringCase: false))
         case "theme": return whole("theme", .words(themes, ignoringCase: false))
         case "diff": return lastWord("check", .words(catalog.checks, ignoringCase: false))
+        case "export": return whole("format", .words(ExportFormat.allCases.map(\.rawValue), ignoringCase: false))
         case "campaign": return catalog.campaignEntity.map { whole(keyNoun($0), .entityKeys(entity: $0)) }
         case "player": return catalog.playerEntity.map { whole(keyNoun($0), .entityKeys(entity: $0)) }
         case "key": return redisStore.map { whole("key", .keyNames(store: $0)) }

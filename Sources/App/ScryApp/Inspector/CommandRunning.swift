@@ -33,6 +33,8 @@ extension Inspector {
             return link(.player(id), from: nil)
         case .theme(let name):
             return [.setTheme(name)]
+        case .export(let argument):
+            return startExport(argument)
         case .redis(let line):
             guard let store = catalog.redisStores.first else {
                 note = Note(text: "the atlas declares no Redis store", role: .error)

@@ -18,6 +18,8 @@ public enum PaneCommand: Sendable, Equatable {
     case sql(String)
     /// `:redis COMMAND ARG…`: a read-only command on the Redis pane's store.
     case redis(String)
+    /// `:export [FORMAT] FILE`: the whole of the view in focus into a file.
+    case export(String)
     case nodes
     case help
     case quit
@@ -39,6 +41,8 @@ public enum Commands {
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
         CommandSpec(name: "redis", argument: "COMMAND", help: "a read-only Redis command on the Redis pane's store, replies by type"),
         CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard); EXPLAIN draws the plan as a tree"),
+        CommandSpec(name: "export", argument: "FILE",
+                    help: "write all the view lists, not only the screen, to FILE: .csv, .json or .ndjson (or :export csv FILE); asks before replacing a file; Esc cancels and removes the partial file"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
         CommandSpec(name: "help", argument: "", help: "this help"),
         CommandSpec(name: "q", argument: "", help: "quit"),
@@ -99,6 +103,9 @@ public enum Commands {
         case "redis":
             guard let argument else { throw .needsArgument(name, "a command") }
             return .redis(argument)
+        case "export":
+            guard let argument else { throw .needsArgument(name, "a file: :export rows.csv") }
+            return .export(argument)
         default:
             if catalog.worldKinds.contains(name) || catalog.campaignKinds.contains(name) {
                 guard let argument else { throw .needsArgument(name, "a key") }

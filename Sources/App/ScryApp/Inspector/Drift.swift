@@ -74,8 +74,11 @@ public struct DriftListView: Sendable, Equatable {
     public var title: String
     public var lines: [DriftLine] = []
     public var position = ListPosition()
+    /// The run whole, for `:export`: findings, in flight and not run.
+    public var report: DriftReport?
 
     public init(report: DriftReport, campaign: Int64?) {
+        self.report = report
         let scope = campaign.map { "campaign \($0)" } ?? "all campaigns"
         title = "drift in \(scope): " + (report.findings.isEmpty ? "none found" : counted(report.findings.count, "finding"))
         append(report.findings)

@@ -55,6 +55,8 @@ public struct Inspector: Sendable, Equatable {
     public var redisCommands: [String]
     /// Each PostgreSQL store's tables and columns, read once for `:sql` completion.
     public var sqlCatalogues: [String: CompletionAnswer] = [:]
+    /// The export running, or asking whether to replace its file.
+    public var export: ExportState?
 
     public init(catalog: Catalog, themes: [String] = [], themeName: String = "default", colourOff: String? = nil,
                 history: CommandHistory = CommandHistory(), redisCommands: [String] = []) {
@@ -69,7 +71,7 @@ public struct Inspector: Sendable, Equatable {
 
     /// Something is being read, so the screen has a clock on it.
     public var isBusy: Bool {
-        panes.contains { $0.top.isBusy }
+        panes.contains { $0.top.isBusy } || export?.job != nil
     }
 
     public var layout: ScreenLayout { ScreenLayout(width: width, height: height, focus: focus, zoomed: zoomed) }

@@ -72,12 +72,17 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         state.landValue(job, read)
     case .completed(let job, let answer):
         state.landCompletion(job, answer)
+    case .exportProgress(let job, _), .exported(let job, _):
+        _ = state.landExport(job, message)
     case .jobFailed(let job, let reason):
         guard !state.landCompletionFailure(job, reason: reason) else { break }
+        // The export says what failed itself, and which file it removed.
+        if state.landExport(job, message) { break }
         state.landFailure(job, .failed(reason))
         state.note = Inspector.Note(text: reason, role: .error)
     case .jobCancelled(let job):
         guard !state.landCompletionFailure(job, reason: nil) else { break }
+        if state.landExport(job, message) { break }
         state.landFailure(job, .cancelled)
     case .themeApplied(let name):
         state.themeName = name
@@ -97,6 +102,7 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
 
 extension Inspector {
     mutating func handle(_ key: Key) -> [Effect] {
+        if key != .resize, let effects = handleExportKey(key) { return effects }
         if key != .resize, case .normal = mode {} else if key != .resize { note = nil }
         switch mode {
         case .help(_, _, var typing?):

@@ -16,6 +16,8 @@ public enum Lane: Sendable, Hashable {
     case probe(node: Int)
     /// A read that completes the command line: the next key cancels it.
     case completion
+    /// `:export`: one at a time, beside whatever the panes read.
+    case export
 }
 
 public enum Work: Sendable, Equatable {
@@ -38,6 +40,8 @@ public enum Work: Sendable, Equatable {
     case complete(CompletionRead)
     /// Connects to the `node`th configured node and reads its facts; answered by `.probed`.
     case probe(node: Int)
+    /// The whole of a view into a file; answered by `.exported`, with `.exportProgress` on the way.
+    case export(ExportRequest)
 }
 
 public struct Job: Sendable, Equatable {

@@ -55,6 +55,9 @@ public protocol PaneContent: Sendable, Equatable {
     func linkTarget(_ catalog: Catalog) -> LinkTarget?
     /// The campaign this view is inside, if any (drift runs there).
     var campaign: String? { get }
+    /// What `:export` writes: the whole of what the view lists, and how many rows that is when
+    /// the view knows; nil for a view with nothing to export.
+    var exportSource: (ExportSource, Int?)? { get }
 
     func render(_ context: PaneRenderContext, into buffer: inout ScreenBuffer, area: Rect)
 }
@@ -78,6 +81,7 @@ extension PaneContent {
     public mutating func toggleHex() {}
     public func linkTarget(_ catalog: Catalog) -> LinkTarget? { nil }
     public var campaign: String? { nil }
+    public var exportSource: (ExportSource, Int?)? { nil }
 
     /// Equality across the existential: the same type and equal.
     public func isEqual(to other: any PaneContent) -> Bool {

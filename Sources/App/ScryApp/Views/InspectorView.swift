@@ -90,6 +90,17 @@ func renderFooter(_ state: Inspector, into buffer: inout ScreenBuffer, layout: S
     case .help(_, _, let typing?):
         CommandLineView(prompt: "/", editor: typing).render(in: area, into: &buffer)
     case .normal, .help:
+        if let export = state.export, export.isAsking {
+            buffer.fill(area, with: Cell(" ", style: Style(.statusBar)))
+            buffer.put(UntrustedText("\(export.request.path) exists: replace it? y replaces it, n keeps it"),
+                       x: area.x + 1, y: area.y, maxWidth: area.width - 1, style: Style(.warning, bold: true))
+            return
+        }
+        if let export = state.export, state.note == nil, case .normal = state.mode {
+            let (ratio, label) = export.gauge(now: state.now)
+            Gauge(ratio: ratio, label: label, phase: Int(state.now * 8)).render(in: area, into: &buffer)
+            return
+        }
         if let note = state.note {
             buffer.fill(area, with: Cell(" ", style: Style(.statusBar)))
             buffer.put(UntrustedText(note.text), x: area.x + 1, y: area.y, maxWidth: area.width - 1, style: Style(note.role))

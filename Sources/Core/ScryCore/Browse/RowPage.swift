@@ -104,6 +104,8 @@ public struct RowPage: Sendable, Equatable {
     public var orderColumns: [String]
     /// For a sorted read: whether an index serves the sort.
     public var sortSupport: SortSupport?
+    /// Each column's type (PostgreSQL's OID), when the store said: how an export writes it in JSON.
+    public var columnTypes: [UInt32] = []
 
     public init(columns: [String], rows: [[FieldValue]], next: PageCursor?, provenance: [Provenance], orderColumns: [String] = []) {
         self.columns = columns

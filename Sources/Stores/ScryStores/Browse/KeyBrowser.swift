@@ -7,11 +7,14 @@ public enum KeyBrowserError: Error, Sendable, Equatable, CustomStringConvertible
     case windowDoesNotFit(type: String)
     /// A reply that is not what the command answers.
     case unexpectedReply(command: String)
+    /// Some node could not be scanned whole.
+    case incompleteScan(String)
 
     public var description: String {
         switch self {
         case .windowDoesNotFit(let type): return "that window does not apply to a \(type)"
         case .unexpectedReply(let command): return "\(command) answered with something unexpected"
+        case .incompleteScan(let why): return "not every key could be read: \(why)"
         }
     }
 }
@@ -40,11 +43,7 @@ public final class KeyBrowser {
     /// key of the level: a key that SCAN returns twice (it may, while a node rehashes or a slot
     /// moves) is reported twice, and the caller drops the repeat when it sorts the level.
     public func level(prefix: [UInt8], filter: KeyFilter?, isCancelled: () -> Bool, onProgress: (KeyLevelProgress) -> Void) throws {
-        var match = Self.escapeGlob(prefix) + [UInt8(ascii: "*")]
-        if let filter, !filter.text.isEmpty {
-            let from = prefix.starts(with: filter.from) ? filter.from : prefix
-            match = Self.escapeGlob(from) + [UInt8(ascii: "*")] + Self.escapeGlob(Array(filter.text.utf8)) + [UInt8(ascii: "*")]
-        }
+        let match = Self.match(prefix: prefix, filter: filter)
 
         var groups: [[UInt8]: Int] = [:]
         var changedGroups: Set<[UInt8]> = []
@@ -91,6 +90,29 @@ public final class KeyBrowser {
         failures += report.uncoveredSlots.map { "no node serves slots \($0.lowerBound)-\($0.upperBound)" }
         onProgress(KeyLevelProgress(entries: pendingEntries(), keysScanned: scanned, finished: true, failures: failures,
                                     provenance: report.nodes.map(\.provenance)))
+    }
+
+    /// The `SCAN MATCH` glob of a level and its filter.
+    static func match(prefix: [UInt8], filter: KeyFilter?) -> [UInt8] {
+        guard let filter, !filter.text.isEmpty else { return escapeGlob(prefix) + [UInt8(ascii: "*")] }
+        let from = prefix.starts(with: filter.from) ? filter.from : prefix
+        return escapeGlob(from) + [UInt8(ascii: "*")] + escapeGlob(Array(filter.text.utf8)) + [UInt8(ascii: "*")]
+    }
+
+    /// Every key under `prefix` that the filter keeps, at any depth, a SCAN batch at a time
+    /// (the same SCAN as `level`, on every node of a cluster), for an export: nothing is held
+    /// beyond one batch, so a key SCAN returns twice (while a node rehashes) comes twice.
+    /// Throws when a node could not be scanned whole, since a list with holes is not "every key".
+    public func keys(under prefix: [UInt8], filter: KeyFilter?, isCancelled: () -> Bool, onBatch: ([[UInt8]]) throws -> Void) throws {
+        if isCancelled() { throw CancellationError() }
+        let report = try store.scan(RedisScanRequest(match: Self.match(prefix: prefix, filter: filter), count: 1_000)) { batch in
+            if isCancelled() { throw CancellationError() }
+            let keys = batch.keys.map(\.key).filter { $0.count >= prefix.count && $0.starts(with: prefix) }
+            if !keys.isEmpty { try onBatch(keys) }
+        }
+        let failures = report.failures.filter { $0.replacedBy == nil }.map(\.description)
+            + report.uncoveredSlots.map { "no node serves slots \($0.lowerBound)-\($0.upperBound)" }
+        if !failures.isEmpty { throw KeyBrowserError.incompleteScan(failures.joined(separator: "; ")) }
     }
 
     /// `bytes` as a SCAN glob that matches them literally: `*`, `?`, `[`, `]` and `\` escaped.

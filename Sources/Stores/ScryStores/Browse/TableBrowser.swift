@@ -340,9 +340,11 @@ public final class TableBrowser: Sendable {
         }
         let ordering = Set(plan.order)
         let cut = result.columns.map { ordering.contains($0) ? nil : valueLimit }
-        return RowPage(columns: result.columns,
-                       rows: kept.map { row in zip(row, cut).map { value($0, limit: $1) } },
-                       next: next, provenance: provenance, orderColumns: plan.order)
+        var page = RowPage(columns: result.columns,
+                           rows: kept.map { row in zip(row, cut).map { value($0, limit: $1) } },
+                           next: next, provenance: provenance, orderColumns: plan.order)
+        page.columnTypes = result.types
+        return page
     }
 }
 

@@ -17,24 +17,51 @@ public struct ExportFileError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(reason)" }
 }
 
-/// A file an export creates. It is never an existing file: creating one that exists fails
-/// (`O_EXCL`), so an export cannot overwrite anything, not even through a symbolic link. A
-/// failed or cancelled export removes the file it created. Writes are buffered.
+/// A file an export creates. It is never an existing file: a path that exists (a symbolic
+/// link included) is refused, so an export cannot overwrite anything. Writes are buffered.
+///
+/// The bytes go first to `NAME.scry-partial-PID-N` beside it, created with `O_EXCL`, which
+/// takes the file's name only once the export is whole: hard-linked to it (which, like
+/// `O_EXCL`, fails if the name was taken meanwhile), or, when the user agreed to replace the
+/// file (`replacing:`), renamed over it. So the name never holds half an export: a cancelled
+/// or failed export removes its partial file, and one stopped harder (the process killed)
+/// leaves it under a name that says it is partial, with the old file as it was.
 public final class ExportFile: ExportSink {
     public let path: String
+    public let replaces: Bool
+    /// Where the bytes go until `finish`.
+    public let partialPath: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private static let bufferSize = 1 << 16
 
-    public init(creating path: String) throws {
+    public convenience init(creating path: String) throws {
+        try self.init(path, replacing: false)
+    }
+
+    public convenience init(replacing path: String) throws {
+        try self.init(path, replacing: true)
+    }
+
+    private init(_ path: String, replacing: Bool) throws {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw ExportFileError(path: path, reason: code == EEXIST ? "the file exists; Scry never overwrites one" : String(cString: strerror(code)),
-                                  exists: code == EEXIST)
-        }
+        replaces = replacing
+        var status = stat()
+        if !replacing, lstat(path, &status) == 0 { throw Self.exists(path) }
+        partialPath = "\(path).scry-partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false) }
         buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    static func exists(_ path: String) -> ExportFileError {
+        ExportFileError(path: path, reason: "the file exists; Scry never overwrites one", exists: true)
+    }
+
+    /// `~/` at the start of a path is the home directory, as a shell would read it.
+    public static func expand(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] else { return path }
+        return home + path.dropFirst()
     }
 
     deinit {
@@ -51,7 +78,13 @@ public final class ExportFile: ExportSink {
         guard descriptor >= 0 else { return }
         let result = close(descriptor)
         descriptor = -1
+        defer { unlink(partialPath) }
         if result != 0 { throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false) }
+        if replaces {
+            if rename(partialPath, path) != 0 { throw ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false) }
+        } else if link(partialPath, path) != 0 {
+            throw errno == EEXIST ? Self.exists(path) : ExportFileError(path: path, reason: String(cString: strerror(errno)), exists: false)
+        }
     }
 
     public func discard() {
@@ -60,7 +93,7 @@ public final class ExportFile: ExportSink {
             close(descriptor)
             descriptor = -1
         }
-        unlink(path)
+        unlink(partialPath)
     }
 
     private func flush() throws {
@@ -114,6 +147,9 @@ public final class RowExport {
         self.sink = sink
     }
 
+    /// Bytes written as they are, outside the row encoder: a drift run's JSON, as `scry diff` prints it.
+    public func writeRaw(_ bytes: [UInt8]) throws { try sink.write(bytes) }
+
     public func begin(_ columns: [ExportColumn]) throws {
         let encoder = RowEncoder(format: format, columns: columns)
         self.encoder = encoder
@@ -127,6 +163,9 @@ public final class RowExport {
         rows += batch.count
         try sink.write(bytes)
     }
+
+    /// Rows written through `writeRaw`, counted for the summary.
+    public func count(_ more: Int) { rows += more }
 
     public func finish() throws {
         if let encoder { try sink.write(encoder.footer()) }
