@@ -95,6 +95,8 @@ public enum Message: Sendable, Equatable {
     /// A level's scan finished; the level comes sorted.
     case keysLoaded(JobID, KeyLevel)
     case factsLoaded(JobID, [KeyFacts])
+    case keyspaceProgress(JobID, KeyspaceProgress)
+    case keyspaceLoaded(JobID, KeyspaceReport)
     case valueLoaded(JobID, ValueRead)
     case jobFailed(JobID, String)
     case jobCancelled(JobID)

@@ -18,6 +18,8 @@ public enum PaneCommand: Sendable, Equatable {
     case sql(String)
     /// `:redis COMMAND ARG…`: a read-only command on the Redis pane's store.
     case redis(String)
+    /// `:keyspace [--sample N] [PREFIX]`: the Redis pane's store by namespace, as bar charts.
+    case keyspace(prefix: String, sample: Int?)
     case nodes
     case help
     case quit
@@ -38,6 +40,9 @@ public enum Commands {
         CommandSpec(name: "player", argument: "ID", help: "across the stores: their sessions, campaign and character"),
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
         CommandSpec(name: "redis", argument: "COMMAND", help: "a read-only Redis command on the Redis pane's store, replies by type"),
+        CommandSpec(name: "keyspace", argument: "[PREFIX]",
+                    help: "bar charts of the Redis keys by namespace: count, memory, types, TTLs, biggest keys; Enter drills in; "
+                        + "--sample N examines about N keys"),
         CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard)"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
         CommandSpec(name: "help", argument: "", help: "this help"),
@@ -99,6 +104,19 @@ public enum Commands {
         case "redis":
             guard let argument else { throw .needsArgument(name, "a command") }
             return .redis(argument)
+        case "keyspace":
+            var words = (argument ?? "").split(separator: " ").map(String.init)[...]
+            var sample: Int?
+            var prefix = ""
+            while let word = words.popFirst() {
+                if word == "--sample" {
+                    guard let count = words.popFirst().flatMap({ Int($0) }), count > 0 else { throw .needsArgument("keyspace --sample", "a positive number of keys") }
+                    sample = count
+                } else {
+                    prefix = word
+                }
+            }
+            return .keyspace(prefix: prefix, sample: sample)
         default:
             if catalog.worldKinds.contains(name) || catalog.campaignKinds.contains(name) {
                 guard let argument else { throw .needsArgument(name, "a key") }
