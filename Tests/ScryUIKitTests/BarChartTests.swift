@@ -37,4 +37,20 @@ struct BarChartTests {
             BarChart(bars: Self.bars + [("猫猫猫", .infinity, "∞"), ("neg", -5, "-5")]).render(in: area, into: &buffer)
         }
     }
+
+    /// A window of a longer chart: scaled to the whole chart's largest value, labels as wide as
+    /// its widest, the selected label reversed, and a key's invalid UTF-8 shown as hex.
+    @Test func aWindowKeepsTheWholeChartsScaleAndLabelWidth() {
+        let bars: [(label: UntrustedText, value: Double, text: String)] = [(UntrustedText(bytes: [0x61, 0xFF]), 50, "50"), (UntrustedText("b"), 25, "25")]
+        let buffer = Harness.render(width: 24, height: 2) { area, buffer in
+            BarChart(untrusted: bars, maximum: 100, labelWidth: 7, selected: 1, focused: false).render(in: area, into: &buffer)
+        }
+        expectScreen(buffer, [
+            "a\\xff   ██████▌       50",
+            "b       ███▎          25",
+        ])
+        #expect(buffer[1, 0].style.role == .escaped)
+        #expect(buffer[0, 1].style == Style(.dim, reverse: true) && buffer[6, 1].style == Style(.dim, reverse: true))
+        #expect(buffer[0, 0].style == Style(.normal))
+    }
 }

@@ -97,6 +97,8 @@ public enum Message: Sendable, Equatable {
     case factsLoaded(JobID, [KeyFacts])
     /// Names that complete the command line.
     case completed(JobID, CompletionAnswer)
+    case keyspaceProgress(JobID, KeyspaceProgress)
+    case keyspaceLoaded(JobID, KeyspaceReport)
     case valueLoaded(JobID, ValueRead)
     /// Rows an export has written so far.
     case exportProgress(JobID, rows: Int)

@@ -77,12 +77,7 @@ struct KeyspaceCommand: ParsableCommand {
     }
 
     /// How the figures were made, in a sentence.
-    static func method(_ result: KeyspaceSurveyResult) -> String {
-        let analysis = result.analysis
-        if result.examineEvery == 1 { return "every key examined: figures are exact" }
-        return "sampled: \(analysis.examined) of \(analysis.keys) keys examined (every \(result.examineEvery)th key of each node's SCAN); "
-            + "key counts are exact, memory, types and TTLs of each namespace are extrapolated from its examined keys"
-    }
+    static func method(_ result: KeyspaceSurveyResult) -> String { result.analysis.method(examineEvery: result.examineEvery) }
 
     // MARK: JSON
 

@@ -119,6 +119,20 @@ public final class StoreServices: Sendable {
                 if cancellation.isCancelled { return .jobCancelled(job.id) }
                 level.finished = true
                 return .keysLoaded(job.id, level.sorted())
+            case .keyspace(let store, let prefix, let sample, let top):
+                guard let spec = atlas.store(named: store) else { return .jobFailed(job.id, "the atlas has no store named \(store)") }
+                let redis = try RedisStores.open(spec, credentials: credentials)
+                defer { redis.close() }
+                let patterns = atlas.keyPatterns.filter { $0.store == store }.map(\.pattern)
+                // One message per batch at most a few times a second: the UI redraws on each.
+                var lastPost = ContinuousClock.now - .seconds(1)
+                let result = try KeyspaceSurvey.run(store: redis, patterns: patterns, request: KeyspaceRequest(prefix: prefix, sample: sample, top: top),
+                                                    cancellation: cancellation) { progress in
+                    guard ContinuousClock.now - lastPost >= .milliseconds(100) else { return }
+                    lastPost = .now
+                    post(.keyspaceProgress(job.id, progress))
+                }
+                return .keyspaceLoaded(job.id, result.report)
             case .keyFacts(let store, let keys):
                 return .factsLoaded(job.id, try keyBrowser(store, lane: job.lane).browser.facts(keys))
             case .value(let store, let key, let type, let window):

@@ -46,6 +46,13 @@ extension Inspector {
             }
             focus = .redis
             push(RedisReplyView(store: store, line: line, arguments: arguments), on: .redis)
+        case .keyspace(let prefix, let sample):
+            guard let store = catalog.redisStores.first else {
+                note = Note(text: "the atlas declares no Redis store", role: .error)
+                return []
+            }
+            focus = .redis
+            push(KeyspaceView(store: store, prefix: Array(prefix.utf8), sample: sample), on: .redis)
         case .sql(let query):
             guard let store = sqlStoreInFocus else {
                 note = Note(text: ":sql runs on the World or Campaign pane's store; Tab to one", role: .error)

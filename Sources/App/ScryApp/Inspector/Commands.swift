@@ -20,6 +20,8 @@ public enum PaneCommand: Sendable, Equatable {
     case redis(String)
     /// `:export [FORMAT] FILE`: the whole of the view in focus into a file.
     case export(String)
+    /// `:keyspace [--sample N] [PREFIX]`: the Redis pane's store by namespace, as bar charts.
+    case keyspace(prefix: String, sample: Int?)
     case nodes
     case help
     case quit
@@ -43,6 +45,9 @@ public enum Commands {
         CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard); EXPLAIN draws the plan as a tree"),
         CommandSpec(name: "export", argument: "FILE",
                     help: "write all the view lists, not only the screen, to FILE: .csv, .json or .ndjson (or :export csv FILE); asks before replacing a file; Esc cancels and removes the partial file"),
+        CommandSpec(name: "keyspace", argument: "[PREFIX]",
+                    help: "bar charts of the Redis keys by namespace: count, memory, types, TTLs, biggest keys; Enter drills in; "
+                        + "--sample N examines about N keys"),
         CommandSpec(name: "nodes", argument: "", help: "every node, its role and lag"),
         CommandSpec(name: "help", argument: "", help: "this help"),
         CommandSpec(name: "q", argument: "", help: "quit"),
@@ -106,6 +111,19 @@ public enum Commands {
         case "export":
             guard let argument else { throw .needsArgument(name, "a file: :export rows.csv") }
             return .export(argument)
+        case "keyspace":
+            var words = (argument ?? "").split(separator: " ").map(String.init)[...]
+            var sample: Int?
+            var prefix = ""
+            while let word = words.popFirst() {
+                if word == "--sample" {
+                    guard let count = words.popFirst().flatMap({ Int($0) }), count > 0 else { throw .needsArgument("keyspace --sample", "a positive number of keys") }
+                    sample = count
+                } else {
+                    prefix = word
+                }
+            }
+            return .keyspace(prefix: prefix, sample: sample)
         default:
             if catalog.worldKinds.contains(name) || catalog.campaignKinds.contains(name) {
                 guard let argument else { throw .needsArgument(name, "a key") }

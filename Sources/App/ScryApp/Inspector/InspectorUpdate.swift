@@ -68,6 +68,17 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
         if let pane = state.landKeys(job, progress: nil, level: level) { effects += state.landed(in: pane) }
     case .factsLoaded(let job, let facts):
         state.landFacts(job, facts)
+    case .keyspaceProgress(let job, let progress):
+        state.withView(waitingFor: job, as: KeyspaceView.self) { view, _ in view.progress = progress }
+    case .keyspaceLoaded(let job, let report):
+        let onTop = state.withView(waitingFor: job, as: KeyspaceView.self) { view, pane in
+            view.report = report
+            view.load = .idle
+            view.selectFirst()
+            pane.provenance = report.provenance
+        }
+        if !report.failures.isEmpty { state.note = Inspector.Note(text: "incomplete: " + report.failures.joined(separator: "; "), role: .warning) }
+        if let onTop { effects += state.landed(in: onTop) }
     case .valueLoaded(let job, let read):
         state.landValue(job, read)
     case .completed(let job, let answer):

@@ -34,6 +34,9 @@ public enum Work: Sendable, Equatable {
     case redisCommand(store: String, arguments: [[UInt8]])
     /// A console query's first rows, on `store` (the shard of `campaign` when given).
     case sql(store: String, campaign: String?, query: String)
+    /// `:keyspace`: the key space of `store` (under `prefix`) by namespace, every key or about
+    /// `sample` of them examined, the `top` biggest keys kept; progress is posted as it goes.
+    case keyspace(store: String, prefix: [UInt8], sample: Int?, top: Int)
     /// A campaign's events per hour over the last 24 hours, for its header.
     case eventRate(campaign: String)
     /// Names that complete the command line, a bounded read; answered by `.completed`.

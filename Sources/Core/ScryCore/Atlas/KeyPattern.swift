@@ -57,6 +57,14 @@ public struct KeyPattern: Sendable, Hashable, CustomStringConvertible {
         self.segments = segments
     }
 
+    /// The deepest level of the `:` key tree that holds every key of the pattern: its leading
+    /// literal text up to and including the last `:` (`cache:character:` for
+    /// `cache:character:{id}`), empty when the pattern starts with a placeholder.
+    public var treeLevel: String {
+        guard case .literal(let text)? = segments.first, let colon = text.lastIndex(of: ":") else { return "" }
+        return String(text[...colon])
+    }
+
     public var placeholders: [String] {
         segments.compactMap { if case .placeholder(let name) = $0 { return name } else { return nil } }
     }

@@ -22,6 +22,10 @@ public struct NamespaceFigures: Sendable, Equatable {
     /// A level of the tree, whose keys continue below it (`cache:`), rather than the keys
     /// that end at the level being analysed.
     public var isBranch: Bool
+    /// The level of the key tree that holds its keys, where a screen drills in (`cache:`, or
+    /// `cache:character:` for the pattern `cache:character:{id}`); nil when there is none.
+    /// Bytes, not `name`: a key's name need not be UTF-8.
+    public var level: [UInt8]?
     /// Every key found, counted exactly.
     public var keys: Int = 0
     /// The keys whose facts were read.
@@ -30,9 +34,10 @@ public struct NamespaceFigures: Sendable, Equatable {
     public var types: [String: Int] = [:]
     public var ttl: [TTLBucket: Int] = [:]
 
-    public init(name: String, isBranch: Bool) {
+    public init(name: String, isBranch: Bool, level: [UInt8]? = nil) {
         self.name = name
         self.isBranch = isBranch
+        self.level = level
     }
 
     /// Keys per examined key: 1 when every key was examined.
@@ -50,7 +55,7 @@ public struct NamespaceFigures: Sendable, Equatable {
 /// tree under a prefix. Counts are exact; memory, types and TTLs come from the examined keys,
 /// which are every key or a systematic sample (every n-th key of each node's SCAN, whose order
 /// follows the hash table and not the names), extrapolated per namespace.
-public struct KeyspaceAnalysis: Sendable {
+public struct KeyspaceAnalysis: Sendable, Equatable {
     public let prefix: [UInt8]
     public let patterns: [KeyPattern]
     public let top: Int
@@ -67,7 +72,7 @@ public struct KeyspaceAnalysis: Sendable {
         self.prefix = prefix
         self.patterns = patterns
         self.top = top
-        byPattern = patterns.map { NamespaceFigures(name: $0.description, isBranch: false) }
+        byPattern = patterns.map { NamespaceFigures(name: $0.description, isBranch: false, level: Array($0.treeLevel.utf8)) }
     }
 
     /// The tree's namespaces, largest first by key count, then by name.
@@ -113,7 +118,7 @@ public struct KeyspaceAnalysis: Sendable {
 
     private static func figures(_ level: (name: [UInt8], isBranch: Bool)) -> NamespaceFigures {
         let name = String(decoding: level.name, as: UTF8.self)
-        return NamespaceFigures(name: level.isBranch ? name : name + "(keys)", isBranch: level.isBranch)
+        return NamespaceFigures(name: level.isBranch ? name : name + "(keys)", isBranch: level.isBranch, level: level.name)
     }
 
     private func patternIndex(_ key: [UInt8]) -> Int? {
@@ -122,12 +127,24 @@ public struct KeyspaceAnalysis: Sendable {
         return patterns.firstIndex { $0.match(text) != nil }
     }
 
+    /// Keeps the `top` largest by `measure`; equal ones by name, so that the list does not
+    /// depend on the order SCAN returned them in (which follows the server's hash seed).
     private static func keep(_ facts: KeyFacts, in list: inout [KeyFacts], top: Int, by measure: (KeyFacts) -> Int64) {
         guard top > 0 else { return }
-        if list.count == top, let last = list.last, measure(last) >= measure(facts) { return }
-        let index = list.firstIndex { measure($0) < measure(facts) } ?? list.count
+        func before(_ a: KeyFacts, _ b: KeyFacts) -> Bool {
+            measure(a) != measure(b) ? measure(a) > measure(b) : a.key.lexicographicallyPrecedes(b.key)
+        }
+        if list.count == top, let last = list.last, !before(facts, last) { return }
+        let index = list.firstIndex { before(facts, $0) } ?? list.count
         list.insert(facts, at: index)
         if list.count > top { list.removeLast() }
+    }
+
+    /// How the figures were made, in a sentence, when every `examineEvery`th key was examined.
+    public func method(examineEvery: Int) -> String {
+        if examineEvery == 1 { return "every key examined: figures are exact" }
+        return "sampled: \(examined) of \(keys) keys examined (every \(examineEvery)th key of each node's SCAN); "
+            + "key counts are exact, memory, types and TTLs of each namespace are extrapolated from its examined keys"
     }
 
     /// The tree namespace named `name`, for a caller that wants one.

@@ -28,21 +28,26 @@ public struct KeyspaceSurveyResult: Sendable {
     /// The keys the masters held when the survey started (`DBSIZE`), when it was sampled.
     public var keysAtStart: Int?
     public var scan: RedisScanReport
+
+    /// What a screen shows of it.
+    public var report: KeyspaceReport {
+        KeyspaceReport(analysis: analysis, examineEvery: examineEvery, provenance: scan.nodes.map(\.provenance),
+                       failures: scan.failures.map(\.description))
+    }
 }
 
 /// The key space by namespace: every master walked in parallel with SCAN, and each examined key
 /// read on the node that returned it, pipelined (TYPE, PTTL, MEMORY USAGE, then its length).
 public enum KeyspaceSurvey {
     public static func run(store: any RedisStore, patterns: [KeyPattern], request: KeyspaceRequest, cancellation: Cancellation = Cancellation(),
-                           progress: (Int) -> Void = { _ in }) throws -> KeyspaceSurveyResult {
+                           progress: (KeyspaceProgress) -> Void = { _ in }) throws -> KeyspaceSurveyResult {
         var every = 1
-        var keysAtStart: Int?
-        if let sample = request.sample, sample > 0 {
-            let sizes = try store.readEachMaster(RedisCommand("DBSIZE"))
-            let total = sizes.compactMap { try? $0.result.get().reply.integer }.reduce(0) { $0 + Int($1) }
-            keysAtStart = total
-            every = max(1, total / sample)
-        }
+        // The keys the masters hold bound the walk of the whole key space (for a gauge), and
+        // set the step of a sample; a level of the tree holds an unknown share of them.
+        let total = request.sample != nil || request.prefix.isEmpty ? try keyCount(store) : nil
+        if let sample = request.sample, sample > 0, let total { every = max(1, total / sample) }
+        let keysAtStart = request.sample != nil ? total : nil
+        let expected = request.prefix.isEmpty ? total : nil
         var analysis = KeyspaceAnalysis(prefix: request.prefix, patterns: patterns, top: request.top)
         let scanRequest = RedisScanRequest(match: KeyBrowser.escapeGlob(request.prefix) + [UInt8(ascii: "*")], count: 1_000,
                                            examine: .init(every: every, memorySamples: request.memorySamples))
@@ -56,9 +61,14 @@ public enum KeyspaceSurvey {
                     analysis.count(key.key)
                 }
             }
-            progress(analysis.keys)
+            progress(KeyspaceProgress(keys: analysis.keys, expected: expected))
         }
         return KeyspaceSurveyResult(analysis: analysis, examineEvery: every, keysAtStart: keysAtStart, scan: report)
+    }
+
+    /// The keys every master holds (`DBSIZE`), summed.
+    public static func keyCount(_ store: any RedisStore) throws -> Int {
+        try store.readEachMaster(RedisCommand("DBSIZE")).compactMap { try? $0.result.get().reply.integer }.reduce(0) { $0 + Int($1) }
     }
 
 }
