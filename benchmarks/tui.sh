@@ -20,8 +20,11 @@
 #      first sorted page, against psql's first output of the same ORDER BY … LIMIT; j in the
 #      sorted rows; S on the key (an index) and G to row 1,000,000, VmHWM;
 #   5. columns (SCENARIOS containing columns): l/h, >/< and -/+ in World › character, keypress
-#      → frame.
-# SCENARIOS (default "startup latency memory sort columns") runs a part of them; ONLY_BENCH=1
+#      → frame;
+#   6. 10M rows (SCENARIOS containing scroll10m): World › scroll_row, a table of 10,000,000 rows
+#      (generate_series, in the database scry_bench_rows, created once and kept), scrolled with G
+#      to its last row; VmHWM against psql with FETCH_COUNT 1000 over the same table.
+# SCENARIOS (default "startup latency memory sort columns scroll10m") runs a part of them; ONLY_BENCH=1
 # skips the peers and tmux (for comparing two builds of scry-bench-tui, BENCH=path).
 # Every figure is from this one run (the machine is shared and noisy): ratios first, absolute
 # numbers beside them. Whole processes are timed from bash's $EPOCHREALTIME before they start.
@@ -29,7 +32,7 @@
 # Needs the stack (scripts/stack up) and the large scale in scry_bench_world,
 # scry_bench_campaign and Redis database 13: if they are not there, benchmarks/load-large.sh
 # --keep loads them (about 3 minutes, 3 GB). They are kept afterwards; to free them:
-#   benchmarks/tui.sh --clean      (drops the two databases and flushes Redis database 13)
+#   benchmarks/tui.sh --clean      (drops the three databases and flushes Redis database 13)
 # Builds: swift build -c release --product scry-bench-tui, and --product scry for tmux.
 set -euo pipefail
 
@@ -50,13 +53,14 @@ export PGUSER=${PGUSER:-postgres}
 world_db=${SCRY_BENCH_WORLD_DB:-scry_bench_world}
 campaign_db=${SCRY_BENCH_CAMPAIGN_DB:-scry_bench_campaign}
 redis_db=${SCRY_BENCH_REDIS_DB:-13}
+rows_db=${SCRY_BENCH_ROWS_DB:-scry_bench_rows}
 rcli() { redis-cli -h "$SCRY_REDIS_HOST" -p "$SCRY_REDIS_PORT" -n "$redis_db" "$@"; }
 psql_world() { psql -X -h "$SCRY_PG_HOST" -p "$SCRY_PG_PRIMARY_PORT" -d "$world_db" "$@"; }
 
 if [[ ${1:-} == --clean ]]; then
-  for db in "$world_db" "$campaign_db"; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"; done
+  for db in "$world_db" "$campaign_db" "$rows_db"; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"; done
   rcli FLUSHDB >/dev/null
-  say "dropped $world_db and $campaign_db, flushed Redis database $redis_db"
+  say "dropped $world_db, $campaign_db and $rows_db, flushed Redis database $redis_db"
   exit 0
 fi
 
@@ -74,7 +78,7 @@ swift build -c release --product scry-bench-tui >&2
 swift build -c release --product scry >&2
 BIN_DIR=$(swift build -c release --show-bin-path)
 BENCH=${BENCH:-$BIN_DIR/scry-bench-tui}
-SCENARIOS=${SCENARIOS:-startup latency memory sort columns}
+SCENARIOS=${SCENARIOS:-startup latency memory sort columns scroll10m}
 has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 SCRY=$BIN_DIR/scry
 ATLAS=demo/atlas.toml
@@ -91,12 +95,13 @@ first_output() {
   ms "$t0" "$t1"
 }
 
-line="" lat="" rows="" keys="" sorted="" cols=""
+line="" lat="" rows="" keys="" sorted="" cols="" rows10m=""
 head_first=n/a head_data=n/a head_root=n/a root_keys=n/a psql_first=0 redis_first=0 redis_all=0 both=0 count_option=()
 tmux_first=n/a tmux_data=n/a tmux_root=n/a
 tmp=$(mktemp)
 socket=scry-bench-tui-$$
-trap 'rm -f "$tmp"; tmux -L "$socket" kill-session -t bench 2>/dev/null || true' EXIT
+rows_atlas=$(mktemp)
+trap 'rm -f "$tmp" "$rows_atlas"; tmux -L "$socket" kill-session -t bench 2>/dev/null || true' EXIT
 if has startup; then
 # ---------------------------------------------------------------- 1. start-up
 say "1/3 start-up"
@@ -173,6 +178,45 @@ if has columns; then
   cols=$("$BENCH" columns --atlas "$ATLAS" --width $WIDTH --height $HEIGHT --keys "$KEYS")
 fi
 
+# ---------------------------------------------------------------- 6. 10M rows
+psql_10m_kib=0 psql_10m_s=0 rows10m_hwm="" rows10m_base=""
+if has scroll10m; then
+  psql_rows() { psql -X -q -v ON_ERROR_STOP=1 -h "$SCRY_PG_HOST" -p "$SCRY_PG_PRIMARY_PORT" -d "$rows_db" "$@"; }
+  [[ $(psql -X -At -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$rows_db'") == 1 ]] ||
+    psql -X -q -d postgres -c "CREATE DATABASE \"$rows_db\""
+  if [[ $(psql_rows -At -c "SELECT count(*) FROM scroll_rows" 2>/dev/null || echo 0) != 10000000 ]]; then
+    say "6/6 loading 10,000,000 rows into $rows_db.scroll_rows"
+    psql_rows <<'SQL'
+DROP TABLE IF EXISTS scroll_rows;
+CREATE TABLE scroll_rows (id bigint PRIMARY KEY, name text NOT NULL, level int NOT NULL, score numeric NOT NULL, seen timestamptz NOT NULL);
+INSERT INTO scroll_rows SELECT g, 'row-' || md5(g::text), g % 100, (g % 9973) / 7.0, timestamptz '2026-01-01' + g * interval '1 second'
+  FROM generate_series(1, 10000000) g;
+VACUUM ANALYZE scroll_rows;
+SQL
+  fi
+  cat >"$rows_atlas" <<EOF
+[atlas]
+name = "scroll-10m"
+
+[stores.world]
+engine = "postgres"
+database = "$rows_db"
+primary = "$SCRY_PG_HOST:$SCRY_PG_PRIMARY_PORT"
+routing = "primary"
+
+[entities.scroll_row]
+store = "world"
+table = "scroll_rows"
+key = "id"
+EOF
+  say "6/6 memory: World › scroll_row to row 10,000,000"
+  rows10m=$("$BENCH" memory-rows --atlas "$rows_atlas" --kind scroll_row --width $WIDTH --height $HEIGHT --keys "$KEYS")
+  rows10m_hwm=$(field vmhwm_kib "$rows10m") rows10m_base=$(field baseline_rss_kib "$rows10m")
+  if [[ -z ${ONLY_BENCH:-} ]]; then
+    read -r psql_10m_kib psql_10m_s < <(timed bash -c "printf '\\\\set FETCH_COUNT 1000\nSELECT * FROM scroll_rows;\n' | psql -X -h $SCRY_PG_HOST -p $SCRY_PG_PRIMARY_PORT -d $rows_db")
+  fi
+fi
+
 rows_hwm=$(field vmhwm_kib "$rows"); rows_base=$(field baseline_rss_kib "$rows")
 keys_hwm=$(field vmhwm_kib "$keys"); keys_base=$(field baseline_rss_kib "$keys")
 keys_scan_ms=$(awk -v s="$(field scan_seconds "$keys")" 'BEGIN { printf "%.0f", s * 1000 }')
@@ -238,6 +282,12 @@ Scry TUI on the large scale ($(nproc) cores, shared; one run; $WIDTH x $HEIGHT; 
    > / <                                              $(field column_widen_p50_ms "$cols") / $(field column_widen_p95_ms "$cols") / $(field column_widen_max_ms "$cols")
    - / +                                              $(field column_hide_p50_ms "$cols") / $(field column_hide_p95_ms "$cols") / $(field column_hide_max_ms "$cols")
 
+6. Scrolling 10,000,000 rows: World › scroll_row with G to row $(field rows "$rows10m") (MiB)
+   scry VmHWM $(mib "${rows10m_hwm:-0}"), start-up RSS $(mib "${rows10m_base:-0}"), growth $(mib $((${rows10m_hwm:-0} - ${rows10m_base:-0})))   (target: VmHWM < 64 MB)
+        ($(field g_presses "$rows10m") G presses, $(field seconds "$rows10m") s, $(field rows_per_second "$rows10m") rows/s; at the end $(field pages "$rows10m") pages, $(field rows_held "$rows10m") rows held)
+   psql, \\set FETCH_COUNT 1000, SELECT * FROM scroll_rows   max RSS $(mib "$psql_10m_kib")   ($psql_10m_s s)
+   ratio scry VmHWM / psql FETCH_COUNT 1000          $(ratio "${rows10m_hwm:-0}" "$psql_10m_kib")
+
 Raw lines:
   first-frame: $line
   latency:     $lat
@@ -245,5 +295,6 @@ Raw lines:
   memory-keys: $keys
   sort:        $sorted
   columns:     $cols
+  scroll10m:   $rows10m
 The large scale stays loaded for the next run; to free it (about 3 GB): benchmarks/tui.sh --clean
 REPORT

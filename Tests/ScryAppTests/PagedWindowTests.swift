@@ -75,4 +75,56 @@ struct KeyLevelTests {
         #expect(sorted.keysScanned == 8)
         #expect(sorted.finished)
     }
+
+    func merged(_ names: [[UInt8]], prefix: String, groups: [String: Int] = [:]) -> KeyLevel {
+        var level = KeyLevel(prefix: Array(prefix.utf8))
+        let entries = groups.keys.sorted().map { KeyLevelEntry(name: Array($0.utf8), kind: .group(count: groups[$0]!)) }
+            + names.map { KeyLevelEntry(name: $0, kind: .key) }
+        level.merge(KeyLevelProgress(entries: entries, keysScanned: names.count, finished: true, provenance: []))
+        return level
+    }
+
+    @Test func namesUnderThePrefixReadBackWholeAndSortAsBytesWithTheOthers() {
+        // Every key of a level starts with its prefix; one that does not (none, in practice) is
+        // kept whole and still sorts by its bytes among the others.
+        let names = ["cache:character:3", "cache:character:10", "cache:character:2", "cache:character:10", "cache:charact", "zzz",
+                     "cache:character:", "cache:character:\u{1B}[31m", "cache:character:2a", ""].map { Array($0.utf8) }
+            + [Array("cache:character:".utf8) + [0xFF, 0x00]]
+        let level = merged(names, prefix: "cache:character:", groups: ["cache:character:x:": 4])
+        #expect(level.count == names.count + 1)
+        #expect(level.entries.filter { !$0.isGroup }.map(\.name) == names, "in SCAN order, whole")
+        let sorted = level.sorted()
+        let expected = [Array("cache:character:x:".utf8)] + Array(Set(names)).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(sorted.entries.map(\.name) == expected, "the group first, then the keys by bytes, once each")
+        #expect(sorted.entries[0].kind == .group(count: 4))
+        #expect(sorted == merged(names, prefix: "", groups: ["cache:character:x:": 4]).sorted(),
+                "the same names under another prefix are the same level")
+    }
+
+    @Test func aLargeLevelSpansChunksAndSortsLikeItsNames() {
+        var names: [[UInt8]] = []
+        var seed: UInt64 = 7
+        for _ in 0..<30_000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            names.append(Array("k:".utf8) + Array(String(seed >> 40, radix: 36).utf8))
+        }
+        // A name of its own chunk, and one just under that size.
+        names.append(Array("k:".utf8) + Array(repeating: UInt8(ascii: "y"), count: 1 << 20))
+        names.append(Array("k:".utf8) + Array(repeating: UInt8(ascii: "x"), count: 0xFFFFF - 3))
+        let level = merged(names, prefix: "k:")
+        #expect(level.entries.map(\.name) == names)
+        #expect(level.sorted().entries.map(\.name) == Array(Set(names)).sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    @Test func aCopyOfALevelKeepsItsEntriesWhenTheOtherGrows() {
+        let original = merged([Array("p:a".utf8), Array("p:b".utf8)], prefix: "p:")
+        var copy = original
+        copy.merge(KeyLevelProgress(entries: [KeyLevelEntry(name: Array("p:c".utf8), kind: .key)], keysScanned: 3, finished: true, provenance: []))
+        var other = original
+        other.merge(KeyLevelProgress(entries: [KeyLevelEntry(name: Array("p:d".utf8), kind: .key)], keysScanned: 3, finished: true, provenance: []))
+        #expect(original.entries.map(\.name) == [Array("p:a".utf8), Array("p:b".utf8)])
+        #expect(copy.entries.map(\.name).last == Array("p:c".utf8))
+        #expect(other.entries.map(\.name).last == Array("p:d".utf8))
+        #expect(copy != other)
+    }
 }

@@ -109,7 +109,7 @@ public final class StoreServices: Sendable {
                 return .eventRateLoaded(job.id, try tableBrowser().eventRate(campaign: campaign, cancellation: cancellation))
             case .keyLevel(let store, let prefix, let filter):
                 let box = try keyBrowser(store, lane: job.lane)
-                var level = KeyLevel()
+                var level = KeyLevel(prefix: prefix)
                 try box.browser.level(prefix: prefix, filter: filter, isCancelled: { cancellation.isCancelled }) { progress in
                     level.merge(progress)
                     var update = progress
@@ -118,7 +118,8 @@ public final class StoreServices: Sendable {
                 }
                 if cancellation.isCancelled { return .jobCancelled(job.id) }
                 level.finished = true
-                return .keysLoaded(job.id, level.sorted())
+                level.sort()
+                return .keysLoaded(job.id, level)
             case .keyspace(let store, let prefix, let sample, let top):
                 guard let spec = atlas.store(named: store) else { return .jobFailed(job.id, "the atlas has no store named \(store)") }
                 let redis = try RedisStores.open(spec, credentials: credentials)

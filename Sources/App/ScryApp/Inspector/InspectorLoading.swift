@@ -92,7 +92,7 @@ extension Inspector {
             landedIn = pane.id
             guard let prefix = keys.scanning.first(where: { $0.value == job })?.key else { return }
             if let progress {
-                keys.levels[prefix, default: KeyLevel()].merge(progress)
+                keys.levels[prefix, default: KeyLevel(prefix: prefix)].merge(progress)
                 if !progress.provenance.isEmpty { pane.provenance = progress.provenance }
             }
             if let level {

@@ -7,14 +7,15 @@ public struct KeyRow: Sendable, Equatable {
     public var parent: [UInt8]?
 }
 
-/// The rows of a key tree, without copying a level that nothing is expanded in: a million
-/// keys under one prefix cost no work per frame.
+/// The rows of a key tree, without copying a level: a million keys under one prefix cost no
+/// work per frame, and a tree with a group of a million keys open costs 8 bytes a row.
 public struct KeyRows: Sendable, RandomAccessCollection {
     enum Storage: Sendable {
         case level(KeyLevel)
         /// A level in another order than by name: entry i is `level[order[i]]`.
         case ordered(KeyLevel, [Int32])
-        case tree([KeyRow])
+        /// Open groups: each row is a level (its index in `levels`) and an entry in it.
+        case tree(levels: [(level: KeyLevel, depth: Int, parent: [UInt8]?)], rows: [UInt64])
     }
 
     let storage: Storage
@@ -24,7 +25,7 @@ public struct KeyRows: Sendable, RandomAccessCollection {
         switch storage {
         case .level(let level): return level.count
         case .ordered(_, let order): return order.count
-        case .tree(let rows): return rows.count
+        case .tree(_, let rows): return rows.count
         }
     }
 
@@ -32,7 +33,9 @@ public struct KeyRows: Sendable, RandomAccessCollection {
         switch storage {
         case .level(let level): return KeyRow(entry: level[position], depth: 0, parent: nil)
         case .ordered(let level, let order): return KeyRow(entry: level[Int(order[position])], depth: 0, parent: nil)
-        case .tree(let rows): return rows[position]
+        case .tree(let levels, let rows):
+            let row = rows[position], level = levels[Int(row >> 32)]
+            return KeyRow(entry: level.level[Int(row & 0xFFFF_FFFF)], depth: level.depth, parent: level.parent)
         }
     }
 }
@@ -42,19 +45,25 @@ extension KeysView {
         guard let level = levels[root] else { return KeyRows(storage: .level(KeyLevel())) }
         let order = sorted.flatMap { $0.order.count == level.count ? $0.order : nil }
         if expanded.isEmpty { return KeyRows(storage: order.map { .ordered(level, $0) } ?? .level(level)) }
-        var rows: [KeyRow] = []
+        var tree: [(level: KeyLevel, depth: Int, parent: [UInt8]?)] = []
+        var rows: [UInt64] = []
+        var name: [UInt8] = []
         func add(_ level: KeyLevel, depth: Int, parent: [UInt8]?) {
-            let indices = depth == 0 ? order.map { $0.map(Int.init) } ?? Array(0..<level.count) : Array(0..<level.count)
-            for index in indices {
-                let entry = level[index]
-                rows.append(KeyRow(entry: entry, depth: depth, parent: parent))
-                if entry.isGroup, expanded.contains(entry.name), let children = levels[entry.name] {
-                    add(children, depth: depth + 1, parent: entry.name)
+            let number = UInt64(tree.count) << 32
+            tree.append((level, depth, parent))
+            for position in 0..<level.count {
+                let index = depth == 0 ? order.map { Int($0[position]) } ?? position : position
+                rows.append(number | UInt64(index))
+                // Only a group can be open: a key's name is not even read.
+                guard level.isGroup(index) else { continue }
+                level.name(index, into: &name)
+                if expanded.contains(name), let children = levels[name] {
+                    add(children, depth: depth + 1, parent: name)
                 }
             }
         }
         add(level, depth: 0, parent: nil)
-        return KeyRows(storage: .tree(rows))
+        return KeyRows(storage: .tree(levels: tree, rows: rows))
     }
 
     /// s: the root level sorted by the next of name, type, TTL, length and memory, by the facts
@@ -85,11 +94,18 @@ public enum KeySort: String, Sendable, CaseIterable {
     /// fact (types by name, the soonest to expire first, the longest and the largest first),
     /// then keys without facts, by name.
     func order(_ level: KeyLevel, facts: [[UInt8]: KeyFacts]) -> [Int32] {
-        let entries = level.entries
-        func rank(_ index: Int) -> Int {
-            let entry = entries[index]
-            if entry.isGroup { return 0 }
-            return facts[entry.name] == nil ? 2 : 1
+        // One pass over the level, one name buffer for all: a million keys allocate nothing
+        // each, and only the few keys with facts are sorted.
+        var groups: [Int32] = [], known: [(index: Int32, facts: KeyFacts)] = [], unknown: [Int32] = []
+        unknown.reserveCapacity(level.count)
+        var name: [UInt8] = []
+        for index in 0..<level.count {
+            if level.isGroup(index) {
+                groups.append(Int32(index))
+                continue
+            }
+            level.name(index, into: &name)
+            if let facts = facts[name] { known.append((Int32(index), facts)) } else { unknown.append(Int32(index)) }
         }
         func value(_ facts: KeyFacts) -> Int64 {
             switch self {
@@ -100,16 +116,12 @@ public enum KeySort: String, Sendable, CaseIterable {
             case .memory: return -(facts.memoryBytes ?? -1)
             }
         }
-        let sorted = entries.indices.sorted { a, b in
-            let (ra, rb) = (rank(a), rank(b))
-            if ra != rb { return ra < rb }
-            if ra == 1, let fa = facts[entries[a].name], let fb = facts[entries[b].name] {
-                if self == .type, fa.type != fb.type { return fa.type < fb.type }
-                if value(fa) != value(fb) { return value(fa) < value(fb) }
-            }
-            return a < b
+        known.sort { a, b in
+            if self == .type, a.facts.type != b.facts.type { return a.facts.type < b.facts.type }
+            if value(a.facts) != value(b.facts) { return value(a.facts) < value(b.facts) }
+            return a.index < b.index
         }
-        return sorted.map { Int32($0) }
+        return groups + known.map(\.index) + unknown
     }
 }
 

@@ -597,7 +597,7 @@ extension KeysView: PaneContent {
         if scanning.isEmpty, !Inspector.stopped(load), let prefix = levelToScan {
             let (job, effect) = context.run(.keyLevel(store: store, prefix: prefix, filter: keyFilter))
             scanning[prefix] = job
-            levels[prefix] = KeyLevel()
+            levels[prefix] = KeyLevel(prefix: prefix)
             if prefix == root { load = .loading(job, since: context.now) }
             effects.append(effect)
         }

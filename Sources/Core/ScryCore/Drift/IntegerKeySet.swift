@@ -102,8 +102,29 @@ public struct IntegerKeySet: Sendable {
 
     /// The canonical integer a text key is, or nil: "7" is 7, but "07", "+7" and "7 " are no
     /// row's key text, since a cache key matches its row only when the texts are equal.
-    public static func canonical(_ text: String) -> Int64? {
-        guard let value = Int64(text), String(value) == text else { return nil }
+    public static func canonical(_ text: String) -> Int64? { canonical(text.utf8) }
+
+    /// The same, read from the bytes of a key or a row as they arrive, with no string made.
+    public static func canonical(_ bytes: some Collection<UInt8>) -> Int64? {
+        var iterator = bytes.makeIterator()
+        guard var byte = iterator.next() else { return nil }
+        let negative = byte == UInt8(ascii: "-")
+        if negative {
+            guard let next = iterator.next() else { return nil }
+            byte = next
+        }
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        // "0" alone; never "-0" or a leading zero.
+        if byte == UInt8(ascii: "0") { return !negative && iterator.next() == nil ? 0 : nil }
+        var value = negative ? -Int64(byte - UInt8(ascii: "0")) : Int64(byte - UInt8(ascii: "0"))
+        while let next = iterator.next() {
+            guard next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(next - UInt8(ascii: "0"))
+            let (times, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (sum, alsoOverflowed) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            guard !overflowed, !alsoOverflowed else { return nil }
+            value = sum
+        }
         return value
     }
 }

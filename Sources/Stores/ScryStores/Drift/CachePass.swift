@@ -6,8 +6,9 @@ import ScryCore
 ///
 /// Over the whole keyspace, with an integer key column, they cost one read of each side: the
 /// table in key order through a server-side cursor, each batch's keys fetched from Redis with
-/// one pipelined HMGET (stale and missing), the keys kept in an `IntegerKeySet`; then one SCAN
-/// of the pattern, each key found asked of that set (zombies). Looking keys up by batch in the
+/// one pipelined HMGET (stale and missing), the keys kept in an `IntegerKeySet`; and beside that
+/// read, on a thread and a connection of its own, one SCAN of the pattern, each key found asked
+/// of that set (zombies) once the table has been read past it (`TableKeysSoFar`). Looking keys up by batch in the
 /// table instead costs an index probe per key; at 1M keys that was several times the time of
 /// reading Redis.
 ///
@@ -27,18 +28,26 @@ extension DriftChecks {
     /// The one-pass form, or nil when it does not apply (a pattern with several placeholders,
     /// an entity spread over shards, or a key column that is not an integer). `keysHeld`:
     /// the zombies were found against the table's keys in memory, not by lookups.
+    ///
+    /// Keys are built and read as bytes (`KeyAffixes`), and a finding's text is made only for
+    /// the few keys that differ: a million matching keys cost no string, dictionary or
+    /// provenance each.
     func cachePass(_ pattern: KeyPatternSpec) throws -> (findings: [Finding], keysHeld: Bool)? {
         guard let entityName = pattern.mirrors, let entity = atlas.entity(named: entityName),
-              pattern.pattern.placeholders.count == 1, let placeholder = pattern.pattern.placeholders.first else { return nil }
+              let affixes = KeyAffixes(pattern.pattern), let placeholder = pattern.pattern.placeholders.first else { return nil }
         let fields = pattern.fields.sorted { $0.key < $1.key }
-        let wantsHashes = checks.contains(.cacheStale) || (checks.contains(.cacheMissing) && pattern.complete)
+        let wantsStale = checks.contains(.cacheStale), wantsMissing = checks.contains(.cacheMissing) && pattern.complete
         let world = try stores.postgres(entity.store)
         guard world.spec.groups.count <= 1 else { return nil }
         let reader = try stores.redisReader(pattern.store)
         let hmget = Array("HMGET".utf8), exists = Array("EXISTS".utf8)
         let fieldNames = fields.map { Array($0.key.utf8) }
 
-        let (pass, worldProvenance) = try stores.read(world) { w -> (pairs: [(RawFinding, Provenance)], keys: IntegerKeySet)? in
+        let wantsZombies = checks.contains(.cacheZombie)
+        // Opened here: the scan's thread must not open stores while this one does.
+        if wantsZombies { _ = try stores.redisScanner(pattern.store) }
+
+        let (pass, worldProvenance) = try stores.read(world) { w -> (pairs: [(RawFinding, Provenance)], zombies: [(RawFinding, Provenance)]?)? in
             let n = SQLNames(connection: w)
             let table = try n.table(entity.table)
             guard try KeyMatch.integerRange(of: entity.key, in: table, on: w) != nil else { return nil }
@@ -49,54 +58,117 @@ extension DriftChecks {
             let rows = try CursorReader(w, name: "scry_drift_cache_pass", sql: sql, binds: [], batchSize: Self.passBatch,
                                         cancellation: stores.cancellation)
             defer { rows.close() }
-            var keys = IntegerKeySet()
+            let keys = TableKeysSoFar()
+            let zombieScan = wantsZombies ? Beside { try self.zombies(pattern, affixes, placeholder: placeholder, entity: entity, against: keys) } : nil
+            var joined = false
+            defer {
+                // The read failed: the scan stops, and ends before its connection may close.
+                if !joined, let zombieScan {
+                    keys.stop()
+                    _ = try? zombieScan.join()
+                }
+            }
             var pairs: [(RawFinding, Provenance)] = []
             // The next rows are read while Redis answers for these.
             try ReadAhead.overlapped(read: { () -> [PostgresRow]? in
                 let batch = try rows.nextBatch()
                 return batch.isEmpty ? nil : batch
             }) { batch in
-                let ids = batch.compactMap { $0.string(0) }
-                for id in ids { if let value = Int64(id) { keys.append(value) } }
-                guard wantsHashes else { return }
-                let redisKeys = ids.map { pattern.pattern.key([placeholder: $0]) ?? "" }
-                let reads = try reader.read(pipeline: redisKeys.map { RedisCommand(arguments: [hmget, Array($0.utf8)] + fieldNames) })
+                let batch = batch.filter { $0.values[0] != nil }
+                keys.append(batch.compactMap { IntegerKeySet.canonical($0.values[0]!) })
+                guard wantsStale || wantsMissing else { return }
+                let redisKeys = batch.map { affixes.key($0.values[0]!) }
+                let reads = try reader.read(pipeline: redisKeys.map { RedisCommand(arguments: [hmget, $0] + fieldNames) })
                     .map { try $0.get() }
                 // HMGET answers nils alike for a key that does not exist and for a hash with
                 // none of the fields: EXISTS tells them apart, for those few.
                 let empty = reads.indices.filter { (reads[$0].reply.elements ?? []).allSatisfy { $0.bytes == nil } }
-                let existing = try reader.read(pipeline: empty.map { RedisCommand(arguments: [exists, Array(redisKeys[$0].utf8)]) })
+                let existing = try reader.read(pipeline: empty.map { RedisCommand(arguments: [exists, redisKeys[$0]]) })
                     .map { try $0.get() }
                 var absent: [Int: RedisRead] = [:]
                 for (index, read) in zip(empty, existing) where read.reply.integer == 0 { absent[index] = read }
                 for (index, read) in reads.enumerated() {
-                    let key = redisKeys[index]
+                    let values = batch[index].values
                     if let gone = absent[index] {
-                        guard checks.contains(.cacheMissing), pattern.complete else { continue }
-                        pairs.append((Self.missing(entity, id: ids[index], key: key), keyRead(gone.provenance, key: key.utf8)))
-                    } else if checks.contains(.cacheStale) {
-                        let row = Array(batch[index].values.dropFirst())
-                        let seen = keyRead(read.provenance, key: key.utf8)
-                        pairs += Self.stale(entity, id: ids[index], key: key, fields: fields, row: row, cached: read.reply).map { ($0, seen) }
+                        guard wantsMissing else { continue }
+                        let key = String(decoding: redisKeys[index], as: UTF8.self)
+                        pairs.append((Self.missing(entity, id: String(decoding: values[0]!, as: UTF8.self), key: key),
+                                      keyRead(gone.provenance, key: redisKeys[index])))
+                    } else if wantsStale {
+                        let cached = read.reply.elements ?? []
+                        let differs = fields.indices.contains { field in
+                            DriftComparison.cacheDiffers(world: values[field + 1], cached: field < cached.count ? cached[field].bytes : nil)
+                        }
+                        guard differs else { continue }
+                        let key = String(decoding: redisKeys[index], as: UTF8.self)
+                        let seen = keyRead(read.provenance, key: redisKeys[index])
+                        pairs += Self.stale(entity, id: String(decoding: values[0]!, as: UTF8.self), key: key, fields: fields,
+                                            row: Array(values.dropFirst()), cached: read.reply).map { ($0, seen) }
                     }
                 }
             }
-            return (pairs, keys)
+            keys.finish()
+            joined = true
+            return (pairs, try zombieScan?.join() ?? nil)
         }
         guard let pass else { return nil }
-        var findings = pass.pairs.map { $0.0.finding(seen: [$0.1, worldProvenance]) }
-        guard checks.contains(.cacheZombie) else { return (findings, false) }
-        guard !pass.keys.isOverflowed else {
+        let findings = pass.pairs.map { $0.0.finding(seen: [$0.1, worldProvenance]) }
+        guard wantsZombies else { return (findings, false) }
+        guard let zombies = pass.zombies else {
             // Too many keys over too wide a span to hold: each batch of keys is looked up instead.
             return (findings + (try DriftChecks(stores: stores, checks: [.cacheZombie]).cache(pattern, scope: DriftScope())), false)
         }
-        try forEachKeyBatch(pattern, scope: DriftScope(), ttl: false) { batch in
-            for entry in batch.keys {
-                let id = entry.values[placeholder]
-                if let value = id.flatMap(IntegerKeySet.canonical), pass.keys.contains(value) { continue }
-                findings.append(Self.zombie(entity, id: id, key: entry.text).finding(seen: [keyRead(batch.provenance, key: entry.key), worldProvenance]))
-            }
+        return (findings + zombies.map { $0.0.finding(seen: [$0.1, worldProvenance]) }, true)
+    }
+
+    /// The zombies of a pattern: one SCAN, each key whose id is an integer decided against the
+    /// table's keys as they are read; nil when they could not be held.
+    func zombies(_ pattern: KeyPatternSpec, _ affixes: KeyAffixes, placeholder: String, entity: EntitySpec,
+                 against table: TableKeysSoFar) throws -> [(RawFinding, Provenance)]? {
+        struct Abandoned: Error {}
+        var found: [(RawFinding, Provenance)] = []
+        var provenances: [Provenance] = []
+        var waiting: [(key: Int64, tag: Int)] = []
+        func add(id: String?, key: [UInt8], provenance: Provenance) {
+            found.append((Self.zombie(entity, id: id, key: String(decoding: key, as: UTF8.self)), keyRead(provenance, key: key)))
         }
-        return (findings, true)
+        func decide(all: Bool) throws {
+            // A key with a canonical id is the pattern's text around it, byte for byte.
+            let decision = table.decide(&waiting, all: all) { key, tag in
+                let text = String(key)
+                add(id: text, key: affixes.key(Array(text.utf8)), provenance: provenances[tag])
+            }
+            guard decision == .decided else { throw Abandoned() }
+        }
+        do {
+            try scanKeys(pattern, ttl: false) { batch in
+                let tag = provenances.firstIndex(of: batch.provenance) ?? provenances.count
+                if tag == provenances.count { provenances.append(batch.provenance) }
+                for scanned in batch.keys {
+                    switch affixes.fit(scanned.key) {
+                    case .none: continue
+                    case .value(let range):
+                        if let key = IntegerKeySet.canonical(scanned.key[range]) {
+                            waiting.append((key, tag))
+                        } else {
+                            add(id: String(decoding: scanned.key[range], as: UTF8.self), key: scanned.key, provenance: batch.provenance)
+                        }
+                    case .unsure:
+                        // Not ASCII: read as the other checks read it, as decoded text.
+                        guard let values = pattern.pattern.match(String(decoding: scanned.key, as: UTF8.self)) else { continue }
+                        if let key = values[placeholder].flatMap(IntegerKeySet.canonical) {
+                            waiting.append((key, tag))
+                        } else {
+                            add(id: values[placeholder], key: scanned.key, provenance: batch.provenance)
+                        }
+                    }
+                }
+                try decide(all: false)
+            }
+            try decide(all: true)
+        } catch is Abandoned {
+            return nil
+        }
+        return found
     }
 }

@@ -239,12 +239,20 @@ struct DriftChecks {
             }
             return
         }
+        try scanKeys(pattern, ttl: ttl) { scanned in
+            let keys = scanned.keys.compactMap { matched($0.key, pttl: $0.pttlMilliseconds) }
+            if !keys.isEmpty { try body(KeyBatch(keys: keys, provenance: scanned.provenance)) }
+        }
+    }
+
+    /// Every key SCAN MATCH finds for a pattern, in the batches SCAN returns them; an error if
+    /// a node could not be walked to the end.
+    func scanKeys(_ pattern: KeyPatternSpec, ttl: Bool, _ body: (RedisScanBatch) throws -> Void) throws {
         let scanner = try stores.redisScanner(pattern.store)
         let report = try scanner.scan(RedisScanRequest(match: pattern.pattern.scanGlob, count: 1_000, includeTypeAndTTL: ttl)) { scanned in
             // A cancelled run stops the scan at its next batch.
             try stores.cancellation.check()
-            let keys = scanned.keys.compactMap { matched($0.key, pttl: $0.pttlMilliseconds) }
-            if !keys.isEmpty { try body(KeyBatch(keys: keys, provenance: scanned.provenance)) }
+            try body(scanned)
         }
         guard report.isComplete else {
             throw DriftError.incompleteScan(store: pattern.store, pattern: pattern.pattern.description,
