@@ -12,7 +12,7 @@ public enum DemoFixture {
     public static let seed: Int64 = 42
     public static let worldDatabase = "scry_demo_test_world"
     public static let campaignDatabase = "scry_demo_test_campaign"
-    public static let redisDatabase = 14
+    public static let redisDatabase = TestRedisDatabase.demo
 
     /// The environment that points demo/atlas.toml at the fixture's databases.
     public static var atlasEnvironment: [String: String] {

@@ -14,7 +14,7 @@ struct DeterminismTests {
     /// the next run; the Redis database, with its 50 MiB string, is flushed.
     @Test func theSameSeedGivesTheSameManifestAndData() async throws {
         let first = try await DemoFixture.loaded()
-        let world = "scry_demo_twin_world", campaign = "scry_demo_twin_campaign", redisDatabase = 15
+        let world = "scry_demo_twin_world", campaign = "scry_demo_twin_campaign", redisDatabase = TestRedisDatabase.demoTwin
         defer { _ = try? Fixture.redisCLI(["-n", String(redisDatabase), "FLUSHDB"]) }
         let loader = DemoFixture.loader(world: world, campaign: campaign, redisDatabase: redisDatabase)
         let outcome = try await offThePool {

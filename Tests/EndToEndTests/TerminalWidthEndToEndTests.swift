@@ -17,7 +17,7 @@ struct TerminalWidthEndToEndTests {
     @Test func tmuxDrawsEveryRowAtTheWidthScryCounts() async throws {
         // A Redis database of its own: a key written into the demo's would race the tests that
         // count the demo's keys. The `hostile:` key is what `open` waits for.
-        let database = "9"
+        let database = String(TestRedisDatabase.terminalWidth)
         _ = try Fixture.redisCLI(["-n", database, "FLUSHDB"])
         try Fixture.redisCLI(["-n", database, "SET", Self.hostileKey, Self.hostileValue])
         try Fixture.redisCLI(["-n", database, "SET", "hostile:width", "x"])

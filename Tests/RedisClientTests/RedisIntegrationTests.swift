@@ -37,10 +37,21 @@ struct RedisIntegrationTests {
         #expect(!error.description.contains(password))
     }
 
+    /// Suites that load or flush a database own it: no two may share one, and every one must
+    /// exist on the stack's server (16 databases), apart from 0 and 2, which hold shared keys.
+    @Test func everySuitesDatabaseIsItsOwnAndExists() throws {
+        let all = TestRedisDatabase.all
+        #expect(Set(all).count == all.count, "\(all.sorted())")
+        #expect(all.allSatisfy { (1..<16).contains($0) && $0 != 2 }, "\(all.sorted())")
+        let databases = try Fixture.redisCLI(["CONFIG", "GET", "databases"]).split(separator: "\n").last.map(String.init)
+        #expect(databases.flatMap { Int($0) }.map { n in all.allSatisfy { $0 < n } } == true, "databases: \(databases ?? "?")")
+    }
+
     @Test func selectsTheConfiguredDatabase() throws {
         let key = Fixture.uniqueName("scry:test:db")
-        try Fixture.redisCLI(["-n", "3", "SET", key, "in-three", "EX", "60"])
-        #expect(try Self.connect(database: 3).send(RedisCommand("GET", key)).text == "in-three")
+        let database = TestRedisDatabase.select
+        try Fixture.redisCLI(["-n", String(database), "SET", key, "in-three", "EX", "60"])
+        #expect(try Self.connect(database: database).send(RedisCommand("GET", key)).text == "in-three")
         #expect(try Self.connect(database: 0).send(RedisCommand("GET", key)) == .null)
     }
 

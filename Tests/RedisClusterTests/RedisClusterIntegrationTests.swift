@@ -439,12 +439,12 @@ struct StandaloneRedisTests {
         let prefix = ClusterFixture.key("scry:test:standalone")
         let keys = (0..<2_500).map { "\(prefix):\($0)" }
         let input = keys.reduce(into: Data()) { $0.append(ClusterFixture.resp(["SET", $1, "v", "EX", "600"])) }
-        #expect(try Fixture.redisCLI(["-n", "4", "--pipe"], stdin: input).contains("errors: 0,"))
+        #expect(try Fixture.redisCLI(["-n", String(TestRedisDatabase.clusterSuiteStandalone), "--pipe"], stdin: input).contains("errors: 0,"))
         defer {
             let delete = keys.reduce(into: Data()) { $0.append(ClusterFixture.resp(["DEL", $1])) }
-            _ = try? Fixture.redisCLI(["-n", "4", "--pipe"], stdin: delete)
+            _ = try? Fixture.redisCLI(["-n", String(TestRedisDatabase.clusterSuiteStandalone), "--pipe"], stdin: delete)
         }
-        let spec = try ClusterFixture.atlasStore(mode: "standalone", nodes: [Self.server], routing: "primary", extra: "database = 4")
+        let spec = try ClusterFixture.atlasStore(mode: "standalone", nodes: [Self.server], routing: "primary", extra: "database = \(TestRedisDatabase.clusterSuiteStandalone)")
         let store = try RedisStores.open(spec, credentials: StoreCredentials())
         #expect(store is StandaloneRedis)
 

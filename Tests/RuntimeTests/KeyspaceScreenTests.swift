@@ -14,7 +14,7 @@ import TestSupport
 /// under a prefix of its own (the cluster), so no other test's keys show on its screens.
 @Suite("Keyspace screen on the stack", .serialized)
 struct KeyspaceScreenTests {
-    static let database = "11"
+    static let database = String(TestRedisDatabase.keyspace)
 
     /// An atlas with only the Redis store `hot`, and one key pattern.
     static func atlas(store: String, pattern: String = "ks:user:{id}") throws -> Atlas {

@@ -12,7 +12,7 @@ import DemoFixtures
 /// what the first found.
 @Suite("Cache checks in one pass")
 struct CachePassTests {
-    static let redisDatabase = "6"
+    static let redisDatabase = String(TestRedisDatabase.cachePass)
 
     struct Platform {
         var table: String

@@ -27,7 +27,7 @@ struct DriftLiveTests {
 
     static let world = "scry_live_test_world"
     static let campaign = "scry_live_test_campaign"
-    static let redisDatabase = 11
+    static let redisDatabase = TestRedisDatabase.driftLive
 
     /// The tiny demo, loaded afresh into databases of this suite's own, and its planted drift.
     static func loadDemo() async throws -> (atlas: Atlas, planted: Set<Identity>) {

@@ -12,13 +12,13 @@ import DemoFixtures
 /// finds exactly the manifest's drift.
 @Suite("Drift at small scale")
 struct DriftSmallScaleTests {
-    static let world = "scry_demo_small_world", campaign = "scry_demo_small_campaign", redisDatabase = 12
+    static let world = "scry_demo_small_world", campaign = "scry_demo_small_campaign", redisDatabase = TestRedisDatabase.demoSmall
 
     @Test func theSmallDemoHasExactlyThePlantedDrift() async throws {
         let (world, campaign, redisDatabase) = (Self.world, Self.campaign, Self.redisDatabase)
         let manifest = try await offThePool {
             try DemoFixture.ensureDatabases([world, campaign])
-            // force: reload whatever a previous run left, and FLUSHDB Redis database 13 alone.
+            // force: reload whatever a previous run left, and FLUSHDB its Redis database alone.
             let outcome = try DemoFixture.loader(world: world, campaign: campaign, redisDatabase: redisDatabase)
                 .load(LoadRequest(scale: .small, seed: DemoFixture.seed, force: true))
             // Readers prefer the replica: the load is not done for them until it has replayed all of it.

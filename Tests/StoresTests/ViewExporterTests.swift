@@ -10,7 +10,7 @@ import TestSupport
 /// exists is left alone unless replacing it was agreed, and a cancelled export leaves nothing.
 @Suite("View exporter", .serialized)
 struct ViewExporterTests {
-    static let redisDatabase = "13"
+    static let redisDatabase = String(TestRedisDatabase.export)
 
     /// A table of `postgres` that the atlas maps as an entity, made by the test that uses it.
     static let longTable = "scry_export_long"
