@@ -88,6 +88,12 @@ public struct ClusterSlotMap: Sendable, Equatable {
 
     public var masters: [ClusterNode] { shards.map(\.master) }
 
+    /// The shards by their first slot: the order every walk of each shard reports them in, so
+    /// that a title or a summary reads the same whatever order the nodes described them.
+    public var shardsInSlotOrder: [ClusterShard] {
+        shards.sorted { ($0.slots.first?.lowerBound ?? 0) < ($1.slots.first?.lowerBound ?? 0) }
+    }
+
     public var nodes: [ClusterNode] { shards.flatMap(\.nodes) }
 
     public func node(at endpoint: Endpoint) -> ClusterNode? { nodes.first { $0.endpoint == endpoint } }

@@ -348,7 +348,7 @@ public final class RedisCluster: RedisStore {
         try ReadOnlyCommands.check(command)
         refreshIfNeeded()
         if slotMap.shards.isEmpty || needsRefresh { try refreshTopology() }
-        return slotMap.shards.sorted { ($0.slots.first?.lowerBound ?? 0) < ($1.slots.first?.lowerBound ?? 0) }.map { shard in
+        return slotMap.shardsInSlotOrder.map { shard in
             let master = shard.master.endpoint
             let provenance = Provenance(store: name, shard: shard.slotsDescription, node: master, role: .primary)
             do throws(RedisError) {
@@ -377,7 +377,7 @@ public final class RedisCluster: RedisStore {
         var used: Set<Endpoint> = []
         var privateLinks: [NodeLink] = []
         defer { privateLinks.forEach { $0.close() } }
-        let shards = slotMap.shards.map { shard in
+        let shards = slotMap.shardsInSlotOrder.map { shard in
             var links: [Endpoint: NodeLink] = [:]
             for node in shard.nodes where links[node.endpoint] == nil {
                 if used.insert(node.endpoint).inserted {
