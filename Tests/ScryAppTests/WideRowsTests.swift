@@ -130,7 +130,7 @@ struct SortTests {
             "│id name faction location level hp mood notes              │",
             "│x  x    x       x        1     x  x    x                  │",
             "│                                                          │",
-            "│row 1 of 1 · by level ↑ · no index on level: each page sor│",
+            "│row 1 of 1 · by level ↑ (no index)                        │",
             "└──────────────────────────────────────────────────────────┘",
             "Tab pane  Enter open  Esc back  / filter  : command  d drif…",
         ])

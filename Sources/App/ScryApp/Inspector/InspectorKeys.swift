@@ -87,7 +87,7 @@ public enum InspectorKeys {
         PaneBinding(keys: [.character("+")], label: "+", action: .showColumns, help: "show the hidden columns", scope: .tables),
         PaneBinding(keys: [.character(">")], label: ">", action: .widenColumn, help: "widen the column", scope: .tables),
         PaneBinding(keys: [.character("<")], label: "<", action: .narrowColumn, help: "narrow the column", scope: .tables),
-        PaneBinding(keys: [.character("s")], label: "s", action: .sortUp, help: "sort by the column, in the store: up, again down, again off", scope: .tables),
+        PaneBinding(keys: [.character("s")], label: "s", action: .sortUp, help: "sort by the column, in the store: up, again down, again off; \"(no index)\": each page sorts the table", scope: .tables),
         PaneBinding(keys: [.character("S")], label: "S", action: .sortDown, help: "sort by the column, down", scope: .tables),
     ]
 

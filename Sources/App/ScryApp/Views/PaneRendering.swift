@@ -225,11 +225,13 @@ func renderRows(_ view: RowsView, focused: Bool, marks: ([FieldValue]) -> (text:
         if fitted.hiddenRight > 0 { text += " · \(fitted.hiddenRight)›" }
         if !view.layout.hidden.isEmpty { text += " · \(view.layout.hidden.count) hidden (+ shows)" }
     }
+    // Short, so that a pane of 80 columns shows it after the column cursor: help says what
+    // a sort with no index costs.
     if let sort = view.sort {
         text += " · by \(sort.column) \(sort.descending ? "↓" : "↑")"
         switch view.sortSupport {
         case .index(let name)?: text += " (index \(name))"
-        case .noIndex?: text += " · no index on \(sort.column): each page sorts the table"
+        case .noIndex?: text += " (no index)"
         case nil: break
         }
     }

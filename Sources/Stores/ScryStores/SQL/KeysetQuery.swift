@@ -57,10 +57,15 @@ struct KeysetQuery {
         } else if let from, let first = ordered.first {
             conditions.append("\(first) \(descending ? "<=" : ">=") \(parameters.add(from))")
         }
-        var sql = "SELECT \(selected) FROM \(try names.table(table)) AS scry_r"
+        let orderBy = ordered.isEmpty ? "" : " ORDER BY " + ordered.map { $0 + (descending ? " DESC" : "") }.joined(separator: ", ")
+        var sql = "SELECT * FROM \(try names.table(table)) AS scry_r"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        if !ordered.isEmpty { sql += " ORDER BY " + ordered.map { $0 + (descending ? " DESC" : "") }.joined(separator: ", ") }
-        sql += " LIMIT \(parameters.add(String(limit)))"
-        return (sql, parameters.binds)
+        sql += orderBy + " LIMIT \(parameters.add(String(limit)))"
+        // A select list of expressions is computed on the page's rows only: when no index gives
+        // the order, PostgreSQL computes the list for every row it sorts, before the top-N sort
+        // (1M rows sorted by a column with no index: 1.36 s with each column cut by left(), 0.13 s
+        // for the bare rows).
+        guard selected != "scry_r.*" else { return (sql, parameters.binds) }
+        return ("SELECT \(selected) FROM (\(sql)) AS scry_r" + orderBy, parameters.binds)
     }
 }
