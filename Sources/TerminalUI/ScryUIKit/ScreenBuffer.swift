@@ -73,17 +73,24 @@ public struct ScreenBuffer: Sendable, Equatable {
             case .escaped(let string): (string, Style(.escaped, bold: style.bold, reverse: style.reverse))
             }
             // Cell by cell, as a terminal fills them: each code point that takes columns
-            // starts a cell, and zero-width ones join it.
-            for (grapheme, cellWidth) in CellWidth.cells(of: string) {
+            // starts a cell, and zero-width ones join it. Read lazily and stopped at the
+            // limit, so a long value costs the cells drawn, not its length, on every frame.
+            var placed: Int?
+            var startedCell = false
+            for scalar in string.unicodeScalars {
+                let cellWidth = CellWidth.of(scalar)
                 if cellWidth == 0 {
-                    // A mark with nothing before it in this piece joins the cell before it.
-                    if column > x, column - 1 < width, column - 1 >= 0 {
+                    if startedCell {
+                        if let placed { self[placed, y].grapheme.unicodeScalars.append(scalar) }
+                    } else if column > x, column - 1 < width, column - 1 >= 0 {
+                        // A mark with nothing before it in this piece joins the cell before it.
                         var start = column - 1
                         while start > 0 && self[start, y].isContinuation { start -= 1 }
-                        self[start, y].grapheme += grapheme
+                        self[start, y].grapheme.unicodeScalars.append(scalar)
                     }
                     continue
                 }
+                startedCell = true
                 if column + cellWidth > limit {
                     while column < limit {
                         if column >= 0 { self[column, y] = Cell(" ", style: pieceStyle) }
@@ -91,9 +98,11 @@ public struct ScreenBuffer: Sendable, Equatable {
                     }
                     return column - x
                 }
+                placed = nil
                 if column >= 0 {
                     clearWide(at: column, y: y)
-                    self[column, y] = Cell(grapheme, style: pieceStyle)
+                    self[column, y] = Cell(String(scalar), style: pieceStyle)
+                    placed = column
                     if cellWidth == 2 {
                         clearWide(at: column + 1, y: y)
                         self[column + 1, y] = Cell("", style: pieceStyle, isContinuation: true)

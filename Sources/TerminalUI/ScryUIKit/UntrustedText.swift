@@ -17,6 +17,12 @@ public struct UntrustedText: Sendable, Equatable {
     /// UTF-8 sequence becomes `\xNN`.
     public init(bytes: some Collection<UInt8>) {
         let bytes = Array(bytes)
+        // Most of what a store sends is printable ASCII, drawn as it is: one piece, no scan by
+        // scalar (a table's frame builds one of these per cell).
+        if Self.isPrintableASCII(bytes) {
+            pieces = bytes.isEmpty ? [] : [.text(String(decoding: bytes, as: UTF8.self))]
+            return
+        }
         var pieces: [Piece] = []
         var validStart = 0
         var index = 0
@@ -37,6 +43,11 @@ public struct UntrustedText: Sendable, Equatable {
             pieces += UntrustedText(String(decoding: bytes[validStart...], as: UTF8.self)).pieces
         }
         self.pieces = Self.merged(pieces)
+    }
+
+    /// Whether every byte is drawn as itself in one cell: ASCII from space to tilde.
+    public static func isPrintableASCII(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// From a Swift string: valid Unicode, but still possibly full of control characters.

@@ -157,12 +157,16 @@ extension RowsView {
 }
 
 extension FieldValue {
+    private static func cells(_ bytes: ArraySlice<UInt8>) -> Int {
+        UntrustedText.isPrintableASCII(bytes) ? bytes.count : UntrustedText(bytes: bytes).width
+    }
+
     /// Cells it takes in a table: as drawn, escapes visible, at most 512 bytes of it.
     var cellWidth: Int {
         switch self {
         case .null: return 4
-        case .bytes(let bytes): return UntrustedText(bytes: bytes.prefix(512)).width
-        case .partial(let bytes): return UntrustedText(bytes: bytes.prefix(512)).width + 1
+        case .bytes(let bytes): return Self.cells(bytes.prefix(512))
+        case .partial(let bytes): return Self.cells(bytes.prefix(512)) + 1
         }
     }
 }
