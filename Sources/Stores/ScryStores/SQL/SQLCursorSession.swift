@@ -103,10 +103,11 @@ public final class SQLCursorSession: Sendable {
     /// `SQLSessionClosed` once closed, `CancellationError` when cancelled (the statement is
     /// cancelled on the server, and the session closed), the server's error when a read fails.
     public func window(start: Int?, count: Int, cancellation: Cancellation) throws -> Window {
-        precondition(count > 0)
+        let count = max(1, count)
         var parts = try state.withLock { state -> [Part] in
             if let closed = state.closed { throw SQLSessionClosed(reason: closed) }
-            precondition(state.reading == nil, "one read of a session at a time")
+            // The view asks for one window at a time; a second read would share the connection.
+            guard state.reading == nil else { throw SQLSessionClosed(reason: "a window of this query is already being read") }
             state.reading = cancellation
             return state.parts
         }
