@@ -165,4 +165,29 @@ struct SQLConsoleTests {
         #expect(rowsOnScreen()[4].hasPrefix("│1 "))
         #expect(windows < 2 * (total / SQLResultView.windowRows + 1), "each window read about once: \(windows)")
     }
+
+    @Test func aClosedCursorKeepsItsRowsSaysWhyAndRRunsTheQueryAgain() throws {
+        var state = try inspector(width: 60, height: 10)
+        press(&state, .character("z"), .character(":"))
+        type(&state, "sql SELECT n FROM generate_series(1, 2500000) AS n")
+        let open = try #require(Self.sqlJob(press(&state, .enter)))
+        _ = updateInspector(&state, try Self.answer(open, total: 2_500_000))
+        let last = try #require(Self.sqlJob(press(&state, .character("G"))))
+        _ = updateInspector(&state, .jobFailed(last.id, "the replica cancelled the query for a conflict with recovery"))
+        let lines = Self.draw(state).lines
+        #expect(lines[4] == "│1                                                        ┃│", "the rows read stay")
+        #expect(lines[7] == "│the replica cancelled the query for a conflict with recove│")
+        var wideState = state
+        _ = updateInspector(&wideState, .resized(width: 120, height: 10))
+        var wide = ScreenBuffer(width: 120, height: 10)
+        renderInspector(wideState, into: &wide)
+        #expect(wide.lines[7].hasPrefix("│the replica cancelled the query for a conflict with recovery: R runs it again · row 1 · rows 1–1000 of ≥ 1000"))
+        // Nothing more is asked of a closed cursor until R.
+        #expect(Self.sqlJob(press(&state, .character("j"), .pageDown)) == nil)
+        let again = try #require(Self.sqlJob(press(&state, .character("R"))))
+        guard case .sql(_, _, _, let request) = again.work else { return }
+        #expect(request == SQLWindowRequest(session: again.id, start: 0, count: SQLResultView.windowRows, opens: true))
+        #expect(request.session != open.id, "a new session: the runtime closes the old one")
+        #expect(state.sqlSessionKeys == [again.id])
+    }
 }

@@ -52,13 +52,14 @@ func renderSQLResult(_ view: SQLResultView, focused: Bool, into buffer: inout Sc
     } else {
         text = "row \(row) · rows \(view.start + 1)–\(view.start + view.rows.count) of ≥ \(count)"
     }
+    // Why the cursor closed comes first: a narrow pane cuts the end of the line.
     switch view.load {
     case .loading:
         text += view.loadingStart.map { " · reading rows \($0 + 1)–\($0 + SQLResultView.windowRows)…" } ?? " · counting to the end…"
     case .failed(let reason):
-        text += " · " + reason + " · R runs it again"
+        text = reason + ": R runs it again · " + text
     case .cancelled:
-        text += " · cancelled on the server: R runs it again"
+        text = "cancelled on the server: R runs it again · " + text
     case .idle:
         break
     }
