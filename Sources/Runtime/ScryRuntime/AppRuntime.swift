@@ -135,6 +135,8 @@ public final class AppRuntime: @unchecked Sendable {
         guard now - lastIdleCheck >= 1 else { return }
         lastIdleCheck = now
         let sessions = services.sqlSessions
+        // Closing is I/O: off the UI thread, and only when there is something to close.
+        guard sessions.openCount > 0 else { return }
         Thread.detachNewThread { sessions.closeIdle() }
     }
 

@@ -64,7 +64,7 @@ public final class SQLSessions: Sendable {
         for session in all { session.close(because: "closed") }
     }
 
-    /// The open sessions, for tests.
+    /// The sessions still open.
     public var openCount: Int { sessions.withLock { $0.values.filter { $0.closedReason == nil }.count } }
 
     static func duration(_ seconds: Double) -> String {
