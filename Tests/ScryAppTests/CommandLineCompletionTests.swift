@@ -199,7 +199,9 @@ struct CommandLineCompletionTests {
         press(&state, .control("r"))
         type(&state, "FROM char")
         let effects = press(&state, .enter)
-        #expect(jobs(effects).contains { $0.work == .sql(store: "world", campaign: nil, query: "SELECT id FROM characters") })
+        #expect(jobs(effects).contains {
+            if case .sql("world", nil, "SELECT id FROM characters", let window) = $0.work { window.opens } else { false }
+        })
         #expect(state.mode == .normal)
     }
 
@@ -257,7 +259,7 @@ struct CommandLineCompletionTests {
             "Planning Time: 0.120 ms",
         ]
         _ = updateInspector(&state, .sqlLoaded(job.id, SQLResult(columns: ["QUERY PLAN"], rows: plan.map { [FieldValue($0)] },
-                                                                 truncated: false, provenance: [provenance("world")])))
+                                                                 total: plan.count, provenance: [provenance("world")])))
         press(&state, .character("j"), .character("j"))
         expectScreen(Self.draw(state), [
             " Scry · atlas reference · read-only                               theme default ",

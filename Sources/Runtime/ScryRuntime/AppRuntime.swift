@@ -86,6 +86,7 @@ public final class AppRuntime: @unchecked Sendable {
             if now - lastTick >= 0.125 {
                 lastTick = now
                 apply(update(&state, .tick(now: now)))
+                tendSQLSessions(now)
                 // Spinners and "reading 3 s" move while something is read.
                 if state.inspector?.isBusy == true { dirty = true }
             }
@@ -122,6 +123,22 @@ public final class AppRuntime: @unchecked Sendable {
     }
 
     private func clock() -> Double { Date().timeIntervalSince(started) }
+
+    private var lastIdleCheck = 0.0
+
+    /// Closes the cursor sessions of `:sql` views that left the panes (popped, or re-run under
+    /// a new key), and, once a second, those left idle too long. The state names the sessions
+    /// it holds; the runtime holds them.
+    private func tendSQLSessions(_ now: Double) {
+        guard let services, let inspector = state.inspector else { return }
+        services.sqlSessions.retain(inspector.sqlSessionKeys, below: inspector.nextJob)
+        guard now - lastIdleCheck >= 1 else { return }
+        lastIdleCheck = now
+        let sessions = services.sqlSessions
+        // Closing is I/O: off the UI thread, and only when there is something to close.
+        guard sessions.openCount > 0 else { return }
+        Thread.detachNewThread { sessions.closeIdle() }
+    }
 
     private func apply(_ effects: [Effect]) {
         for effect in effects {

@@ -13,6 +13,8 @@ public final class StoreServices: Sendable {
     private let tables: Mutex<TableBrowser?> = Mutex(nil)
     private let links: Mutex<LinkResolver?> = Mutex(nil)
     private let keyBrowsers = Mutex<[String: KeyBrowserBox]>([:])
+    /// The `:sql` views' cursor sessions, by the key each view holds.
+    public let sqlSessions: SQLSessions
 
     private final class KeyBrowserBox: @unchecked Sendable {
         let browser: KeyBrowser
@@ -25,9 +27,10 @@ public final class StoreServices: Sendable {
         }
     }
 
-    public init(atlas: Atlas, credentials: StoreCredentials) {
+    public init(atlas: Atlas, credentials: StoreCredentials, sqlIdleSeconds: Double = SQLSessions.defaultIdleSeconds) {
         self.atlas = atlas
         self.credentials = credentials
+        sqlSessions = SQLSessions(idleSeconds: sqlIdleSeconds)
     }
 
     func tableBrowser() throws -> TableBrowser {
@@ -65,6 +68,7 @@ public final class StoreServices: Sendable {
     }
 
     public func close() {
+        sqlSessions.closeAll()
         links.withLock { $0?.close() }
         let boxes = keyBrowsers.withLock { boxes in defer { boxes = [:] }; return Array(boxes.values) }
         for box in boxes { box.store.close() }
@@ -96,15 +100,20 @@ public final class StoreServices: Sendable {
                 let redis = try RedisStores.open(spec, credentials: credentials)
                 defer { redis.close() }
                 return .redisReplied(job.id, try RedisConsole.run(arguments, on: redis))
-            case .sql(let store, let campaign, let query):
-                let console = try SQLConsole(atlas: atlas, store: store, credentials: credentials)
-                var columns: [String] = []
-                var rows: [[FieldValue]] = []
-                let summary = try console.run(query, target: campaign.map(SQLTarget.campaign) ?? .routed, cancellation: cancellation,
-                                              rowLimit: SQLResultView.rowLimit,
-                                              onColumns: { columns = $0.map(\.name) },
-                                              onBatch: { batch in rows += batch.map { $0.map { $0.map(FieldValue.bytes) ?? .null } } })
-                return .sqlLoaded(job.id, SQLResult(columns: columns, rows: rows, truncated: summary.stoppedAtLimit, provenance: summary.provenance))
+            case .sql(let store, let campaign, let query, let request):
+                let session: SQLCursorSession
+                if request.opens {
+                    let console = try SQLConsole(atlas: atlas, store: store, credentials: credentials)
+                    session = try sqlSessions.open(request.session) {
+                        try console.openSession(query, target: campaign.map(SQLTarget.campaign) ?? .routed, cancellation: cancellation)
+                    }
+                } else {
+                    session = try sqlSessions.session(request.session)
+                }
+                let window = try session.window(start: request.start, count: request.count, cancellation: cancellation)
+                return .sqlLoaded(job.id, SQLResult(columns: session.columns.map(\.name),
+                                                    rows: window.rows.map { $0.map { $0.map(FieldValue.bytes) ?? .null } },
+                                                    start: window.start, total: window.total, provenance: session.provenance))
             case .eventRate(let campaign):
                 return .eventRateLoaded(job.id, try tableBrowser().eventRate(campaign: campaign, cancellation: cancellation))
             case .keyLevel(let store, let prefix, let filter):

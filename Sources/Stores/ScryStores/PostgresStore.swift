@@ -77,7 +77,7 @@ public final class PostgresStore: Sendable {
 
     private func probe(_ endpoint: Endpoint, shard: Int) {
         do {
-            let facts = try withConnection(endpoint, fresh: false) { try $0.serverFacts(deadlineMilliseconds: Self.probeDeadlineMilliseconds) }
+            let facts = try withConnection(endpoint, fresh: false) { try $0.connection.serverFacts(deadlineMilliseconds: Self.probeDeadlineMilliseconds) }
             let observation = ReplicaPool.Observation(
                 inRecovery: facts.inRecovery, position: facts.position?.value,
                 replayDelaySeconds: facts.secondsSinceLastReplayedTransaction, observedAt: clock())
@@ -103,6 +103,19 @@ public final class PostgresStore: Sendable {
     /// read is retried on the next choice, on a fresh connection, up to twice. `body` may run
     /// more than once, so it must start from scratch each time.
     public func read<T>(shard: Int = 0, _ body: (PostgresConnection) throws -> T) throws -> (T, Provenance) {
+        try read(shard: shard, detached: false) { try body($0.connection) }
+    }
+
+    /// A connection of its own on the node the policy picks for `shard`, for a session that
+    /// outlives one read (the console's scrolling cursor): routed and retried like a read while
+    /// `body` prepares it, then handed over, never pooled. The caller closes it; closing ends
+    /// whatever transaction it holds.
+    func hold<T>(shard: Int, _ body: (PostgresConnection) throws -> T) throws -> (PostgresConnectionBox, T, Provenance) {
+        let ((box, value), served) = try read(shard: shard, detached: true) { box in (box, try body(box.connection)) }
+        return (box, value, served)
+    }
+
+    private func read<T>(shard: Int, detached: Bool, _ body: (PostgresConnectionBox) throws -> T) throws -> (T, Provenance) {
         var failed: Set<Endpoint> = []
         var lost: [Endpoint] = []
         var notes: [String] = []
@@ -125,9 +138,9 @@ public final class PostgresStore: Sendable {
             }
             do {
                 var transport: Transport?
-                let value = try withConnection(endpoint, fresh: !failed.isEmpty) { connection in
-                    transport = Transport(tlsProtocol: connection.tlsProtocol)
-                    return try body(connection)
+                let value = try withConnection(endpoint, fresh: !failed.isEmpty, detached: detached) { box in
+                    transport = Transport(tlsProtocol: box.connection.tlsProtocol)
+                    return try body(box)
                 }
                 let allNotes = notes + [note].compactMap { $0 }
                 let provenance = Provenance(store: spec.name, shard: spec.groups.count > 1 ? spec.groups[shard].name : nil,
@@ -187,8 +200,18 @@ public final class PostgresStore: Sendable {
     // MARK: Connections
 
     /// Runs `body` on an idle connection to `endpoint`, or on a new one when there is none or
-    /// `fresh` asks for one (a retry after a node failed).
-    private func withConnection<T>(_ endpoint: Endpoint, fresh: Bool, _ body: (PostgresConnection) throws -> T) throws -> T {
+    /// `fresh` asks for one (a retry after a node failed). A `detached` connection is always
+    /// new and never goes back to the idle list: its caller keeps it, or it is closed on failure.
+    private func withConnection<T>(_ endpoint: Endpoint, fresh: Bool, detached: Bool = false, _ body: (PostgresConnectionBox) throws -> T) throws -> T {
+        if detached {
+            let box = PostgresConnectionBox(try PostgresConnection(credentials.postgresConfiguration(endpoint, database: database)))
+            do {
+                return try body(box)
+            } catch {
+                box.connection.close()
+                throw error
+            }
+        }
         if !fresh, let reused = idle.withLock({ idle -> PostgresConnectionBox? in idle[endpoint]?.popLast() }) {
             do {
                 return try run(body, on: reused, endpoint)
@@ -204,9 +227,9 @@ public final class PostgresStore: Sendable {
         return try run(body, on: box, endpoint)
     }
 
-    private func run<T>(_ body: (PostgresConnection) throws -> T, on box: PostgresConnectionBox, _ endpoint: Endpoint) throws -> T {
+    private func run<T>(_ body: (PostgresConnectionBox) throws -> T, on box: PostgresConnectionBox, _ endpoint: Endpoint) throws -> T {
         do {
-            let value = try body(box.connection)
+            let value = try body(box)
             if box.connection.isOpen { idle.withLock { $0[endpoint, default: []].append(box) } }
             return value
         } catch {

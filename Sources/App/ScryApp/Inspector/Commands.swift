@@ -42,7 +42,7 @@ public enum Commands {
         CommandSpec(name: "player", argument: "ID", help: "across the stores: their sessions, campaign and character"),
         CommandSpec(name: "theme", argument: "NAME", help: "switch theme (themes/NAME.toml)"),
         CommandSpec(name: "redis", argument: "COMMAND", help: "a read-only Redis command on the Redis pane's store, replies by type"),
-        CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard); EXPLAIN draws the plan as a tree"),
+        CommandSpec(name: "sql", argument: "QUERY", help: "a read-only query on the store of the pane in focus (its campaign's shard), scrolled a window at a time; EXPLAIN draws the plan as a tree"),
         CommandSpec(name: "export", argument: "FILE",
                     help: "write all the view lists, not only the screen, to FILE: .csv, .json or .ndjson (or :export csv FILE); asks before replacing a file; Esc cancels and removes the partial file"),
         CommandSpec(name: "keyspace", argument: "[PREFIX]",

@@ -151,7 +151,7 @@ extension FieldView {
 
 extension SQLResultView {
     public var exportSource: (ExportSource, Int?)? {
-        (.sql(store: store, campaign: campaign, query: query), result.flatMap { $0.truncated ? nil : $0.rows.count })
+        (.sql(store: store, campaign: campaign, query: query), total)
     }
 }
 

@@ -46,11 +46,12 @@ public func updateInspector(_ state: inout Inspector, _ message: Message) -> [Ef
             pane.provenance = replies.map(\.provenance)
         }
     case .sqlLoaded(let job, let result):
-        state.withView(waitingFor: job, as: SQLResultView.self) { view, pane in
-            view.result = result
-            view.load = .idle
+        let onTop = state.withView(waitingFor: job, as: SQLResultView.self) { view, pane in
+            view.land(result)
             pane.provenance = result.provenance
         }
+        // G landed on the last row: the screen scrolls to it.
+        if let onTop { state.clampPosition(onTop) }
     case .eventRateLoaded(let job, let rate):
         state.withView(waitingFor: job, as: MenuView.self) { menu, _ in
             menu.eventRate = rate

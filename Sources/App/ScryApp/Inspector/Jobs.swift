@@ -32,8 +32,9 @@ public enum Work: Sendable, Equatable {
     case drift(checks: [String], campaign: Int64?)
     /// A command of the Redis console, checked against the allow-list before it is sent.
     case redisCommand(store: String, arguments: [[UInt8]])
-    /// A console query's first rows, on `store` (the shard of `campaign` when given).
-    case sql(store: String, campaign: String?, query: String)
+    /// A window of a console query's rows, on `store` (the shard of `campaign` when given),
+    /// from the cursor session the view holds (opened by the first window).
+    case sql(store: String, campaign: String?, query: String, window: SQLWindowRequest)
     /// `:keyspace`: the key space of `store` (under `prefix`) by namespace, every key or about
     /// `sample` of them examined, the `top` biggest keys kept; progress is posted as it goes.
     case keyspace(store: String, prefix: [UInt8], sample: Int?, top: Int)

@@ -15,11 +15,12 @@ extension SQLResultView {
     }
 }
 
-/// A console query's rows, with the query and how many rows came below them.
+/// A console query's rows, the window held of them, and below them where the selection is,
+/// how many rows there are (at least, until the end is known) and which window is read.
 func renderSQLResult(_ view: SQLResultView, focused: Bool, into buffer: inout ScreenBuffer, area: Rect) {
-    guard let result = view.result else {
+    guard view.loaded else {
         let (text, role): (String, Role) = switch view.load {
-        case .failed(let reason): (reason, .error)
+        case .failed(let reason): (reason + " · R runs it again", .error)
         case .cancelled: ("cancelled on the server: R runs it again", .dim)
         default: ("running…", .dim)
         }
@@ -33,16 +34,37 @@ func renderSQLResult(_ view: SQLResultView, focused: Bool, into buffer: inout Sc
                    x: status.x, y: status.y, maxWidth: status.width, style: Style(.dim))
         return
     }
+    let count = view.knownRows
     let visible = Table.visibleRows(in: tableArea)
-    let range = view.position.offset..<min(result.rows.count, view.position.offset + visible)
-    let rows = range.map { TableRow(cells: result.rows[$0].map { cellText($0).0 }) }
-    Table(columns: fittedColumns(result.columns, rows: rows, width: tableArea.width), rows: rows, rowCount: result.rows.count,
+    let range = view.position.offset..<min(count, view.position.offset + visible)
+    // A row not held yet (its window is being read) is drawn blank, never made up.
+    let rows = range.map { index in
+        view.row(index).map { TableRow(cells: $0.map { cellText($0).0 }) } ?? TableRow(cells: [], role: .dim)
+    }
+    Table(columns: fittedColumns(view.columns, rows: rows, width: tableArea.width), rows: rows, rowCount: count,
           offset: view.position.offset, selected: view.position.selected, focused: focused)
         .render(in: tableArea, into: &buffer)
     guard !status.isEmpty else { return }
-    let count = result.truncated ? "the first \(result.rows.count) rows (scry sql -o FILE reads them all)" : "\(result.rows.count) \(result.rows.count == 1 ? "row" : "rows")"
-    buffer.put(UntrustedText("row \(min(view.position.selected + 1, result.rows.count)) of " + count), x: status.x, y: status.y,
-               maxWidth: status.width, style: Style(.dim))
+    let row = min(view.position.selected + 1, count)
+    var text: String
+    if let total = view.total {
+        text = "row \(row) of \(total) \(total == 1 ? "row" : "rows")"
+    } else {
+        text = "row \(row) · rows \(view.start + 1)–\(view.start + view.rows.count) of ≥ \(count)"
+    }
+    // Why the cursor closed comes first: a narrow pane cuts the end of the line.
+    switch view.load {
+    case .loading:
+        text += view.loadingStart.map { " · reading rows \($0 + 1)–\($0 + SQLResultView.windowRows)…" } ?? " · counting to the end…"
+    case .failed(let reason):
+        text = reason + ": R runs it again · " + text
+    case .cancelled:
+        text = "cancelled on the server: R runs it again · " + text
+    case .idle:
+        break
+    }
+    let failed: Bool = if case .failed = view.load { true } else { false }
+    buffer.put(UntrustedText(text), x: status.x, y: status.y, maxWidth: status.width, style: Style(failed ? .error : .dim))
 }
 
 /// An `EXPLAIN` as a tree: each plan node under its parent, its cost and rows at the right,

@@ -74,3 +74,12 @@ extension PostgresStore {
         return try read(shard: shard) { connection in try cancellation.guarded(connection) { try body(connection) } }
     }
 }
+
+extension PostgresStore {
+    /// `hold(shard:)` guarded as `read(shard:cancellation:)` is: cancelling stops what `body`
+    /// runs on the server.
+    func hold<T>(shard: Int, cancellation: Cancellation, _ body: (PostgresConnection) throws -> T) throws -> (PostgresConnectionBox, T, Provenance) {
+        try cancellation.check()
+        return try hold(shard: shard) { connection in try cancellation.guarded(connection) { try body(connection) } }
+    }
+}

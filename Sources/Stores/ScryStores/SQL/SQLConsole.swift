@@ -106,13 +106,21 @@ public final class SQLConsole: Sendable {
                 let (_, served) = try store.read(shard: shard, cancellation: cancellation) { connection in
                     // A retry on another node starts over, which is only honest while nothing was handed on.
                     guard delivered == deliveredBefore else { throw Interrupted() }
-                    if let explain = ExplainStatement(query) {
-                        try Self.explain(explain, on: connection, cancellation: cancellation, rowLimit: rowLimit, delivered: &delivered,
-                                         columnsSent: &columnsSent, onColumns: onColumns, onBatch: onBatch)
+                    let body: String
+                    switch try Self.prepare(query, on: connection, cancellation: cancellation) {
+                    case .plan(let result):
+                        if !columnsSent {
+                            columnsSent = true
+                            try onColumns(result.columns.map { ExportColumn($0.name, kind: Self.kind(ofType: $0.typeOID)) })
+                        }
+                        let rows = result.rows.prefix(rowLimit.map { max(0, $0 - delivered) } ?? result.rows.count).map(\.values)
+                        try onBatch(Array(rows))
+                        delivered += rows.count
                         return
+                    case .cursor(let vetted):
+                        body = vetted
                     }
-                    try QueryVetter.vet(query, on: connection, oneQuery: "the console runs one query at a time")
-                    let reader = try CursorReader(connection, name: "scry_console", sql: QueryVetter.body(query), binds: [],
+                    let reader = try CursorReader(connection, name: "scry_console", sql: body, binds: [],
                                                   batchSize: batchSize, cancellation: cancellation)
                     defer { reader.close() }
                     while true {
@@ -144,22 +152,60 @@ public final class SQLConsole: Sendable {
 
     private struct Interrupted: Error {}
 
-    /// `EXPLAIN`: the statement it explains is vetted as any console query is (planning folds
-    /// constants, and `ANALYZE` runs it), then the plan is read whole: PostgreSQL reads no
-    /// `EXPLAIN` through a cursor, and a plan is a few lines.
-    private static func explain(_ explain: ExplainStatement, on connection: PostgresConnection, cancellation: Cancellation, rowLimit: Int?,
-                                delivered: inout Int, columnsSent: inout Bool,
-                                onColumns: ([ExportColumn]) throws -> Void, onBatch: ([[[UInt8]?]]) throws -> Void) throws {
-        try QueryVetter.vet(explain.statement, on: connection, oneQuery: "the console runs one query at a time")
-        let result = try cancellation.guarded(connection) {
-            try connection.query(explain.head + " " + QueryVetter.body(explain.statement), [])
+    /// What a console query runs, once vetted.
+    enum Prepared {
+        /// An `EXPLAIN`'s plan, read whole: PostgreSQL reads no `EXPLAIN` through a cursor, and
+        /// a plan is a few lines.
+        case plan(PostgresRows)
+        /// The query's text, to read through a cursor.
+        case cursor(String)
+    }
+
+    /// Vets `query` by the one rule of the console (one statement, every function its plan
+    /// calls only reads) and says what to run. An `EXPLAIN` is vetted on the statement it
+    /// explains (planning folds constants, and `ANALYZE` runs it), and run at once.
+    static func prepare(_ query: String, on connection: PostgresConnection, cancellation: Cancellation) throws -> Prepared {
+        if let explain = ExplainStatement(query) {
+            try QueryVetter.vet(explain.statement, on: connection, oneQuery: "the console runs one query at a time")
+            return .plan(try cancellation.guarded(connection) {
+                try connection.query(explain.head + " " + QueryVetter.body(explain.statement), [])
+            })
         }
-        if !columnsSent {
-            columnsSent = true
-            try onColumns(result.columns.map { ExportColumn($0.name, kind: kind(ofType: $0.typeOID)) })
+        try QueryVetter.vet(query, on: connection, oneQuery: "the console runs one query at a time")
+        return .cursor(QueryVetter.body(query))
+    }
+
+    /// Opens a session that reads any window of `query`'s rows, for a view that scrolls through
+    /// them: the query is vetted as `run` vets it, then held, one connection per shard `target`
+    /// reads (see `SQLCursorSession`). Throws as `run` does; nothing stays open when it throws.
+    public func openSession(_ query: String, target: SQLTarget = .routed, cancellation: Cancellation = Cancellation(),
+                            clock: @escaping @Sendable () -> Double = PostgresStore.monotonicSeconds) throws -> SQLCursorSession {
+        var parts: [SQLCursorSession.Part] = []
+        var provenance: [Provenance] = []
+        var columns: [ExportColumn]?
+        do {
+            for shard in try shards(target) {
+                let (box, part, served) = try store.hold(shard: shard, cancellation: cancellation) { connection -> (SQLCursorSession.Part, [PostgresColumn]) in
+                    switch try Self.prepare(query, on: connection, cancellation: cancellation) {
+                    case .plan(let result):
+                        return (SQLCursorSession.Part(rows: result.rows.map(\.values)), result.columns)
+                    case .cursor(let body):
+                        let (head, pid) = try SQLCursorSession.declare(body, on: connection)
+                        var part = SQLCursorSession.Part(rows: nil)
+                        part.backendPID = pid
+                        return (part, head)
+                    }
+                }
+                var held = part.0
+                if held.rows == nil { held.connection = box } else { box.connection.close() }
+                parts.append(held)
+                provenance.append(served)
+                if columns == nil { columns = part.1.map { ExportColumn($0.name, kind: Self.kind(ofType: $0.typeOID)) } }
+            }
+        } catch {
+            for part in parts { part.connection?.connection.close() }
+            throw error
         }
-        let rows = result.rows.prefix(rowLimit.map { max(0, $0 - delivered) } ?? result.rows.count).map(\.values)
-        try onBatch(Array(rows))
-        delivered += rows.count
+        return SQLCursorSession(columns: columns ?? [], parts: parts, provenance: provenance, clock: clock)
     }
 }
