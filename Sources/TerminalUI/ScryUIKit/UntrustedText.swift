@@ -46,8 +46,14 @@ public struct UntrustedText: Sendable, Equatable {
     }
 
     /// Whether every byte is drawn as itself in one cell: ASCII from space to tilde.
+    /// Inlinable, so that a caller in another module gets a loop over its own collection type
+    /// rather than a generic call per byte.
+    @inlinable
     public static func isPrintableASCII(_ bytes: some Collection<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        if let result = bytes.withContiguousStorageIfAvailable({ buffer in
+            !buffer.contains { $0 < 0x20 || $0 >= 0x7F }
+        }) { return result }
+        return bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// From a Swift string: valid Unicode, but still possibly full of control characters.
