@@ -270,7 +270,7 @@ Scry TUI on the large scale ($(nproc) cores, shared; one run; $WIDTH x $HEIGHT; 
    time to the whole level: scry $keys_scan_ms ms (Enter → sorted level drawn), redis-cli $rcli_ms ms; ratio $(ratio "$keys_scan_ms" "$rcli_ms")
 
 4. Sorting World › character (1,000,000 rows) in the store
-   s on level (no index on it in the large demo): first sorted page$(field sort_first_page_ms "$sorted") ms
+   s on level (no index on it in the large demo): first sorted page   $(field sort_first_page_ms "$sorted") ms
    psql 'SELECT * FROM characters ORDER BY level, id LIMIT 200', first output   $psql_sorted_first ms
    ratio scry / psql                                  $(ratio "$(field sort_first_page_ms "$sorted")" "$psql_sorted_first")
    j in the sorted rows (median / p95 / max)          $(field sorted_j_p50_ms "$sorted") / $(field sorted_j_p95_ms "$sorted") / $(field sorted_j_max_ms "$sorted")
