@@ -30,6 +30,7 @@ public struct KeyAffixes: Sendable, Hashable {
     }
 
     /// The key for a placeholder value, as `KeyPattern.key(_:)` writes it.
+    @inlinable
     public func key(_ value: some Collection<UInt8>) -> [UInt8] {
         var key: [UInt8] = []
         key.reserveCapacity(head.count + value.count + tail.count)

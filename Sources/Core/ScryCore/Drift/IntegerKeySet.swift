@@ -105,6 +105,9 @@ public struct IntegerKeySet: Sendable {
     public static func canonical(_ text: String) -> Int64? { canonical(text.utf8) }
 
     /// The same, read from the bytes of a key or a row as they arrive, with no string made.
+    /// Inlinable, so that a caller in another module reads its own collection type byte by
+    /// byte rather than through a generic iterator (a cache pass calls this per key).
+    @inlinable
     public static func canonical(_ bytes: some Collection<UInt8>) -> Int64? {
         var iterator = bytes.makeIterator()
         guard var byte = iterator.next() else { return nil }

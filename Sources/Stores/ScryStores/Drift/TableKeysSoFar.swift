@@ -66,14 +66,23 @@ final class TableKeysSoFar: @unchecked Sendable {
         while true {
             if keys.isOverflowed { return .overflowed }
             if stopped && !complete { return .stopped }
+            // Compacted in place, by index: a for-in over `waiting` would hold a second
+            // reference to its storage, and the first write would copy the whole array, on
+            // every batch of the scan.
+            let decidedUpTo = complete ? Int64.max : highest
             var kept = 0
-            for entry in waiting {
-                if complete || highest.map({ entry.key <= $0 }) == true {
-                    if !keys.contains(entry.key) { zombie(entry.key, entry.tag) }
-                } else {
-                    waiting[kept] = entry
-                    kept += 1
+            if let decidedUpTo {
+                for index in waiting.indices {
+                    let entry = waiting[index]
+                    if entry.key <= decidedUpTo {
+                        if !keys.contains(entry.key) { zombie(entry.key, entry.tag) }
+                    } else {
+                        waiting[kept] = entry
+                        kept += 1
+                    }
                 }
+            } else {
+                kept = waiting.count
             }
             waiting.removeLast(waiting.count - kept)
             if waiting.isEmpty || !(all || waiting.count > waitingLimit) { return .decided }
