@@ -8,6 +8,24 @@ import TestSupport
 /// rows are drawn as any rows, escaped, and a result of any size scrolls a window at a time.
 @Suite("SQL console pane")
 struct SQLConsoleTests {
+    /// G pressed while another window loads: that window lands first and must not take the
+    /// selection to the end of the rows held; the end waits for the window that holds it.
+    @Test func gWhileAWindowLoadsWaitsForTheLastWindow() {
+        func window(_ start: Int, total: Int?) -> SQLResult {
+            SQLResult(columns: ["n"], rows: (start..<(start + 1_000)).map { [FieldValue(String($0))] }, start: start, total: total, provenance: [])
+        }
+        var view = SQLResultView(store: "world", campaign: nil, query: "SELECT n")
+        view.land(window(0, total: nil))
+        let turned = view.turnToEnd(last: true)
+        #expect(turned)
+        view.land(window(1_000, total: nil))
+        #expect(view.wantsEnd, "the end is still to be read")
+        #expect(view.position.selected < 1_999, "a window before the end does not count as the end")
+        view.land(window(2_999_000, total: 3_000_000))
+        #expect(!view.wantsEnd)
+        #expect(view.position.selected == 2_999_999)
+    }
+
     @Test func aQueryRunsOnThePanesStoreAndItsRowsAreDrawn() throws {
         var state = try inspector(width: 60, height: 10)
         press(&state, .character("z"), .character(":"))

@@ -77,7 +77,9 @@ extension SQLResultView {
             start = lower
         }
         loaded = true
-        if wantsEnd {
+        // G is honoured by the window that holds the last row; a window asked for before it
+        // (G pressed while that one loaded) leaves it pending, for `needs` to ask for the end.
+        if wantsEnd, let total, start + rows.count >= total {
             wantsEnd = false
             position.selected = max(0, knownRows - 1)
         }

@@ -26,7 +26,7 @@ public struct SQLSessionClosed: Error, Sendable, CustomStringConvertible {
 ///
 /// One read at a time; `close()` may come from any thread, and stops a read under way.
 public final class SQLCursorSession: Sendable {
-    struct Part: @unchecked Sendable {
+    struct Part: Sendable {
         /// The connection that holds the cursor; nil for rows held whole.
         var connection: PostgresConnectionBox?
         /// Rows held whole (an `EXPLAIN`'s plan).
@@ -152,15 +152,15 @@ public final class SQLCursorSession: Sendable {
     /// way is cancelled on the server, and its thread closes them as it returns. Safe to call
     /// more than once; the first reason stays.
     public func close(because reason: String = "closed") {
-        let idle = state.withLock { state -> [Part]? in
-            guard state.closed == nil else { return nil }
+        // The cancel is a round trip to the server (PQcancel): made after the lock is let go,
+        // so that nothing that only reads the session's state waits on the network.
+        let (idle, reading) = state.withLock { state -> ([Part]?, Cancellation?) in
+            guard state.closed == nil else { return (nil, nil) }
             state.closed = reason
-            if let reading = state.reading {
-                reading.cancel()
-                return nil
-            }
-            return state.parts
+            if let reading = state.reading { return (nil, reading) }
+            return (state.parts, nil)
         }
+        reading?.cancel()
         if let idle { teardown(idle) }
     }
 
