@@ -101,12 +101,19 @@ struct SQLConsoleTests {
         jobs(effects).first { if case .sql = $0.work { true } else { false } }
     }
 
-    @Test func gOnALargeResultCountsTheEndOnTheServerAndDrawsTheLastRows() throws {
+    /// A 60 x 10 inspector with `:sql` over 2,500,000 rows run and its first window landed,
+    /// and the job that opened it.
+    static func largeResultOpen() throws -> (Inspector, Job) {
         var state = try inspector(width: 60, height: 10)
         press(&state, .character("z"), .character(":"))
         type(&state, "sql SELECT n FROM generate_series(1, 2500000) AS n")
-        let open = try #require(Self.sqlJob(press(&state, .enter)))
-        _ = updateInspector(&state, try Self.answer(open, total: 2_500_000))
+        let open = try #require(sqlJob(press(&state, .enter)))
+        _ = updateInspector(&state, try answer(open, total: 2_500_000))
+        return (state, open)
+    }
+
+    @Test func gOnALargeResultCountsTheEndOnTheServerAndDrawsTheLastRows() throws {
+        var (state, open) = try Self.largeResultOpen()
         expectScreen(Self.draw(state), [
             " Scry · atlas reference · read-only           theme default ",
             "┌ World · replica 127.0.0.1:55433 lag 0 B ─────────────────┐",
@@ -185,11 +192,7 @@ struct SQLConsoleTests {
     }
 
     @Test func aClosedCursorKeepsItsRowsSaysWhyAndRRunsTheQueryAgain() throws {
-        var state = try inspector(width: 60, height: 10)
-        press(&state, .character("z"), .character(":"))
-        type(&state, "sql SELECT n FROM generate_series(1, 2500000) AS n")
-        let open = try #require(Self.sqlJob(press(&state, .enter)))
-        _ = updateInspector(&state, try Self.answer(open, total: 2_500_000))
+        var (state, open) = try Self.largeResultOpen()
         let last = try #require(Self.sqlJob(press(&state, .character("G"))))
         _ = updateInspector(&state, .jobFailed(last.id, "the replica cancelled the query for a conflict with recovery"))
         let lines = Self.draw(state).lines
